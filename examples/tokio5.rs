@@ -40,7 +40,9 @@ fn main() {
 
         rt.spawn(async {
             println!("Future 1 executed on thread");
-            let content = fs::read_to_string(MANIFEST).await.expect("cannot read Cargo.toml");
+            let content = fs::read_to_string(MANIFEST)
+                .await
+                .expect("cannot read Cargo.toml");
             println!("Content length: {}", content.len());
         });
 

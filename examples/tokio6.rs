@@ -42,7 +42,9 @@ fn main() {
         rt.spawn(async {
             println!("Future 1 executed on thread");
             // `tokio::fs` hands the read to the blocking pool and yields until it is done.
-            let content = fs::read_to_string(MANIFEST).await.expect("cannot read Cargo.toml");
+            let content = fs::read_to_string(MANIFEST)
+                .await
+                .expect("cannot read Cargo.toml");
             println!("Content length: {}", content.len());
         });
 

@@ -36,7 +36,10 @@ async fn main() -> Result<()> {
         loop {
             tx.send("Future 1".to_string()).await?;
         }
-        #[allow(unreachable_code, reason = "the annotation gives the async block its error type")]
+        #[allow(
+            unreachable_code,
+            reason = "the annotation gives the async block its error type"
+        )]
         Ok::<(), anyhow::Error>(())
     });
 

@@ -50,7 +50,10 @@ async fn main() -> Result<()> {
             // endless loop back to the worker's pace instead of filling memory.
             tx.send(format!("Task {i}")).await?;
         }
-        #[allow(unreachable_code, reason = "the annotation gives the async block its error type")]
+        #[allow(
+            unreachable_code,
+            reason = "the annotation gives the async block its error type"
+        )]
         Ok::<(), anyhow::Error>(())
     });
 

@@ -1,0 +1,174 @@
+//! Loading `exercises/lab.toml`, the list of every exercise in learning order.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::LabError;
+
+/// The manifest's location, relative to the workspace root.
+pub const MANIFEST_PATH: &str = "exercises/lab.toml";
+
+/// How a stub is declared to fail as shipped; `lab verify` proves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailKind {
+    /// A test fails: an assertion, a `todo!()`, a Tokio panic.
+    TestFailure,
+    /// A time-out fires: one of testkit's in-test limits, or lab's process-level limit.
+    Timeout,
+    /// The stub does not build.
+    CompileError,
+}
+
+impl fmt::Display for FailKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FailKind::TestFailure => "test_failure",
+            FailKind::Timeout => "timeout",
+            FailKind::CompileError => "compile_error",
+        })
+    }
+}
+
+/// One `[[exercise]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Unique name; also the library name of both crates.
+    pub id: String,
+    /// The chapter folder, e.g. `02_block_on`.
+    pub chapter: String,
+    /// A one-line title shown by `lab list`.
+    pub title: String,
+    /// The stub crate's folder, relative to the workspace root.
+    pub stub: PathBuf,
+    /// The solution crate's folder, relative to the workspace root.
+    pub solution: PathBuf,
+    /// How the stub fails as shipped.
+    pub stub_fails_with: FailKind,
+    /// The process-level limit on one run of the exercise's tests, in seconds.
+    pub time_limit_secs: u64,
+    /// Hints in order: a first nudge, then fuller ones.
+    pub hints: Vec<String>,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Every exercise, in learning order.
+    #[serde(default, rename = "exercise")]
+    pub exercises: Vec<Exercise>,
+}
+
+impl Manifest {
+    /// Reads and checks the manifest under `root`.
+    pub fn load(root: &Path) -> Result<Manifest, LabError> {
+        let path = root.join(MANIFEST_PATH);
+        let text = std::fs::read_to_string(&path).map_err(|source| LabError::ManifestRead {
+            path: path.clone(),
+            source,
+        })?;
+        Self::parse(&text, &path)
+    }
+
+    /// Parses manifest text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest, LabError> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| LabError::ManifestParse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let mut seen = HashSet::new();
+        for ex in &manifest.exercises {
+            if !seen.insert(ex.id.as_str()) {
+                return Err(LabError::ManifestParse {
+                    path: path.to_owned(),
+                    message: format!("the id `{}` is used by more than one exercise", ex.id),
+                });
+            }
+            if ex.time_limit_secs == 0 {
+                return Err(LabError::ManifestParse {
+                    path: path.to_owned(),
+                    message: format!(
+                        "`{}` has time_limit_secs = 0; give it a limit of a few seconds or more",
+                        ex.id
+                    ),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Finds an exercise by id.
+    pub fn get(&self, id: &str) -> Result<&Exercise, LabError> {
+        self.exercises
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| LabError::UnknownExercise { id: id.to_owned() })
+    }
+}
+
+/// What a crate's `Cargo.toml` says about the names that matter here.
+#[derive(Debug, Clone)]
+pub struct CrateInfo {
+    /// The package name, used with `cargo -p`.
+    pub package: String,
+    /// The library name (`[lib] name`, or the package name with `-` replaced by `_`).
+    pub lib: String,
+    /// The paths of the `[[test]]` targets, relative to the crate folder.
+    pub tests: Vec<PathBuf>,
+    /// The names of the `[[test]]` targets.
+    pub test_names: Vec<String>,
+}
+
+impl CrateInfo {
+    /// Reads `dir/Cargo.toml`.
+    pub fn read(dir: &Path) -> Result<CrateInfo, LabError> {
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| LabError::CrateRead {
+            path: path.clone(),
+            source,
+        })?;
+        let value: toml::Table = toml::from_str(&text).map_err(|e| LabError::CrateParse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let package = value
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .ok_or_else(|| LabError::CrateParse {
+                path: path.clone(),
+                message: "it has no [package] name".into(),
+            })?
+            .to_owned();
+        let lib = value
+            .get("lib")
+            .and_then(|l| l.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| package.replace('-', "_"));
+        let targets = value
+            .get("test")
+            .and_then(|t| t.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let field = |name: &str| -> Vec<String> {
+            targets
+                .iter()
+                .filter_map(|t| t.get(name).and_then(|p| p.as_str()).map(str::to_owned))
+                .collect()
+        };
+        let tests = field("path").into_iter().map(PathBuf::from).collect();
+        let test_names = field("name");
+        Ok(CrateInfo {
+            package,
+            lib,
+            tests,
+            test_names,
+        })
+    }
+}

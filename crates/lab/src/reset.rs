@@ -1,0 +1,128 @@
+//! `lab reset ID`: put a stub back as shipped, after saving the learner's copy.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::Lab;
+use crate::error::LabError;
+
+/// Restores every file git's `HEAD` has under the stub's folder.
+pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
+    let ex = lab.manifest.get(id)?;
+    let rel = ex.stub.clone();
+    let nothing = |reason: String| LabError::NothingToRestore {
+        id: id.to_owned(),
+        reason,
+    };
+    // Listing first means a checkout without git, or a stub git never saw, is refused before
+    // anything on disk changes.
+    let listed = git(
+        &lab.root,
+        &["ls-tree", "-r", "--name-only", "HEAD", "--"],
+        &rel,
+    )
+    .map_err(|why| {
+        nothing(format!(
+            "git could not list {} at HEAD ({why})",
+            rel.display()
+        ))
+    })?;
+    let files: Vec<PathBuf> = String::from_utf8_lossy(&listed)
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    if files.is_empty() {
+        return Err(nothing(format!(
+            "git's HEAD has no files under {}",
+            rel.display()
+        )));
+    }
+    let mut originals = Vec::new();
+    for f in &files {
+        let spec = format!("HEAD:./{}", f.to_string_lossy().replace('\\', "/"));
+        let bytes = git(&lab.root, &["show", &spec], Path::new(""))
+            .map_err(|why| nothing(format!("git could not show {spec} ({why})")))?;
+        originals.push((f.clone(), bytes));
+    }
+
+    let dir = lab.root.join(&rel);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let backup = lab
+        .state_dir
+        .join("backups")
+        .join(id)
+        .join(secs.to_string());
+    let saved = if dir.is_dir() {
+        copy_tree(&dir, &backup)?
+    } else {
+        0
+    };
+
+    for (f, bytes) in &originals {
+        let dest = lab.root.join(f);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(LabError::io("creating", parent))?;
+        }
+        std::fs::write(&dest, bytes).map_err(LabError::io("writing", &dest))?;
+    }
+
+    let mut store = lab.store()?;
+    if store.progress.done.remove(id) {
+        store.save()?;
+    }
+    if saved > 0 {
+        println!(
+            "Saved your version of `{id}` ({saved} files) to {}.",
+            backup.display()
+        );
+    }
+    println!(
+        "Restored {} files of {} from git's HEAD. `{id}` is marked not done; `cargo lab check {id}` to start again.",
+        originals.len(),
+        rel.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs git in `root` with `args` and an optional trailing path, returning stdout.
+fn git(root: &Path, args: &[&str], path: &Path) -> Result<Vec<u8>, String> {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(root).args(args);
+    if !path.as_os_str().is_empty() {
+        cmd.arg(path);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("could not run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    Ok(out.stdout)
+}
+
+/// Copies every file under `from` (except build output) to `to`; returns how many.
+fn copy_tree(from: &Path, to: &Path) -> Result<usize, LabError> {
+    let mut count = 0;
+    let entries = std::fs::read_dir(from).map_err(LabError::io("reading", from))?;
+    for entry in entries {
+        let entry = entry.map_err(LabError::io("reading", from))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let dest = to.join(&name);
+        if path.is_dir() {
+            count += copy_tree(&path, &dest)?;
+        } else {
+            std::fs::create_dir_all(to).map_err(LabError::io("creating", to))?;
+            std::fs::copy(&path, &dest).map_err(LabError::io("backing up", &path))?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

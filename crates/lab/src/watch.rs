@@ -1,0 +1,147 @@
+//! `lab watch`: re-check the current exercise on every save.
+//!
+//! The watcher follows the exercise's folder rather than single files, because many editors
+//! save by writing a new file and renaming it over the old one, which ends a watch on the old
+//! file. Where file events do not arrive at all (some network and container file systems), a
+//! scan of modification times every second catches the change instead.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::error::LabError;
+use crate::run::INTERRUPTED;
+use crate::{Lab, check};
+
+/// How long the files must stay quiet after a change before a check starts: editors often
+/// write a file in several steps.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How often the fallback scan looks at modification times.
+const SCAN_EVERY: Duration = Duration::from_secs(1);
+
+pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
+    let mut store = lab.store()?;
+    loop {
+        let Some(ex) = store.current(&lab.manifest).cloned() else {
+            println!("Every exercise is done. Well done!");
+            return Ok(ExitCode::SUCCESS);
+        };
+        let dir = lab.root.join(&ex.stub);
+        if !dir.is_dir() {
+            return Err(LabError::MissingFolder {
+                id: ex.id.clone(),
+                path: ex.stub.clone(),
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        // `LAB_WATCH=poll` skips file events altogether, for file systems that deliver them late
+        // or wrongly; the scan below then does all the work.
+        let force_poll = std::env::var("LAB_WATCH").is_ok_and(|v| v == "poll");
+        let watcher = if force_poll {
+            Err(notify::Error::generic("LAB_WATCH=poll is set"))
+        } else {
+            notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+                if let Ok(event) = res
+                    && event.paths.iter().any(|p| relevant(p))
+                {
+                    let _ = tx.send(());
+                }
+            })
+            .and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w))
+        };
+        if let Err(e) = &watcher {
+            println!(
+                "note: file events are not available here ({e}); looking for changes every second instead."
+            );
+        }
+        loop {
+            let before = fingerprint(&dir);
+            println!("\n──── checking {} ({}) ────", ex.id, ex.title);
+            let verdict = check::check_stub(&lab.root, &ex)?;
+            check::print_verdict(&ex, &verdict, lab.hints_left(&store, &ex));
+            if verdict.fail_kind().is_none() {
+                store.progress.done.insert(ex.id.clone());
+                store.save()?;
+                break;
+            }
+            // Drop events from the check itself and from saves during it; a save during the
+            // check shows up as a changed fingerprint and triggers the next check at once.
+            while rx.try_recv().is_ok() {}
+            if fingerprint(&dir) == before {
+                println!(
+                    "\nWatching {} for changes. Ctrl-C to stop.",
+                    ex.stub.display()
+                );
+                wait_for_change(&dir, &rx, before)?;
+            }
+        }
+        drop(watcher);
+        println!("\nMoving on.");
+    }
+}
+
+/// Blocks until a relevant file changes and then stays quiet for [`DEBOUNCE`].
+fn wait_for_change(
+    dir: &Path,
+    rx: &mpsc::Receiver<()>,
+    mut seen: Vec<(PathBuf, SystemTime, u64)>,
+) -> Result<(), LabError> {
+    let mut last_scan = Instant::now();
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(LabError::Interrupted);
+        }
+        let mut changed = rx.recv_timeout(Duration::from_millis(100)).is_ok();
+        if !changed && last_scan.elapsed() >= SCAN_EVERY {
+            last_scan = Instant::now();
+            let now = fingerprint(dir);
+            changed = now != seen;
+            seen = now;
+        }
+        if changed {
+            // Debounce: wait until no event has arrived for DEBOUNCE.
+            while rx.recv_timeout(DEBOUNCE).is_ok() {}
+            return Ok(());
+        }
+    }
+}
+
+/// Sources and manifests count; build output and editor back-up files do not.
+fn relevant(p: &Path) -> bool {
+    if p.components().any(|c| c.as_os_str() == "target") {
+        return false;
+    }
+    matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml"))
+}
+
+/// Every relevant file under `dir` with its modification time and size, sorted.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, SystemTime, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                if entry.file_name() != "target" {
+                    stack.push(path);
+                }
+            } else if relevant(&path) {
+                out.push((
+                    path,
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    meta.len(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,652 @@
+//! lab against its fixture exercises (`tests/fixtures/`, a workspace of its own): each fixture
+//! must get the right verdict and diagnosis, within its limit, and the progress file, a missing
+//! folder and `reset` must be handled without a crash.
+//!
+//! Every lab process is bounded by [`run_lab`]'s limit and killed if it overruns. The fixture
+//! crates share one target dir under cargo's test scratch folder, so only the first run builds
+//! Tokio and testkit for them.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The fixture workspace.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// What one run of lab produced.
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+}
+
+/// Runs lab with `args` in `root`, with progress kept in `state`, and kills it after `limit`.
+/// The limit covers a cold build of the fixtures (Tokio included) on a 2-core machine.
+fn run_lab(root: &Path, state: &Path, args: &[&str], limit: Duration) -> Out {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .arg("--root")
+        .arg(root)
+        .arg("--state-dir")
+        .arg(state)
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-fixtures"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lab binary starts");
+    let mut pipes = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let (mut o, mut e) = (String::new(), String::new());
+        let _ = pipes.0.read_to_string(&mut o);
+        let _ = pipes.1.read_to_string(&mut e);
+        (o, e)
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("lab {args:?} did not finish in {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let (stdout, stderr) = out.join().unwrap();
+    Out {
+        code: status.code(),
+        stdout,
+        stderr,
+        took: start.elapsed(),
+    }
+}
+
+const BUILD: Duration = Duration::from_secs(600);
+
+/// Checks fixture `id` and asserts the exit code and that every `expected` text is in stdout.
+fn check(id: &str, code: i32, expected: &[&str]) -> Out {
+    let state = tempfile::tempdir().unwrap();
+    let out = run_lab(&fixtures(), state.path(), &["check", id], BUILD);
+    assert_eq!(
+        out.code,
+        Some(code),
+        "exit code of `lab check {id}`\nstdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    for e in expected {
+        assert!(
+            out.stdout.contains(e),
+            "`lab check {id}` should print {e:?}, it printed:\n{}\nstderr:\n{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+    out
+}
+
+#[test]
+fn a_passing_exercise_passes_and_is_recorded() {
+    let state = tempfile::tempdir().unwrap();
+    let out = run_lab(&fixtures(), state.path(), &["check", "fx_pass"], BUILD);
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("✓ fx_pass"), "{}", out.stdout);
+    let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&progress).unwrap();
+    assert_eq!(json["done"], serde_json::json!(["fx_pass"]));
+    let list = run_lab(&fixtures(), state.path(), &["list", "--json"], BUILD);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(json["done"], 1);
+    assert_eq!(json["current"], "fx_fail");
+    assert_eq!(json["exercises"][0]["status"], "done");
+    assert_eq!(json["exercises"][1]["status"], "pending");
+    assert_eq!(json["exercises"][4]["stub_fails_with"], "compile_error");
+}
+
+#[test]
+fn a_failed_assertion_shows_its_values() {
+    check(
+        "fx_fail",
+        1,
+        &[
+            "1 test failed: test failed",
+            "left: 5",
+            "right: 4",
+            "cargo lab hint fx_fail",
+        ],
+    );
+}
+
+#[test]
+fn a_todo_is_named() {
+    check(
+        "fx_todo",
+        1,
+        &["todo!() reached", "not yet implemented", "src/lib.rs:5:5"],
+    );
+}
+
+#[test]
+fn blocking_recv_inside_async_is_diagnosed() {
+    check(
+        "fx_blocking_recv",
+        1,
+        &["blocking call inside async code", "`.recv().await`"],
+    );
+}
+
+#[test]
+fn a_compile_error_is_shown_in_full() {
+    check(
+        "fx_no_compile",
+        1,
+        &[
+            "does not compile (1 error)",
+            "error[E0308]: mismatched types",
+            "expected `u32`, found `usize`",
+        ],
+    );
+}
+
+#[test]
+fn a_deadlocked_join_is_diagnosed() {
+    check(
+        "fx_deadlock",
+        1,
+        &[
+            "thread never finished (testkit within)",
+            "did not finish in 1 s",
+            "in-test limit (testkit)",
+            "drop every sender",
+        ],
+    );
+}
+
+#[test]
+fn a_blocked_runtime_is_diagnosed() {
+    check(
+        "fx_blocked",
+        1,
+        &[
+            "runtime blocked (testkit watchdog)",
+            "the runtime thread was blocked for",
+            "std::thread::sleep",
+        ],
+    );
+}
+
+#[test]
+fn a_future_that_never_wakes_is_diagnosed() {
+    check(
+        "fx_never_wakes",
+        1,
+        &[
+            "future never completed (testkit time-out)",
+            "did not complete in 1 s",
+            "arrange to be woken",
+        ],
+    );
+}
+
+#[test]
+fn a_busy_spin_is_killed_by_the_process_limit() {
+    let out = check(
+        "fx_spin",
+        1,
+        &[
+            "killed by the process-level limit after 2 s",
+            "still running when killed: spins",
+            "process-level limit (lab)",
+        ],
+    );
+    assert!(
+        !out.stdout.contains("quick"),
+        "the test that finished is not listed as running:\n{}",
+        out.stdout
+    );
+    // The limit is 2 s; the generous upper bound leaves room for the build on a busy machine.
+    assert!(
+        out.took >= Duration::from_secs(2),
+        "killed too early: {:?}",
+        out.took
+    );
+}
+
+#[test]
+fn verify_reports_each_stub_and_every_breach() {
+    let state = tempfile::tempdir().unwrap();
+    let out = run_lab(&fixtures(), state.path(), &["verify"], BUILD);
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    let row = |id: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row for {id} in:\n{}", out.stdout))
+            .to_owned()
+    };
+    assert!(
+        row("fx_todo").contains("pass") && row("fx_todo").contains("test_failure: test_failure  "),
+        "{}",
+        row("fx_todo")
+    );
+    assert!(row("fx_todo").ends_with("clean"), "{}", row("fx_todo"));
+    assert!(
+        row("fx_no_compile").contains("compile_error: compile_error  "),
+        "{}",
+        row("fx_no_compile")
+    );
+    assert!(
+        row("fx_spin").contains("timeout: timeout  "),
+        "{}",
+        row("fx_spin")
+    );
+    assert!(
+        row("fx_blocked").contains("timeout: timeout  "),
+        "{}",
+        row("fx_blocked")
+    );
+    assert!(
+        row("fx_pass").contains("test_failure: passes ✗"),
+        "{}",
+        row("fx_pass")
+    );
+    assert!(
+        out.stdout
+            .contains("✗ fx_pass: the stub should fail with test_failure but passed"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("✗ fx_fail: the solution folder solutions/00_fx/02_fail does not exist"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_corrupt_progress_file_is_kept_aside_and_rebuilt() {
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("progress.json"), "{ not json").unwrap();
+    let out = run_lab(&fixtures(), state.path(), &["list"], BUILD);
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("could not be read") && out.stderr.contains("kept as"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("0 of 9 exercises done"),
+        "{}",
+        out.stdout
+    );
+    let kept: Vec<_> = std::fs::read_dir(state.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "the corrupt file is kept");
+    assert_eq!(
+        std::fs::read_to_string(kept[0].path()).unwrap(),
+        "{ not json"
+    );
+    // Hints are recorded, so the next command finds a valid file again.
+    let hint = run_lab(&fixtures(), state.path(), &["hint", "fx_fail"], BUILD);
+    assert!(
+        hint.stdout.contains("Hint 1 of 2") && hint.stdout.contains("1 more"),
+        "{}",
+        hint.stdout
+    );
+    let hint = run_lab(&fixtures(), state.path(), &["hint", "fx_fail"], BUILD);
+    assert!(
+        hint.stdout.contains("Hint 2 of 2") && hint.stdout.contains("last hint"),
+        "{}",
+        hint.stdout
+    );
+    assert!(hint.stderr.is_empty(), "{}", hint.stderr);
+}
+
+/// A copy of the fixture manifest whose `fx_fail` folder is gone, in a temporary root.
+fn root_with_a_removed_exercise() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("exercises")).unwrap();
+    std::fs::copy(
+        fixtures().join("exercises/lab.toml"),
+        root.path().join("exercises/lab.toml"),
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn a_listed_folder_that_is_gone_gets_a_clear_message() {
+    let root = root_with_a_removed_exercise();
+    let state = tempfile::tempdir().unwrap();
+    // Progress from an older manifest names an exercise that no longer exists.
+    std::fs::write(
+        state.path().join("progress.json"),
+        r#"{"format":1,"done":["fx_renamed_long_ago"],"hints_shown":{}}"#,
+    )
+    .unwrap();
+    let out = run_lab(
+        root.path(),
+        state.path(),
+        &["check", "fx_fail"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(2), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("the folder exercises/00_fx/02_fail listed for `fx_fail`"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("renamed or removed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fx_renamed_long_ago is dropped"),
+        "{}",
+        out.stderr
+    );
+    let list = run_lab(
+        root.path(),
+        state.path(),
+        &["list"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(list.code, Some(0));
+    assert!(list.stdout.contains("? fx_fail"), "{}", list.stdout);
+    let unknown = run_lab(
+        root.path(),
+        state.path(),
+        &["check", "no_such_id"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown.stderr.contains("there is no exercise `no_such_id`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=lab",
+            "-c",
+            "user.email=lab@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn reset_restores_the_stub_and_keeps_a_backup() {
+    let root = root_with_a_removed_exercise();
+    let stub = root.path().join("exercises/00_fx/03_todo/src");
+    std::fs::create_dir_all(&stub).unwrap();
+    let shipped =
+        std::fs::read_to_string(fixtures().join("exercises/00_fx/03_todo/src/lib.rs")).unwrap();
+    std::fs::write(stub.join("lib.rs"), &shipped).unwrap();
+    let state = tempfile::tempdir().unwrap();
+
+    // Without git there is nothing to restore from, and nothing is touched.
+    std::fs::write(stub.join("lib.rs"), "pub fn answer() -> u32 { 41 }\n").unwrap();
+    let refused = run_lab(
+        root.path(),
+        state.path(),
+        &["reset", "fx_todo"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        refused.code,
+        Some(2),
+        "{}\n{}",
+        refused.stdout,
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("nothing to restore `fx_todo` from"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(stub.join("lib.rs")).unwrap(),
+        "pub fn answer() -> u32 { 41 }\n"
+    );
+
+    std::fs::write(stub.join("lib.rs"), &shipped).unwrap();
+    git(root.path(), &["init", "-q"]);
+    git(root.path(), &["add", "."]);
+    git(root.path(), &["commit", "-q", "-m", "shipped"]);
+    std::fs::write(stub.join("lib.rs"), "pub fn answer() -> u32 { 41 }\n").unwrap();
+
+    let out = run_lab(
+        root.path(),
+        state.path(),
+        &["reset", "fx_todo"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(stub.join("lib.rs")).unwrap(),
+        shipped,
+        "the stub is back as shipped"
+    );
+    assert!(
+        out.stdout.contains("Saved your version of `fx_todo`"),
+        "{}",
+        out.stdout
+    );
+    let backups = state.path().join("backups/fx_todo");
+    let saved: Vec<_> = std::fs::read_dir(&backups).unwrap().flatten().collect();
+    assert_eq!(saved.len(), 1);
+    assert!(
+        out.stdout.contains(&saved[0].path().display().to_string()),
+        "the message says where: {}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(saved[0].path().join("src/lib.rs")).unwrap(),
+        "pub fn answer() -> u32 { 41 }\n"
+    );
+}
+
+/// A temporary workspace holding copies of the fixtures `fx_fail` and `fx_todo`, for tests that edit.
+///
+/// The copies get package names of their own (suffixed with `tag`): cargo names a workspace
+/// member's artifacts by its name and its path inside the workspace, so same-named copies would
+/// share artifacts in the shared target dir, and an edited copy's build could pass for the
+/// unedited fixture's.
+fn editable_workspace(tag: &str) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let fx = fixtures();
+    for name in ["02_fail", "03_todo"] {
+        for file in ["Cargo.toml", "src/lib.rs"] {
+            let to = root.path().join("exercises/00_fx").join(name).join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            let text =
+                std::fs::read_to_string(fx.join("exercises/00_fx").join(name).join(file)).unwrap();
+            let text = text.replace(
+                &format!("name = \"fx-{name}\"").replace('_', "-"),
+                &format!("name = \"fx-{name}-{tag}\"").replace('_', "-"),
+            );
+            std::fs::write(to, text).unwrap();
+        }
+    }
+    for (name, lib) in [("02_fail", "fx_fail"), ("03_todo", "fx_todo")] {
+        let to = root.path().join("exercises/00_fx").join(name).join("tests");
+        std::fs::create_dir_all(&to).unwrap();
+        let file = format!("{lib}.rs");
+        std::fs::copy(
+            fx.join("exercises/00_fx")
+                .join(name)
+                .join("tests")
+                .join(&file),
+            to.join(&file),
+        )
+        .unwrap();
+    }
+    let testkit = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testkit")
+        .canonicalize()
+        .unwrap();
+    let manifest = std::fs::read_to_string(fx.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            "\"../../../testkit\"",
+            &format!("{:?}", testkit.display().to_string()),
+        )
+        .replace("\"solutions/*/*\"", "");
+    std::fs::write(root.path().join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(fx.join("Cargo.lock"), root.path().join("Cargo.lock")).unwrap();
+    let lab_toml = std::fs::read_to_string(fx.join("exercises/lab.toml")).unwrap();
+    let kept: Vec<&str> = lab_toml
+        .split("[[exercise]]")
+        .filter(|e| e.contains("id = \"fx_fail\"") || e.contains("id = \"fx_todo\""))
+        .collect();
+    std::fs::write(
+        root.path().join("exercises/lab.toml"),
+        format!("[[exercise]]{}", kept.join("[[exercise]]")),
+    )
+    .unwrap();
+    root
+}
+
+/// Runs `lab watch` in `root` and returns its stdout, line by line, as it arrives.
+fn spawn_watch(
+    root: &Path,
+    state: &Path,
+    poll: bool,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lab"));
+    cmd.arg("--root")
+        .arg(root)
+        .arg("--state-dir")
+        .arg(state)
+        .arg("watch")
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-fixtures"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if poll {
+        cmd.env("LAB_WATCH", "poll");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Reads lines until one contains `text`, or panics after `limit` with what was seen.
+fn wait_for_line(
+    rx: &std::sync::mpsc::Receiver<String>,
+    text: &str,
+    limit: Duration,
+    seen: &mut Vec<String>,
+) {
+    let deadline = Instant::now() + limit;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let hit = line.contains(text);
+                seen.push(line);
+                if hit {
+                    return;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!(
+        "`lab watch` did not print {text:?} within {limit:?}; it printed:\n{}",
+        seen.join("\n")
+    );
+}
+
+fn watch_moves_on_after_a_fix(poll: bool) {
+    let root = editable_workspace(if poll { "poll" } else { "events" });
+    let state = tempfile::tempdir().unwrap();
+    let (mut child, rx) = spawn_watch(root.path(), state.path(), poll);
+    let mut seen = Vec::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for_line(&rx, "Watching exercises/00_fx/02_fail", BUILD, &mut seen);
+        assert!(
+            seen.iter().any(|l| l.contains("✗ fx_fail")),
+            "{}",
+            seen.join("\n")
+        );
+        // Save the way many editors do: write a new file, then rename it over the old one.
+        let lib = root.path().join("exercises/00_fx/02_fail/src/lib.rs");
+        let fixed = std::fs::read_to_string(&lib)
+            .unwrap()
+            .replace("a + b + 1", "a + b");
+        let tmp = lib.with_extension("rs.tmp");
+        std::fs::write(&tmp, fixed).unwrap();
+        std::fs::rename(&tmp, &lib).unwrap();
+        wait_for_line(&rx, "✓ fx_fail", Duration::from_secs(120), &mut seen);
+        wait_for_line(
+            &rx,
+            "Watching exercises/00_fx/03_todo",
+            Duration::from_secs(120),
+            &mut seen,
+        );
+        assert!(
+            seen.iter().any(|l| l.contains("✗ fx_todo")),
+            "{}",
+            seen.join("\n")
+        );
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+    let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
+    assert!(progress.contains("fx_fail"), "{progress}");
+}
+
+#[test]
+fn watch_rechecks_on_a_renaming_save_and_moves_on() {
+    watch_moves_on_after_a_fix(false);
+}
+
+#[test]
+fn watch_falls_back_to_polling() {
+    watch_moves_on_after_a_fix(true);
+}

@@ -1,0 +1,368 @@
+//! Runs an example binary under a deadline and reports what it printed.
+//!
+//! Every test in `examples/tests/` goes through this module, so that no test can hang and every
+//! failure message shows what the example actually did. Use it from a new test file with:
+//!
+//! ```ignore
+//! mod harness;
+//!
+//! use std::time::Duration;
+//!
+//! use harness::Example;
+//!
+//! #[test]
+//! fn tokio42_prints_its_line() {
+//!     // An example that ends by itself: wait for it to exit, at most 10 s.
+//!     let run = Example::new("tokio42").deadline(Duration::from_secs(10)).run();
+//!     run.assert_exited_ok();
+//!     assert_eq!(run.texts(), ["the one line it promises"], "{run}");
+//! }
+//!
+//! #[test]
+//! fn tokio43_runs_forever() {
+//!     // An example that never ends: stop as soon as enough output has been seen (or at the
+//!     // deadline), kill it, then check what it printed and that it was still running.
+//!     let run = Example::new("tokio43")
+//!         .deadline(Duration::from_secs(30))
+//!         .stop_when(|lines| lines.iter().filter(|l| l.text.starts_with("tick")).count() >= 3)
+//!         .run();
+//!     assert!(run.was_still_running(), "{run}");
+//! }
+//! ```
+//!
+//! How the binaries are found: `cargo test` compiles every example of the package (to prove it
+//! builds) into `target/<profile>/examples/`, next to the `target/<profile>/deps/` folder that holds
+//! the test binary itself. [`example_path`] walks from [`std::env::current_exe`] to that folder, so
+//! it follows `CARGO_TARGET_DIR`, `--release` and `--target` without being told. A command that
+//! builds only one test target (`cargo test --test NAME`) does not build the examples; the error
+//! then says to run plain `cargo test`. The same command also leaves an older build of an example
+//! in place, so after editing an example run plain `cargo test` again.
+//!
+//! Every run is bounded: the child is killed at its deadline (or as soon as `stop_when` is
+//! satisfied), and it is also killed if the test panics half-way, so no example outlives its test.
+
+#![allow(
+    dead_code,
+    reason = "each test file compiles its own copy of this module and uses only part of it"
+)]
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How often the harness checks whether the child has exited while no output arrives.
+const POLL: Duration = Duration::from_millis(10);
+
+/// How long the harness waits for the stderr reader after the child is gone. The pipe closes when
+/// the child dies, so this only matters if the example left a grandchild holding the pipe open.
+const STDERR_GRACE: Duration = Duration::from_secs(2);
+
+/// One line of standard output, with the time it arrived.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Time since the child was started. Useful for ordering and rough pacing checks; a test that
+    /// relies on it should allow a generous margin, because the machine may be busy.
+    pub at: Duration,
+    /// The line without its line ending.
+    pub text: String,
+}
+
+/// A predicate over the lines seen so far; the run stops as soon as it returns `true`.
+type StopWhen = Box<dyn Fn(&[Line]) -> bool>;
+
+/// A run of one example binary, configured with a builder and started with [`Example::run`].
+pub struct Example {
+    name: String,
+    args: Vec<String>,
+    deadline: Duration,
+    stop_when: Option<StopWhen>,
+}
+
+impl Example {
+    /// An example by its `[[example]]` name, e.g. `"tokio1"`, with a 10 s deadline.
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            args: Vec::new(),
+            deadline: Duration::from_secs(10),
+            stop_when: None,
+        }
+    }
+
+    /// Command-line arguments to pass to the example.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// The longest the example may run. At the deadline it is killed and the run reports it as
+    /// still running. Choose it well above the expected time: tests share a small, busy machine.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Stops the run early, killing the example if it is still running, once `done` returns `true`
+    /// for the lines seen so far. Meant for examples that never end: the test lasts only as long
+    /// as the output it needs.
+    pub fn stop_when(mut self, done: impl Fn(&[Line]) -> bool + 'static) -> Self {
+        self.stop_when = Some(Box::new(done));
+        self
+    }
+
+    /// Starts the example, collects its output until it exits, `stop_when` is satisfied or the
+    /// deadline passes, kills it if it is still running, and returns what was seen.
+    ///
+    /// Panics, with a message saying what to do, if the binary is missing or cannot be started.
+    pub fn run(self) -> Run {
+        let path = example_path(&self.name);
+        let started = Instant::now();
+        let child = Command::new(&path)
+            .args(&self.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+        let mut child = KillOnDrop(child);
+        let deadline = started + self.deadline;
+
+        // Each stream is read on its own thread, so that a full pipe can never stall the child
+        // and the harness can keep an eye on the clock while waiting.
+        let stdout = child.0.stdout.take().expect("stdout was piped");
+        let (line_tx, line_rx) = mpsc::channel();
+        thread::spawn(move || {
+            for text in BufReader::new(stdout).lines() {
+                let Ok(text) = text else { break };
+                let line = Line {
+                    at: started.elapsed(),
+                    text,
+                };
+                if line_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stderr = child.0.stderr.take().expect("stderr was piped");
+        let (err_tx, err_rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stderr.read_to_end(&mut bytes);
+            let _ = err_tx.send(String::from_utf8_lossy(&bytes).into_owned());
+        });
+
+        let mut lines = Vec::new();
+        let mut stopped_early = false;
+        let mut stdout_closed = false;
+        loop {
+            if let Some(done) = &self.stop_when
+                && done(&lines)
+            {
+                stopped_early = true;
+                break;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            if stdout_closed {
+                // Output is over; wait for the exit itself, still bounded by the deadline.
+                if child.0.try_wait().expect("try_wait failed").is_some() {
+                    break;
+                }
+                thread::sleep(POLL.min(deadline - now));
+                continue;
+            }
+            match line_rx.recv_timeout(POLL.min(deadline - now)) {
+                Ok(line) => lines.push(line),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => stdout_closed = true,
+            }
+        }
+
+        let status = child.0.try_wait().expect("try_wait failed");
+        let still_running = status.is_none();
+        if still_running {
+            // Killing an already exited child is harmless, so a race with a natural exit here
+            // cannot fail the test; it only reports the example as still running.
+            let _ = child.0.kill();
+        }
+        let status = match status {
+            Some(status) => status,
+            None => child.0.wait().expect("wait failed after kill"),
+        };
+        let elapsed = started.elapsed();
+
+        // Lines the child wrote before it died may still be in the pipe: keep them, because they
+        // are part of what it printed. The reader ends at end-of-file, which the kill guarantees.
+        let drain_until = Instant::now() + STDERR_GRACE;
+        loop {
+            let left = drain_until.saturating_duration_since(Instant::now());
+            match line_rx.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(_) => break,
+            }
+        }
+        let stderr = err_rx.recv_timeout(STDERR_GRACE).unwrap_or_default();
+
+        Run {
+            name: self.name,
+            lines,
+            stderr,
+            status,
+            still_running,
+            stopped_early,
+            elapsed,
+        }
+    }
+}
+
+/// What one run of an example printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    /// The example's name, for messages.
+    pub name: String,
+    /// Every line of standard output, in the order it arrived.
+    pub lines: Vec<Line>,
+    /// Everything written to standard error.
+    pub stderr: String,
+    /// The exit status: the real one if it exited by itself, the kill's otherwise.
+    pub status: ExitStatus,
+    /// `true` if the example was still running when the harness stopped it (at the deadline or
+    /// because `stop_when` was satisfied) and had to kill it.
+    pub still_running: bool,
+    /// `true` if the run ended because `stop_when` was satisfied.
+    pub stopped_early: bool,
+    /// Time from start until the child was gone.
+    pub elapsed: Duration,
+}
+
+impl Run {
+    /// The lines' text, for comparing with `assert_eq!`.
+    pub fn texts(&self) -> Vec<&str> {
+        self.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    /// `true` if the example was alive until the harness killed it.
+    pub fn was_still_running(&self) -> bool {
+        self.still_running
+    }
+
+    /// Asserts that the example exited by itself, with status 0 and nothing on stderr.
+    pub fn assert_exited_ok(&self) {
+        assert!(
+            !self.still_running,
+            "{} was still running at its deadline and was killed\n{self}",
+            self.name
+        );
+        assert!(
+            self.status.success(),
+            "{} exited with {}\n{self}",
+            self.name,
+            self.status
+        );
+        assert!(
+            self.stderr.is_empty(),
+            "{} wrote to stderr\n{self}",
+            self.name
+        );
+    }
+}
+
+/// Shows everything a failing assertion needs: how the run ended, stdout with times, stderr.
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ending = if self.still_running {
+            "still running, killed by the test"
+        } else {
+            "exited by itself"
+        };
+        writeln!(
+            f,
+            "--- {} ({ending}, {}, after {:.2?})",
+            self.name, self.status, self.elapsed
+        )?;
+        writeln!(f, "--- stdout ({} lines):", self.lines.len())?;
+        for line in &self.lines {
+            writeln!(f, "[{:>8.3?}] {}", line.at, line.text)?;
+        }
+        writeln!(f, "--- stderr:")?;
+        write!(f, "{}", self.stderr)
+    }
+}
+
+/// Kills the child if the test panics before the harness has stopped it.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The path of the compiled example `name`, or a panic that says how to build it.
+///
+/// The test binary runs from `<target>/<profile>/deps/`; `cargo test` puts the examples in
+/// `<target>/<profile>/examples/`, named with the platform's executable suffix (`.exe` on Windows).
+pub fn example_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("cannot find the test binary's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap_or_else(|| panic!("unexpected test binary location {}", exe.display()));
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "example binary {} is missing: run the tests with `cargo test`, which builds the examples \
+         (a command that picks one test target, such as `cargo test --test NAME`, does not); \
+         check that `{name}` has an [[example]] entry in examples/Cargo.toml",
+        path.display()
+    );
+    path
+}
+
+/// Reads the `//!` header of `examples/<name>.rs` and returns the body of its `n`-th ```` ```text ````
+/// block (counting from 0), one string per line. The headers show the command first (block 0) and
+/// the promised output second (block 1), so tests can check that header and behaviour agree.
+pub fn header_text_block(name: &str, n: usize) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("{name}.rs"));
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let header: Vec<&str> = source
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| {
+            let rest = l.trim_start_matches("//!");
+            rest.strip_prefix(' ').unwrap_or(rest)
+        })
+        .collect();
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in header {
+        match (&mut current, line.trim()) {
+            (None, "```text") => current = Some(Vec::new()),
+            (Some(_), "```") => blocks.push(current.take().expect("inside a block")),
+            (Some(block), _) => block.push(line.to_string()),
+            (None, _) => {}
+        }
+    }
+    blocks.into_iter().nth(n).unwrap_or_else(|| {
+        panic!(
+            "{} has no ```text block number {n} in its //! header",
+            path.display()
+        )
+    })
+}

@@ -1,0 +1,262 @@
+//! Tests for the `worker_pool` exercise. Do not edit: `cargo lab check worker_pool` runs this
+//! file as it is, against your `src/lib.rs`.
+//!
+//! The back-pressure and shutdown checks hold jobs on a gate (a lock and a condition variable the
+//! test opens when it is ready), so what they observe is decided by the order of events, not by
+//! the clock. Every async body runs under a testkit time-out.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use testkit::Flavor;
+use tokio::sync::mpsc;
+use worker_pool::{Pool, PoolError};
+
+/// The time-out for every test body; each needs well under a second.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// A gate that jobs wait at until the test opens it.
+#[derive(Clone, Default)]
+struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+impl Gate {
+    fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = changed.wait(open).unwrap();
+        }
+    }
+
+    fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().unwrap() = true;
+        changed.notify_all();
+    }
+}
+
+#[test]
+fn new_rejects_zero_workers_and_a_zero_sized_queue() {
+    testkit::within(LIMIT, || {
+        assert_eq!(
+            Pool::new(0, 4).err(),
+            Some(PoolError::InvalidSize {
+                workers: 0,
+                capacity: 4
+            })
+        );
+        assert_eq!(
+            Pool::new(2, 0).err(),
+            Some(PoolError::InvalidSize {
+                workers: 2,
+                capacity: 0
+            })
+        );
+    });
+}
+
+#[test]
+fn jobs_run_and_return_their_results() {
+    testkit::run_both(LIMIT, || async {
+        let pool = Pool::new(2, 4).expect("valid sizes");
+        assert_eq!(pool.workers(), 2);
+        // Sixteen jobs through a queue of four: `submit` waits for room now and then.
+        let mut tickets = Vec::new();
+        for i in 0..16u32 {
+            tickets.push(
+                pool.submit(move || blake3::hash(&i.to_le_bytes()))
+                    .await
+                    .unwrap(),
+            );
+        }
+        for (i, ticket) in (0..16u32).zip(tickets) {
+            assert_eq!(ticket.result().await, Ok(blake3::hash(&i.to_le_bytes())));
+        }
+        assert_eq!(pool.run(|| "direct").await, Ok("direct"));
+        pool.shutdown().await.expect("a clean shutdown");
+    });
+}
+
+#[test]
+fn a_full_queue_makes_submit_wait() {
+    testkit::run_both(LIMIT, || async {
+        const WORKERS: u32 = 2;
+        const CAPACITY: u32 = 3;
+        let pool = Pool::new(WORKERS as usize, CAPACITY as usize).expect("valid sizes");
+        let gate = Gate::default();
+        let (started_tx, mut started) = mpsc::unbounded_channel();
+        let gated = |n: u32| {
+            let (gate, started_tx) = (gate.clone(), started_tx.clone());
+            move || {
+                started_tx.send(n).unwrap();
+                gate.wait();
+                n
+            }
+        };
+
+        // Occupy every worker, and wait until each has really started its job.
+        let mut tickets = Vec::new();
+        for n in 0..WORKERS {
+            tickets.push(pool.submit(gated(n)).await.unwrap());
+        }
+        for _ in 0..WORKERS {
+            testkit::timeout(LIMIT, started.recv()).await.unwrap();
+        }
+
+        // The queue has room for exactly CAPACITY more: each of these is accepted at once.
+        for n in WORKERS..WORKERS + CAPACITY {
+            tickets.push(
+                testkit::timeout(LIMIT, pool.submit(gated(n)))
+                    .await
+                    .unwrap(),
+            );
+        }
+
+        // One more finds the queue full, so its `submit` must wait. (The block ends the pinned
+        // future's borrow of `pool` before `shutdown` takes the pool.)
+        let last = {
+            let mut one_too_many = pin!(pool.submit(gated(WORKERS + CAPACITY)));
+            assert!(
+                futures::poll!(one_too_many.as_mut()).is_pending(),
+                "with {WORKERS} busy workers and {CAPACITY} queued jobs, one more `submit` was \
+                 accepted: the queue holds more than its capacity"
+            );
+            assert!(
+                started.try_recv().is_err(),
+                "a queued job started while every worker was still busy"
+            );
+
+            // Let everything run: the waiting `submit` gets its slot, and every job finishes.
+            gate.open();
+            testkit::timeout(LIMIT, one_too_many).await.unwrap()
+        };
+        tickets.push(last);
+        for (n, ticket) in (0..).zip(tickets) {
+            assert_eq!(ticket.result().await, Ok(n));
+        }
+        pool.shutdown().await.expect("a clean shutdown");
+    });
+}
+
+#[test]
+fn a_panicking_job_is_an_error_and_the_pool_keeps_serving() {
+    testkit::run_both(LIMIT, || async {
+        // One worker, so the jobs after the panic can only run if that worker survived it.
+        let pool = Pool::new(1, 2).expect("valid sizes");
+        let failed = pool.run(|| -> u32 { panic!("bad input 42") }).await;
+        match failed {
+            Err(PoolError::JobPanicked(message)) => assert!(
+                message.contains("bad input 42"),
+                "the error should carry the panic's message, got {message:?}"
+            ),
+            other => panic!("expected PoolError::JobPanicked, got {other:?}"),
+        }
+        for i in 0..5u32 {
+            assert_eq!(pool.run(move || i * 10).await, Ok(i * 10));
+        }
+        pool.shutdown().await.expect("a clean shutdown");
+    });
+}
+
+thread_local! {
+    /// Set by a job on the worker thread that runs it; dropped when that thread exits.
+    static ON_EXIT: RefCell<Option<CountOnExit>> = const { RefCell::new(None) };
+}
+
+/// Counts a thread's exit. It takes its time, so a `shutdown` that returns without joining the
+/// threads would almost certainly look before any count has been made.
+struct CountOnExit(Arc<AtomicUsize>);
+
+impl Drop for CountOnExit {
+    fn drop(&mut self) {
+        thread::sleep(Duration::from_millis(50));
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn shutdown_finishes_queued_jobs_and_joins_every_thread() {
+    testkit::run_both(LIMIT, || async {
+        const WORKERS: usize = 3;
+        let pool = Pool::new(WORKERS, 8).expect("valid sizes");
+        let exited = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicUsize::new(0));
+
+        // One job per worker: the barrier lets none finish until all three run at once, so they
+        // are on three different threads, and each marks its thread to be counted on exit.
+        let barrier = Arc::new(Barrier::new(WORKERS));
+        let mut on_threads = Vec::new();
+        for _ in 0..WORKERS {
+            let (barrier, exited) = (Arc::clone(&barrier), Arc::clone(&exited));
+            on_threads.push(
+                pool.submit(move || {
+                    ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountOnExit(exited)));
+                    barrier.wait();
+                    thread::current().id()
+                })
+                .await
+                .unwrap(),
+            );
+        }
+        // Five more jobs, queued behind those.
+        let mut queued = Vec::new();
+        for _ in 0..5 {
+            let finished = Arc::clone(&finished);
+            queued.push(
+                pool.submit(move || {
+                    thread::sleep(Duration::from_millis(10));
+                    finished.fetch_add(1, Ordering::SeqCst);
+                })
+                .await
+                .unwrap(),
+            );
+        }
+
+        pool.shutdown().await.expect("a clean shutdown");
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            5,
+            "`shutdown` returned before the queued jobs were done"
+        );
+        assert_eq!(
+            exited.load(Ordering::SeqCst),
+            WORKERS,
+            "`shutdown` returned before every worker thread had ended: join them all"
+        );
+
+        let mut ids = BTreeSet::new();
+        for ticket in on_threads {
+            ids.insert(format!("{:?}", ticket.result().await.unwrap()));
+        }
+        assert_eq!(
+            ids.len(),
+            WORKERS,
+            "the first jobs did not run on {WORKERS} threads"
+        );
+        for ticket in queued {
+            assert_eq!(ticket.result().await, Ok(()));
+        }
+    });
+}
+
+#[test]
+fn waiting_for_a_slow_job_leaves_the_runtime_free() {
+    // The pool's work happens on its own threads: the runtime thread only waits, so a slow job
+    // never stalls the heartbeat. 400 ms of work; the watchdog allows 200 ms, a wide margin.
+    testkit::run_watched(
+        Flavor::CurrentThread,
+        LIMIT,
+        Duration::from_millis(200),
+        || async {
+            let pool = Pool::new(1, 1).expect("valid sizes");
+            let slow = pool.run(|| thread::sleep(Duration::from_millis(400))).await;
+            assert_eq!(slow, Ok(()));
+            pool.shutdown().await.expect("a clean shutdown");
+        },
+    );
+}
