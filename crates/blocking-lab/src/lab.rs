@@ -182,6 +182,10 @@ pub fn run_lab(config: &Config, mut progress: impl FnMut(&Progress)) -> Result<R
     config.check()?;
     let (spec, calibration) = calibrate(config.job);
     let spec = Arc::new(spec);
+    // An untimed warm-up on every core: on an idle machine the first burst on the other cores
+    // can run slow while they wake up and raise their clocks, and it would otherwise land on the
+    // first repetition's limit.
+    measure_limit(&spec, config.threads * 10, config.threads)?;
     let cases = config.cases();
     let params = CaseParams {
         jobs: config.jobs,

@@ -355,9 +355,9 @@ pub struct LimitRun {
 }
 
 // ANCHOR: limit
-/// Runs the batch on `threads` plain threads and times it. Measured, not computed: two threads
-/// on two cores each run slower than one alone (shared caches, turbo limits, the other programs on
-/// the machine), so a single thread's rate times the core count would overstate the limit.
+/// Runs the batch on `threads` plain threads and times it. Measured, not computed: on many
+/// machines two threads on two cores each run slower than one alone (shared caches, clock limits,
+/// a hyperthread sibling), so a single thread's rate times the core count can overstate the limit.
 pub fn measure_limit(
     spec: &Arc<JobSpec>,
     jobs: usize,
