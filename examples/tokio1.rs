@@ -1,7 +1,7 @@
 //! # tokio1: the smallest Tokio program
 //!
 //! Chapter 1, *Threads and the runtime*. `#[tokio::main]` turns an `async fn main` into an ordinary
-//! `fn main` that builds a multi-thread runtime and hands the body to
+//! `fn main` that builds a multi_thread runtime and hands the body to
 //! [`Runtime::block_on`](https://docs.rs/tokio/latest/tokio/runtime/struct.Runtime.html#method.block_on).
 //! Nothing here awaits anything; the point is that the program still runs inside a runtime, which is
 //! what every later `.await` needs.

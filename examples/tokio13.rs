@@ -1,7 +1,7 @@
 //! # tokio13: `#[tokio::main]` written out by hand
 //!
 //! Chapter 2, *`block_on`*. `tokio1` with the attribute expanded by hand. The macro removes
-//! `async` from `main`, turns the body into an `async` block, builds a multi-thread runtime with
+//! `async` from `main`, turns the body into an `async` block, builds a multi_thread runtime with
 //! every driver enabled, and returns what
 //! [`Runtime::block_on`](https://docs.rs/tokio/latest/tokio/runtime/struct.Runtime.html#method.block_on)
 //! returns (see `parse_knobs` in tokio-macros' `src/entry.rs`). `block_on` polls the body on the
@@ -20,7 +20,7 @@
 //!
 //! The first line asks the running runtime what it is, through
 //! [`Handle::current`](https://docs.rs/tokio/latest/tokio/runtime/struct.Handle.html#method.current):
-//! a multi-thread one, the default for `#[tokio::main]` (`#[tokio::test]` defaults to
+//! a multi_thread one, the default for `#[tokio::main]` (`#[tokio::test]` defaults to
 //! current_thread).
 
 // ANCHOR: main

@@ -18,7 +18,8 @@
 //! tokio::time::sleep outside a runtime panicked: there is no reactor running, must be called from the context of a Tokio 1.x runtime
 //! ```
 //!
-//! First, a `futures::channel::oneshot` fed by a plain thread works: the sending thread calls the
+//! First, a [`futures::channel::oneshot`](https://docs.rs/futures/latest/futures/channel/oneshot/index.html)
+//! fed by a plain thread works: the sending thread calls the
 //! waker, which unparks `main`. Then `tokio::time::sleep` panics as soon as it is created, because
 //! it looks for the current Tokio runtime's timer and this thread is in no runtime (the message
 //! is `CONTEXT_MISSING_ERROR` in Tokio's `src/util/error.rs`). The panic is caught on a thread of its
@@ -34,7 +35,9 @@ use futures::channel::oneshot;
 use futures::executor::block_on;
 
 /// A waker that counts how often it is used and passes each wake-up on to the real one, so the
-/// example can show that `block_on` polled again only because it was woken.
+/// example can show that `block_on` polled again only because it was woken. Implementing
+/// [`Wake`](https://doc.rust-lang.org/std/task/trait.Wake.html) on an `Arc` is the safe way to
+/// make a `Waker` of one's own.
 struct CountingWaker {
     inner: Waker,
     wakes: AtomicUsize,

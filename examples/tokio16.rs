@@ -3,7 +3,7 @@
 //! Chapter 2, *`block_on`*. A trait with a synchronous method, `Sequencer::generate`, is
 //! implemented by calling an `async fn` through
 //! [`futures::executor::block_on`](https://docs.rs/futures/latest/futures/executor/fn.block_on.html).
-//! The `async fn` waits on Tokio timers. Called from a multi-thread runtime this works. Called from
+//! The `async fn` waits on Tokio timers. Called from a multi_thread runtime this works. Called from
 //! a current_thread runtime it never returns: `futures`' `block_on` parks the thread until the timer
 //! wakes it, but that thread is the only one that drives the runtime's timer, and it is parked.
 //! Neither side can make the first move. Tokio does not detect this (the "Cannot start a runtime
@@ -82,7 +82,7 @@ fn runtime(multi_thread: bool) -> Runtime {
 
 // ANCHOR: watchdog
 fn main() {
-    // On a multi-thread runtime the worker threads are free while this thread is parked, and one
+    // On a multi_thread runtime the worker threads are free while this thread is parked, and one
     // of them drives the timer, so the timers fire and `block_on` returns.
     let multi = runtime(true);
     let numbers = multi.block_on(async { PlainSequencer { bound: 3 }.generate() });

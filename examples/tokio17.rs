@@ -11,7 +11,7 @@
 //! cargo run --example tokio17
 //! ```
 //!
-//! Prints, in this order:
+//! Usually prints, in this order:
 //!
 //! ```text
 //! Future 1 executed on thread
@@ -19,6 +19,10 @@
 //! Content length: <the size of examples/Cargo.toml in bytes>
 //! Result: 13502a29bf9ed92c70e938e1398d835d414a4f89812bb147bf76c22bd7b78b7e
 //! ```
+//!
+//! (On a rare run the file read is already done when task 1 first checks on it, and
+//! `Content length` comes before `Future 2`. Either way, that line no longer waits for the
+//! result.)
 //!
 //! Compare with `tokio6`: the same four lines, but `Content length` no longer waits behind the
 //! 800 ms pause. The file read finishes within a few milliseconds and task 1 is polled again at

@@ -3,8 +3,8 @@
 //! Chapter 3, *The blocking-task pitfall*.
 //! [`tokio::task::block_in_place`](https://docs.rs/tokio/latest/tokio/task/fn.block_in_place.html)
 //! runs blocking code right where it is, in the current task, but first hands the worker's other
-//! work to a fresh thread so it keeps running. A ticker task counts every 100 ms while another task
-//! blocks for 800 ms, three times:
+//! work to another thread (taken from the blocking pool) so it keeps running. A ticker task counts
+//! every 100 ms while another task blocks for 800 ms, three times:
 //!
 //! 1. a multi_thread runtime with a single worker, blocking with a plain call;
 //! 2. the same runtime, blocking inside `block_in_place`;
@@ -22,11 +22,13 @@
 //! current_thread, block_in_place: panicked with "can call blocking only when running on the multi-threaded runtime"
 //! ```
 //!
-//! Plain call: the only worker thread is stuck, so the ticker cannot run at all. `block_in_place`:
+//! Plain call: the only worker thread is stuck, so the ticker cannot run at all, and neither can
+//! the timer, which on a multi_thread runtime is driven by the worker threads. `block_in_place`:
 //! the worker's scheduler core moves to another thread, which keeps polling the ticker while this
-//! thread blocks. current_thread: there is no other thread to move to, so Tokio refuses with a
-//! panic. (The example silences Rust's panic hook for that attempt, so the message appears once,
-//! on stdout, instead of also as a panic report on stderr.) Note that `block_in_place` still suspends everything else *in the same
+//! thread blocks. current_thread: the thread inside `block_on` is the runtime, and there is no
+//! worker core to hand over, so Tokio refuses with a panic. (The example silences Rust's panic
+//! hook for that attempt, so the message appears once, on stdout, instead of also as a panic
+//! report on stderr.) Note that `block_in_place` still suspends everything else *in the same
 //! task*, such as the other branches of a `join!`: only other tasks move.
 
 // ANCHOR: main
@@ -79,7 +81,9 @@ async fn ticks_while_blocking(in_place: bool) -> u64 {
     ticks
 }
 
-/// Counts up every 100 ms, forever (until aborted).
+/// Counts up every 100 ms, forever (until aborted). An
+/// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a Tokio timer, so on a
+/// multi_thread runtime only a worker thread can make it fire.
 async fn tick(count: Arc<AtomicU64>) {
     let mut interval = tokio::time::interval(Duration::from_millis(100));
     loop {

@@ -10,7 +10,8 @@
 //! cargo run --example tokio22
 //! ```
 //!
-//! Prints, in this order, about 2.4 s apart in total (three jobs of 800 ms each):
+//! Prints, in this order, one result every 800 ms and the last line straight after the third
+//! (about 2.4 s in all):
 //!
 //! ```text
 //! Worker got result: 66347af93cba05a5a594e14076d30035a5120727eb5d1e71966abb838ad6ed91

@@ -12,7 +12,8 @@
 //! cargo run --example tokio23
 //! ```
 //!
-//! Prints four results and then a last line, after about 3.2 s (four jobs of 800 ms on one worker):
+//! Prints four results, one every 800 ms (four jobs on one worker), and then a last line, about
+//! 3.2 s after the start:
 //!
 //! ```text
 //! Worker got result for Task 1: 66347af93cba05a5a594e14076d30035a5120727eb5d1e71966abb838ad6ed91
@@ -38,7 +39,7 @@ fn main() {
     let (tx, rx) = mpsc::channel(32);
     let worker = worker(rx);
 
-    // A multi-thread runtime runs spawned tasks on its own worker threads, whatever `main` does.
+    // A multi_thread runtime runs spawned tasks on its own worker threads, whatever `main` does.
     let rt = Runtime::new().expect("failed to build the runtime");
     for first in [1, 3] {
         let tx = tx.clone();

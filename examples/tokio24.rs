@@ -20,7 +20,8 @@
 //! the worker stopped after 3 jobs
 //! ```
 //!
-//! The three requests are made at the same time with `tokio::join!`, and each caller receives the
+//! The three requests are made at the same time with
+//! [`tokio::join!`](https://docs.rs/tokio/latest/tokio/macro.join.html), and each caller receives the
 //! answer to its own question: the reply channel travels with the job, so nothing needs matching
 //! up afterwards.
 

@@ -1,7 +1,9 @@
 //! # tokio26: a shutdown that finishes what it accepted
 //!
 //! Chapter 4, *Offloading blocking work to workers over mpsc*. `tokio8`'s endless producer, given
-//! a way to stop. A shutdown signal (Ctrl-C, or a 1 s timer so the example ends on its own) tells
+//! a way to stop. A shutdown signal
+//! ([`tokio::signal::ctrl_c`](https://docs.rs/tokio/latest/tokio/signal/fn.ctrl_c.html), or a 1 s
+//! timer so the example ends on its own) tells
 //! the producer to stop accepting jobs: it waits for either a free slot, with
 //! [`Sender::reserve`](https://docs.rs/tokio/latest/tokio/sync/mpsc/struct.Sender.html#method.reserve),
 //! or the signal, with [`tokio::select!`](https://docs.rs/tokio/latest/tokio/macro.select.html).

@@ -17,7 +17,7 @@
 //! Why: a current_thread runtime only makes progress while a thread is inside `block_on`. Spawning
 //! queues the tasks; it does not run them. `block_on` polls its own future first, that future is
 //! ready at once, `block_on` returns, and dropping the runtime at the end of the closure drops the
-//! two queued tasks without ever polling them. (On a multi-thread runtime the worker threads would
+//! two queued tasks without ever polling them. (On a multi_thread runtime the worker threads would
 //! have started them straight away.)
 
 // ANCHOR: main

@@ -9,7 +9,7 @@
 //! cargo run --example tokio6
 //! ```
 //!
-//! Prints, in this order:
+//! Usually prints, in this order:
 //!
 //! ```text
 //! Future 1 executed on thread
@@ -21,6 +21,11 @@
 //! The hash is blake3 of `"Future 2"`. The file read finished long before task 2 woke up (it runs
 //! on Tokio's blocking pool, not on the runtime thread), yet its line comes last: task 1 could not be
 //! polled again until task 2 gave the thread back.
+//!
+//! On a rare run the pool thread has already finished the read when task 1 first checks on it;
+//! task 1 then goes straight on and prints `Content length` right after its first line, before
+//! task 2 starts. What never happens is a line between `Future 2` and `Result`: while task 2
+//! sleeps, nothing else on this runtime runs.
 
 // ANCHOR: main
 use std::thread;

@@ -17,9 +17,11 @@
 //! Why it hangs: the worker's `while let Some(..) = rx.blocking_recv()` loop ends only when the
 //! channel is closed, and the channel closes only when every `Sender` has been dropped. The one
 //! sender lives inside a task that loops forever, so it is never dropped; `join` waits for a loop
-//! that cannot end. Worse, `join` is a blocking call made on a runtime thread: the multi-thread
-//! runtime's other workers keep the producer going, but on a current_thread runtime this `join`
-//! would also starve the producer. `tokio23` shows the fix: let the senders go, then join.
+//! that cannot end. Worse, `join` is a blocking call made inside the runtime's `block_on`, on
+//! `main`'s own thread. Here that thread only polls `main`'s body, and the multi_thread runtime's
+//! worker threads keep the producer going; on a current_thread runtime the thread inside
+//! `block_on` is the one that runs every task, so this `join` would also starve the producer.
+//! `tokio23` shows the fix: let the senders go, then join.
 
 // ANCHOR: main
 use std::{thread, time::Duration};

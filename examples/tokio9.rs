@@ -24,8 +24,10 @@
 //! Each hash is blake3 of `"Task N"`, N counting from 1. Why 34 sends before the first result:
 //! the channel holds 32 messages; the worker has already taken task 1 out of it and is busy with it
 //! for 800 ms, so tasks 2 to 33 fill the 32 slots; then "Send task 34!" is printed and that `send`
-//! waits for a free slot. After that the rhythm is one for one: each finished job lets the worker
-//! take the next message, which frees one slot, which lets exactly one more send through.
+//! waits for a free slot. (A worker slow to wake changes nothing: then tasks 1 to 32 fill the
+//! channel, task 33's send waits until the worker takes task 1, and "Send task 34!" follows.)
+//! After that the rhythm is one for one: each finished job lets the worker take the next message,
+//! which frees one slot, which lets exactly one more send through.
 
 // ANCHOR: main
 use std::{thread, time::Duration};

@@ -11,7 +11,7 @@ mod harness;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use harness::{Example, Run, header_text_block};
+use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block};
 
 /// Upper bound for each run. The longest example needs about 3.2 s; the margin is for a busy
 /// machine compiling other crates while the tests run.
@@ -156,5 +156,20 @@ fn tokio26_shutdown_finishes_every_accepted_job() {
         texts.last().copied(),
         Some(format!("shutdown complete: {n} jobs accepted, {n} finished").as_str()),
         "{run}"
+    );
+}
+
+#[test]
+fn the_book_shows_only_checked_outputs() {
+    // Every output block on the chapter's page is one of these examples' header outputs, which
+    // the tests above (or `lessons_1_to_9.rs`) compare with a real run.
+    assert_page_shows_checked_outputs(
+        "ch04-workers.md",
+        &[
+            "tokio8", "tokio9", "tokio22", "tokio23", "tokio24", "tokio25", "tokio26",
+        ],
+        // The benchmark's figures: a recorded run, shown with the command and the machine that
+        // made them, as CONTRIBUTING.md asks for performance figures.
+        &["15 batches per row, 2 cores seen"],
     );
 }

@@ -366,3 +366,52 @@ pub fn header_text_block(name: &str, n: usize) -> Vec<String> {
         )
     })
 }
+
+/// Checks that a book page shows only outputs the tests check.
+///
+/// Every ```` ```text ```` block on `docs/src/<page>` must be one of three things: a command to
+/// type (every line starts with `cargo `), the promised output of one of `examples` copied exactly
+/// from that example's `//!` header (which the example's own test compares with a real run), or a
+/// block whose first line is listed in `recorded` (figures from a recorded run, such as a
+/// benchmark, that no test can reproduce). Each of `examples` must also have its output shown on
+/// the page, so an example whose output block is dropped from the page is noticed too.
+pub fn assert_page_shows_checked_outputs(page: &str, examples: &[&str], recorded: &[&str]) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/src/{page}"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim()) {
+            (None, "```text") => current = Some(Vec::new()),
+            (Some(_), "```") => blocks.push(current.take().expect("inside a block")),
+            (Some(block), _) => block.push(line),
+            (None, _) => {}
+        }
+    }
+    assert!(current.is_none(), "{page}: a ```text block is never closed");
+
+    let promised: Vec<(&str, Vec<String>)> = examples
+        .iter()
+        .map(|name| (*name, header_text_block(name, 1)))
+        .collect();
+    for block in &blocks {
+        let is_command = !block.is_empty() && block.iter().all(|l| l.starts_with("cargo "));
+        let is_recorded = block.first().is_some_and(|first| recorded.contains(first));
+        let is_promised = promised.iter().any(|(_, lines)| lines == block);
+        assert!(
+            is_command || is_recorded || is_promised,
+            "{page} shows an output that no test checks: make it one of {examples:?}'s header \
+             outputs, exactly, or change the text:\n{}",
+            block.join("\n")
+        );
+    }
+    for (name, lines) in &promised {
+        assert!(
+            blocks.iter().any(|block| block == lines),
+            "{page} does not show {name}'s output exactly as its header promises:\n{}",
+            lines.join("\n")
+        );
+    }
+}
