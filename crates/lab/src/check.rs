@@ -1,13 +1,13 @@
 //! Checking one crate: build its tests with cargo, run them under the process-level limit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::diagnose::{self, Verdict};
+use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
 use crate::manifest::{CrateInfo, Exercise};
-use crate::run::{self, canon};
+use crate::run::{self, TestExe, canon};
 
 /// Checks the stub of `ex`: the learner's copy.
 pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
@@ -19,29 +19,119 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         });
     }
     let info = CrateInfo::read(&dir)?;
-    // Only the declared test targets: the library's own unit-test harness would be one more
+    let expected = expected_tests(root, ex, &info);
+    // Only the exercise's test targets: the library's own unit-test harness would be one more
     // compile after every edit, and exercises keep their tests in `tests/`.
     let mut extra = Vec::new();
-    for name in &info.test_names {
+    for name in &expected {
         extra.extend(["--test", name.as_str()]);
     }
     let report = run::build_tests(root, std::slice::from_ref(&info.package), "test", &extra)?;
-    if report.stderr.contains("Blocking waiting for file lock") {
-        eprintln!(
-            "note: the build waited for another cargo (often rust-analyzer) to release target/. \
-             Setting \"rust-analyzer.cargo.targetDir\": true gives rust-analyzer a folder of its own \
-             (see the book, chapter 0)."
-        );
+    if let Some(note) = lock_note(&report.stderr) {
+        eprintln!("note: {note}");
     }
     let built = report.crates.get(&canon(&dir)).cloned().unwrap_or_default();
+    if built.errors.is_empty() && missing_target(&report.stderr) {
+        return Ok(missing_tests_verdict(&report.stderr, &expected));
+    }
     if built.executables.is_empty() || !built.errors.is_empty() {
         return Ok(compile_verdict(&built.errors, &report.stderr));
+    }
+    let absent: Vec<&String> = expected
+        .iter()
+        .filter(|name| {
+            !built
+                .executables
+                .iter()
+                .any(|exe| exe.integration && &exe.target == *name)
+        })
+        .collect();
+    if !absent.is_empty() {
+        let names: Vec<&str> = absent.iter().map(|n| n.as_str()).collect();
+        return Ok(missing_tests_verdict(
+            &format!("cargo built no test target named {}", names.join(", ")),
+            &expected,
+        ));
     }
     run_tests(
         &dir,
         &built.executables,
         Duration::from_secs(ex.time_limit_secs),
     )
+}
+
+/// A note for a build that waited for a lock, naming the lock: only the build directory's is
+/// rust-analyzer's doing; the package cache (`~/.cargo`) is held by any other cargo that
+/// resolves or downloads, and no editor setting changes that.
+fn lock_note(cargo_stderr: &str) -> Option<&'static str> {
+    let waited = |what: &str| cargo_stderr.contains(&format!("waiting for file lock on {what}"));
+    if waited("build directory") || waited("artifact directory") {
+        Some(
+            "the build waited for another cargo (often rust-analyzer) to release target/. \
+             Setting \"rust-analyzer.cargo.targetDir\": true gives rust-analyzer a folder of its own \
+             (see the book, chapter 0).",
+        )
+    } else if waited("package cache") || waited("shared package cache") {
+        Some(
+            "the build waited for another cargo command to release cargo's package cache \
+             (~/.cargo); it goes on by itself when that one finishes.",
+        )
+    } else {
+        None
+    }
+}
+
+/// The names of the test targets that make up the exercise.
+///
+/// They are read from the solution's Cargo.toml, which the learner has no reason to edit and
+/// which runs the same test files: a stub whose `[[test]]` entry was removed or renamed must
+/// not be checked against fewer tests than CI runs. Without a readable solution, the stub's own
+/// entries are used, and without those the convention that the test target is named after the
+/// exercise.
+fn expected_tests(root: &Path, ex: &Exercise, stub: &CrateInfo) -> Vec<String> {
+    let from_solution = CrateInfo::read(&root.join(&ex.solution))
+        .map(|s| s.test_names)
+        .unwrap_or_default();
+    if !from_solution.is_empty() {
+        from_solution
+    } else if !stub.test_names.is_empty() {
+        stub.test_names.clone()
+    } else {
+        vec![ex.id.clone()]
+    }
+}
+
+/// Whether cargo refused the build because a test target does not exist: `--test NAME` for a
+/// target the package lacks, or a `[[test]]` entry whose file is gone.
+fn missing_target(cargo_stderr: &str) -> bool {
+    // Cargo 1.95 says "can't find integration-test `x` at path ..." for a missing file; the
+    // last, looser test also covers the "can't find `x` test at ..." wording.
+    cargo_stderr.contains("no test target named")
+        || cargo_stderr.contains("can't find integration-test")
+        || (cargo_stderr.contains("can't find `") && cargo_stderr.contains("` test at"))
+}
+
+/// The verdict for an exercise whose test target is gone, quoting cargo's reason.
+fn missing_tests_verdict(cargo_says: &str, expected: &[String]) -> Verdict {
+    let relevant: Vec<&str> = cargo_says
+        .lines()
+        .skip_while(|l| !l.starts_with("error") && !l.starts_with("cargo built"))
+        .collect();
+    let reason = if relevant.is_empty() {
+        cargo_says.trim().to_owned()
+    } else {
+        relevant.join("\n")
+    };
+    Verdict::Failed {
+        first: format!(
+            "the test target{} {} could not be built:\n{}",
+            if expected.len() == 1 { "" } else { "s" },
+            expected.join(", "),
+            diagnose::clip(&reason, 20)
+        ),
+        failed: Vec::new(),
+        diagnosis: diagnose::Diagnosis::MissingTestTarget,
+    }
 }
 
 /// The verdict for a crate that did not build: its first error in full, or cargo's own message.
@@ -72,11 +162,16 @@ pub fn compile_verdict(errors: &[String], cargo_stderr: &str) -> Verdict {
 /// Runs the test executables of the crate in `dir`, one after the other, each under `limit`.
 pub fn run_tests(
     dir: &Path,
-    executables: &[(String, PathBuf)],
+    executables: &[TestExe],
     limit: Duration,
 ) -> Result<Verdict, LabError> {
     let mut passed = 0;
-    for (_, exe) in executables {
+    for TestExe {
+        path: exe,
+        integration,
+        ..
+    } in executables
+    {
         let mut cmd = Command::new(exe);
         cmd.args(["--color", "never"])
             .current_dir(dir)
@@ -92,12 +187,26 @@ pub fn run_tests(
             let names = run::run_limited(list, Duration::from_secs(10))
                 .map(|l| diagnose::listed_tests(&l.stdout))
                 .unwrap_or_default();
-            return Ok(diagnose::from_killed(&done.stdout, after, &names));
+            return Ok(diagnose::from_killed(
+                &done.stdout,
+                after,
+                &names,
+                done.busy,
+            ));
         }
         match diagnose::from_test_run(&done.stdout, &done.stderr, done.success) {
             Verdict::Passed { tests } => passed += tests,
+            // A library's unit-test harness may rightly hold no test; an exercise's test file
+            // may not, and neither may the whole crate (checked below).
+            Verdict::Failed {
+                diagnosis: Diagnosis::NoTests,
+                ..
+            } if !integration => {}
             failed => return Ok(failed),
         }
+    }
+    if passed == 0 {
+        return Ok(diagnose::from_test_run("running 0 tests\n", "", true));
     }
     Ok(Verdict::Passed { tests: passed })
 }
@@ -144,25 +253,47 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             if !failed.is_empty() {
                 println!("failed: {}", failed.join(", "));
             }
-            println!("\nThe first failure:\n\n{first}\n");
+            let heading = if diagnosis.is_about_the_tests() {
+                "What was found"
+            } else {
+                "The first failure"
+            };
+            println!("\n{heading}:\n\n{first}\n");
             let layer = if diagnosis.is_timeout() {
                 "timed out, in-test limit (testkit). "
             } else {
                 ""
             };
-            println!("diagnosis: {layer}{}", diagnosis.explain());
+            println!(
+                "diagnosis: {layer}{}",
+                diagnosis.explain().replace("<id>", &ex.id)
+            );
         }
-        Verdict::Killed { after, running } => {
+        Verdict::Killed {
+            after,
+            running,
+            failed,
+            stuck,
+        } => {
             println!("✗ {} ({place}): {}.", ex.id, verdict.summary());
             if !running.is_empty() {
                 println!("still running when killed: {}", running.join(", "));
             }
+            if !failed.is_empty() {
+                // libtest prints failure messages only at the end of the run, which never came.
+                println!(
+                    "failed before that: {} (their messages were lost with the process; `cargo test -- {} --exact`, \
+                     run in {place}, shows the first one's)",
+                    failed.join(", "),
+                    failed[0],
+                );
+            }
             println!(
-                "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s and \
-                 testkit's in-test time-outs never reported, which means the test's own thread was stuck where they \
-                 cannot interrupt it: usually a busy loop (a `loop {{}}` or a spin on a flag that never reaches an \
-                 `.await`), or a blocking call made directly on the test thread.",
-                after.as_secs()
+                "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s: \
+                 the tests above were stuck where testkit's in-test time-outs cannot interrupt them, on the test's \
+                 own thread or the runtime's. {}",
+                after.as_secs(),
+                stuck.explain()
             );
         }
     }
@@ -177,5 +308,29 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             "\nYou have seen every hint; the solution is in {}.",
             ex.solution.display()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_held_build_directory_is_blamed_on_the_editor() {
+        let note = |stderr| lock_note(stderr).unwrap_or_default();
+        assert!(
+            note("    Blocking waiting for file lock on build directory\n")
+                .contains("rust-analyzer")
+        );
+        assert!(
+            note("    Blocking waiting for file lock on artifact directory\n")
+                .contains("rust-analyzer")
+        );
+        let cache = note("    Blocking waiting for file lock on package cache\n");
+        assert!(
+            cache.contains("package cache") && !cache.contains("rust-analyzer"),
+            "{cache}"
+        );
+        assert_eq!(lock_note("   Compiling x v0.1.0\n"), None);
     }
 }

@@ -4,13 +4,14 @@
 //! prefixes (`testkit::messages`), and Tokio 1.54's panics in `tokio/src/future/block_on.rs`,
 //! `tokio/src/runtime/context/runtime.rs`, `tokio/src/runtime/scheduler/multi_thread/worker.rs`,
 //! `tokio/src/runtime/blocking/shutdown.rs`, `tokio/src/util/error.rs` (the text of the
-//! "no reactor" panic that `tokio/src/task/spawn.rs` and `tokio/src/runtime/handle.rs` raise) and
-//! `tokio/src/runtime/driver.rs` (a timer or I/O used on a runtime built without it).
+//! "no reactor" panic that `tokio/src/task/spawn.rs` and `tokio/src/runtime/scheduler/mod.rs`
+//! raise) and `tokio/src/runtime/driver.rs` (a timer or I/O used on a runtime built without it).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::manifest::FailKind;
+use crate::run::Busy;
 
 // testkit's panic-message prefixes, a contract between testkit and lab: taken from testkit
 // itself so that the two cannot drift apart.
@@ -39,6 +40,12 @@ pub enum Diagnosis {
     TimedOut,
     /// A `todo!()` was reached.
     Todo,
+    /// A test binary ran and reported no test at all: tests deleted or commented out.
+    NoTests,
+    /// Tests were skipped with `#[ignore]`, so they did not run.
+    IgnoredTests,
+    /// The exercise's test target is gone: its file deleted, or its `[[test]]` entry changed.
+    MissingTestTarget,
     /// Any other failed test (usually an assertion).
     Assertion,
 }
@@ -62,9 +69,15 @@ const SIGNATURES: &[(&str, Diagnosis)] = &[
         "Cannot drop a runtime in a context where blocking is not allowed",
         Diagnosis::DropRuntimeInAsync,
     ),
+    (RUNTIME_BLOCKED, Diagnosis::RuntimeBlocked),
+    (THREAD_TIMED_OUT, Diagnosis::ThreadTimedOut),
+    (TIMED_OUT, Diagnosis::TimedOut),
     // Raised by `tokio::spawn` and `Handle::current` (and so by timers and I/O types) when the
     // calling thread has no runtime; the text is `CONTEXT_MISSING_ERROR` in Tokio's
-    // `src/util/error.rs`.
+    // `src/util/error.rs`. It comes after testkit's time-outs: the panic ends its own test at
+    // once rather than making another one hang, so when a run has both, the time-out is a
+    // separate failure and usually the one the exercise is about (a stub that uses Tokio's timer
+    // from a foreign executor hangs inside a runtime and panics outside one).
     (
         "there is no reactor running, must be called from the context of a Tokio 1.x runtime",
         Diagnosis::NoRuntime,
@@ -78,9 +91,6 @@ const SIGNATURES: &[(&str, Diagnosis)] = &[
         "A Tokio 1.x context was found, but IO is disabled",
         Diagnosis::DriverDisabled,
     ),
-    (RUNTIME_BLOCKED, Diagnosis::RuntimeBlocked),
-    (THREAD_TIMED_OUT, Diagnosis::ThreadTimedOut),
-    (TIMED_OUT, Diagnosis::TimedOut),
     ("not yet implemented", Diagnosis::Todo),
 ];
 
@@ -107,6 +117,9 @@ impl Diagnosis {
             Diagnosis::ThreadTimedOut => "thread never finished (testkit within)",
             Diagnosis::TimedOut => "future never completed (testkit time-out)",
             Diagnosis::Todo => "todo!() reached",
+            Diagnosis::NoTests => "no test ran",
+            Diagnosis::IgnoredTests => "tests skipped with #[ignore]",
+            Diagnosis::MissingTestTarget => "the exercise's tests are missing",
             Diagnosis::Assertion => "test failed",
         }
     }
@@ -166,10 +179,34 @@ impl Diagnosis {
                 "A `todo!()` is still in place: the test reached code that has not been written yet. The panic \
                  message above gives its file and line."
             }
+            Diagnosis::NoTests => {
+                "The test binary ran, but it holds no test, so nothing was checked and this is not a pass. \
+                 The tests in the exercise's `tests/` folder were probably deleted or commented out: \
+                 `cargo lab reset <id>` restores them (your version is backed up first), or `git diff` \
+                 shows what changed."
+            }
+            Diagnosis::IgnoredTests => {
+                "Some tests are marked `#[ignore]`, so they were skipped and the exercise cannot count as \
+                 done. Remove the `#[ignore]` lines (`git diff` shows where they were added)."
+            }
+            Diagnosis::MissingTestTarget => {
+                "The exercise's test target could not be built: its file under `tests/` was deleted or renamed, \
+                 or its `[[test]]` entry in Cargo.toml was changed. The tests are part of the exercise and are \
+                 not to be edited: `cargo lab reset <id>` restores them (your version is backed up first), or \
+                 `git diff` shows what changed."
+            }
             Diagnosis::Assertion => {
                 "A test's check failed: compare the values in the message above with what the exercise asks for."
             }
         }
+    }
+
+    /// Whether this is about the tests themselves (missing, empty or skipped), not a failure.
+    pub fn is_about_the_tests(self) -> bool {
+        matches!(
+            self,
+            Diagnosis::NoTests | Diagnosis::IgnoredTests | Diagnosis::MissingTestTarget
+        )
     }
 
     /// Whether this signature is one of testkit's in-test time-outs.
@@ -211,7 +248,68 @@ pub enum Verdict {
         after: Duration,
         /// Tests that had started and not finished.
         running: Vec<String>,
+        /// Tests that had already failed when the process was killed.
+        failed: Vec<String>,
+        /// What the process was doing, judged by the state of its threads.
+        stuck: Stuck,
     },
+}
+
+/// How a killed test process was stuck, judged by the state of its threads before the kill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stuck {
+    /// It used about a core or more the whole time: a loop that never ends.
+    Spinning,
+    /// It used almost no CPU: every thread was waiting for something that never came.
+    Waiting,
+    /// The CPU time is not known here, or is in between.
+    Unknown,
+}
+
+impl Stuck {
+    /// Judges what looks at the process's threads just before the kill saw: a thread ready to
+    /// run in nearly every look means a loop, none in any look means every thread was asleep.
+    pub fn judge(busy: Option<Busy>) -> Stuck {
+        match busy {
+            Some(Busy { looks, busy }) if looks > 0 && busy + 1 >= looks => Stuck::Spinning,
+            Some(Busy { looks, busy: 0 }) if looks > 0 => Stuck::Waiting,
+            _ => Stuck::Unknown,
+        }
+    }
+
+    /// A short name, used in the summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stuck::Spinning => "a busy loop",
+            Stuck::Waiting => "a deadlock",
+            Stuck::Unknown => "stuck",
+        }
+    }
+
+    /// What it usually means.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Stuck::Spinning => {
+                "A thread of the process was running (or ready to run) in every look lab took before the kill, \
+                 so something loops without end and never reaches an `.await` that returns `Pending`: a \
+                 `loop {}`, or a spin on a flag or a `try_recv` that never succeeds. Add the missing exit \
+                 condition, or await the event instead of polling for it."
+            }
+            Stuck::Waiting => {
+                "Every thread of the process was asleep in every look lab took before the kill, each waiting \
+                 for something that \
+                 never happens: a deadlock. The usual causes are a `std::sync::Mutex` locked again while its \
+                 guard is still alive, a `join()` on a thread whose `recv()` loop only ends when a channel \
+                 closes while a `Sender` is still alive, or a blocking `recv()` that nothing will ever send to. \
+                 Drop guards and senders before you wait."
+            }
+            Stuck::Unknown => {
+                "Usually a busy loop (a `loop {}` or a spin on a flag that never reaches an `.await`), or a \
+                 call that blocks for ever: a `std::sync::Mutex` locked twice, or a `join()` on a thread that \
+                 never ends."
+            }
+        }
+    }
 }
 
 impl Verdict {
@@ -233,6 +331,9 @@ impl Verdict {
             Verdict::CompileError { count, .. } => {
                 format!("does not compile ({})", plural(*count, "error"))
             }
+            Verdict::Failed { diagnosis, .. } if diagnosis.is_about_the_tests() => {
+                diagnosis.name().to_owned()
+            }
             Verdict::Failed {
                 failed, diagnosis, ..
             } => {
@@ -242,12 +343,17 @@ impl Verdict {
                     diagnosis.name()
                 )
             }
-            Verdict::Killed { after, .. } => {
-                format!(
+            Verdict::Killed { after, stuck, .. } => match stuck {
+                Stuck::Unknown => format!(
                     "killed by the process-level limit after {} s",
                     after.as_secs()
-                )
-            }
+                ),
+                _ => format!(
+                    "killed by the process-level limit after {} s: {}",
+                    after.as_secs(),
+                    stuck.name()
+                ),
+            },
         }
     }
 }
@@ -264,8 +370,36 @@ fn plural(n: usize, word: &str) -> String {
 pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
     let results = finished_tests(stdout);
     if success {
+        let named = |result: &str| -> Vec<String> {
+            results
+                .iter()
+                .filter(|(_, r)| r == result)
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        let (passed, ignored) = (named("ok"), named("ignored"));
+        // A run that checked nothing is not a pass: a learner who deletes or ignores the tests
+        // must not be told the exercise is done.
+        if !ignored.is_empty() {
+            return Verdict::Failed {
+                first: format!("skipped with #[ignore]: {}", ignored.join(", ")),
+                failed: Vec::new(),
+                diagnosis: Diagnosis::IgnoredTests,
+            };
+        }
+        if passed.is_empty() {
+            let summary: Vec<&str> = stdout
+                .lines()
+                .filter(|l| l.starts_with("running ") || l.starts_with("test result:"))
+                .collect();
+            return Verdict::Failed {
+                first: summary.join("\n"),
+                failed: Vec::new(),
+                diagnosis: Diagnosis::NoTests,
+            };
+        }
         return Verdict::Passed {
-            tests: results.iter().filter(|(_, r)| r == "ok").count(),
+            tests: passed.len(),
         };
     }
     let failed: Vec<String> = results
@@ -283,15 +417,27 @@ pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
 }
 
 /// Builds a verdict for a run the process-level limit killed; `all_tests` comes from `--list`.
-pub fn from_killed(stdout: &str, after: Duration, all_tests: &[String]) -> Verdict {
-    let finished: BTreeSet<String> = finished_tests(stdout).into_iter().map(|(n, _)| n).collect();
+pub fn from_killed(
+    stdout: &str,
+    after: Duration,
+    all_tests: &[String],
+    busy: Option<Busy>,
+) -> Verdict {
+    let results = finished_tests(stdout);
+    let finished: BTreeSet<&str> = results.iter().map(|(n, _)| n.as_str()).collect();
     Verdict::Killed {
         after,
         running: all_tests
             .iter()
-            .filter(|t| !finished.contains(*t))
+            .filter(|t| !finished.contains(t.as_str()))
             .cloned()
             .collect(),
+        failed: results
+            .iter()
+            .filter(|(_, r)| r == "FAILED")
+            .map(|(n, _)| n.clone())
+            .collect(),
+        stuck: Stuck::judge(busy),
     }
 }
 
@@ -305,7 +451,12 @@ fn finished_tests(stdout: &str) -> Vec<(String, String)> {
         .map(|(n, r)| {
             (
                 n.to_owned(),
-                r.split_whitespace().next().unwrap_or_default().to_owned(),
+                // `ignored, <reason>` when the attribute gives a reason.
+                r.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches(',')
+                    .to_owned(),
             )
         })
         .collect()
@@ -381,6 +532,53 @@ mod tests {
     }
 
     #[test]
+    fn a_run_without_tests_is_not_a_pass() {
+        let empty = "\nrunning 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+        let v = from_test_run(empty, "", true);
+        let Verdict::Failed {
+            first, diagnosis, ..
+        } = &v
+        else {
+            panic!("{v:?}")
+        };
+        assert_eq!(*diagnosis, Diagnosis::NoTests);
+        assert!(first.contains("running 0 tests"), "{first}");
+        assert_eq!(v.fail_kind(), Some(FailKind::TestFailure));
+        assert_eq!(v.summary(), "no test ran");
+
+        let skipped = "\nrunning 2 tests\ntest a ... ok\ntest b ... ignored\n\ntest result: ok. 1 passed; 0 failed; 1 ignored\n";
+        let v = from_test_run(skipped, "", true);
+        let Verdict::Failed {
+            first, diagnosis, ..
+        } = &v
+        else {
+            panic!("{v:?}")
+        };
+        assert_eq!(*diagnosis, Diagnosis::IgnoredTests);
+        assert_eq!(first, "skipped with #[ignore]: b");
+
+        let one =
+            "\nrunning 1 test\ntest a ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored\n";
+        assert!(matches!(
+            from_test_run(one, "", true),
+            Verdict::Passed { tests: 1 }
+        ));
+    }
+
+    #[test]
+    fn using_tokio_outside_a_runtime_is_diagnosed() {
+        // The exact text of Tokio 1.54's panic (`CONTEXT_MISSING_ERROR`, src/util/error.rs).
+        let out = "thread 'spawns' panicked at src/lib.rs:4:5:\nthere is no reactor running, must be called from the context of a Tokio 1.x runtime\n";
+        assert_eq!(Diagnosis::find(out), Diagnosis::NoRuntime);
+        let out = "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers.";
+        assert_eq!(Diagnosis::find(out), Diagnosis::DriverDisabled);
+        // Another test's time-out in the same run is the failure the exercise is about.
+        let both = "there is no reactor running, must be called from the context of a Tokio 1.x runtime\n\
+                    did not complete in 3 s on a current_thread runtime";
+        assert_eq!(Diagnosis::find(both), Diagnosis::TimedOut);
+    }
+
+    #[test]
     fn a_root_cause_wins_over_the_time_out_it_caused() {
         let out =
             "Cannot block the current thread from within a runtime\n... did not complete in 2 s";
@@ -394,15 +592,39 @@ mod tests {
     #[test]
     fn killed_lists_the_tests_still_running() {
         let v = from_killed(
-            "test a ... ok\ntest b ... ",
+            "test a ... ok\ntest d ... FAILED\ntest b ... ",
             Duration::from_secs(3),
-            &["a".into(), "b".into(), "c".into()],
+            &["a".into(), "b".into(), "c".into(), "d".into()],
+            None,
         );
-        let Verdict::Killed { running, .. } = &v else {
+        let Verdict::Killed {
+            running,
+            failed,
+            stuck,
+            ..
+        } = &v
+        else {
             panic!("{v:?}")
         };
         assert_eq!(running, &["b", "c"]);
+        assert_eq!(failed, &["d"]);
+        assert_eq!(*stuck, Stuck::Unknown);
         assert_eq!(v.fail_kind(), Some(FailKind::Timeout));
+        assert_eq!(v.summary(), "killed by the process-level limit after 3 s");
+    }
+
+    #[test]
+    fn thread_states_tell_a_spin_from_a_deadlock() {
+        let judge = |busy| Stuck::judge(Some(Busy { looks: 5, busy }));
+        assert_eq!(judge(5), Stuck::Spinning);
+        assert_eq!(
+            judge(4),
+            Stuck::Spinning,
+            "one look can fall between two spins"
+        );
+        assert_eq!(judge(0), Stuck::Waiting);
+        assert_eq!(judge(2), Stuck::Unknown);
+        assert_eq!(Stuck::judge(None), Stuck::Unknown);
     }
 
     #[test]

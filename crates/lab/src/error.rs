@@ -10,6 +10,10 @@ pub enum LabError {
     )]
     RootNotFound { start: PathBuf },
     #[error(
+        "--root {root} is not an async-lab checkout: it has no exercises/lab.toml; pass the folder that holds `exercises/` and `Cargo.toml`, or leave --root out inside the checkout"
+    )]
+    NotACheckout { root: PathBuf },
+    #[error(
         "could not read the manifest {path}: {source}; restore it with `git checkout -- exercises/lab.toml`"
     )]
     ManifestRead {
@@ -17,13 +21,19 @@ pub enum LabError {
         source: std::io::Error,
     },
     #[error(
-        "the manifest {path} is not valid: {message}; fix that entry (the format is in CONTRIBUTING.md)"
+        "the manifest {path} is not valid: {}\nFix that entry (the format is in CONTRIBUTING.md), or undo your edits with `git checkout -- exercises/lab.toml`.",
+        .message.trim_end()
     )]
     ManifestParse { path: PathBuf, message: String },
     #[error(
-        "there is no exercise `{id}` in exercises/lab.toml; run `cargo lab list` to see the ids"
+        "there is no exercise `{id}` in exercises/lab.toml{}; run `cargo lab list` to see the ids",
+        did_you_mean(.suggestion)
     )]
-    UnknownExercise { id: String },
+    UnknownExercise {
+        id: String,
+        /// The closest id the manifest has, if one is close enough to be a typo.
+        suggestion: Option<String>,
+    },
     #[error(
         "the folder {path} listed for `{id}` in exercises/lab.toml does not exist: it may have been renamed or removed by an update; run `git status` to see what changed, or `cargo lab list` for the current exercises"
     )]
@@ -36,7 +46,8 @@ pub enum LabError {
         source: std::io::Error,
     },
     #[error(
-        "{path} is not a valid Cargo.toml: {message}; undo your edits to it, or run `cargo lab reset <id>`"
+        "{path} is not a valid Cargo.toml: {}\nUndo your edits to it (`git diff` shows them), or restore the exercise with `cargo lab reset` and its id.",
+        .message.trim_end()
     )]
     CrateParse { path: PathBuf, message: String },
     #[error("could not start `{program}`: {source}; check that it is installed and on your PATH")]
@@ -56,6 +67,13 @@ pub enum LabError {
     },
     #[error("stopped by Ctrl-C")]
     Interrupted,
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(id) => format!(" (did you mean `{id}`?)"),
+        None => String::new(),
+    }
 }
 
 impl LabError {

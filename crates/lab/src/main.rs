@@ -77,6 +77,7 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     run::install_ctrl_c();
     match run_cli(cli) {
@@ -92,6 +93,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// Ends lab quietly when whatever reads its output has gone, as in `cargo lab list | head -3`.
+///
+/// `println!` panics when stdout is a closed pipe, which would print a panic message and a
+/// backtrace for what is not an error at all. Unix tools end silently there (the SIGPIPE that
+/// Rust programs ignore); lab does the same, with the exit status a shell reports for it.
+/// Every other panic keeps the default report.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 /// The context every command needs.
 pub struct Lab {
     /// The workspace root.
@@ -105,6 +128,9 @@ pub struct Lab {
 impl Lab {
     fn open(root: Option<PathBuf>, state_dir: Option<PathBuf>) -> Result<Lab, LabError> {
         let root = match root {
+            Some(r) if !r.join(manifest::MANIFEST_PATH).exists() => {
+                return Err(LabError::NotACheckout { root: r });
+            }
             Some(r) => run::canon(&r),
             None => find_root()?,
         };
@@ -141,7 +167,14 @@ fn find_root() -> Result<PathBuf, LabError> {
             // levels below the root.
             let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
             if built_in.join(manifest::MANIFEST_PATH).is_file() {
-                Ok(run::canon(&built_in))
+                let built_in = run::canon(&built_in);
+                // Said out loud, so that nobody edits one checkout while lab checks another.
+                eprintln!(
+                    "note: {} is not inside an async-lab checkout; using {}, the one this lab was built from.",
+                    start.display(),
+                    built_in.display()
+                );
+                Ok(built_in)
             } else {
                 Err(LabError::RootNotFound { start })
             }

@@ -107,7 +107,81 @@ impl Manifest {
         self.exercises
             .iter()
             .find(|e| e.id == id)
-            .ok_or_else(|| LabError::UnknownExercise { id: id.to_owned() })
+            .ok_or_else(|| LabError::UnknownExercise {
+                id: id.to_owned(),
+                suggestion: self.closest(id).map(str::to_owned),
+            })
+    }
+
+    /// The id most like `typed`: one that contains it or is contained in it (`await` for
+    /// `first_await`), or one a few edits away (`frist_check`). `None` when nothing is close.
+    fn closest(&self, typed: &str) -> Option<&str> {
+        let typed = typed.to_lowercase();
+        let ids = self.exercises.iter().map(|e| e.id.as_str());
+        let mut scored: Vec<(usize, &str)> = ids
+            .filter_map(|id| {
+                let lower = id.to_lowercase();
+                let distance = edit_distance(&typed, &lower);
+                // A third of the id's length lets a typo or two through, but not a different word.
+                let close = distance <= (lower.chars().count() / 3).max(1);
+                let part = typed.len() >= 3 && (lower.contains(&typed) || typed.contains(&lower));
+                (close || part).then_some((if close { distance } else { usize::MAX }, id))
+            })
+            .collect();
+        scored.sort_by_key(|&(d, _)| d);
+        scored.first().map(|&(_, id)| id)
+    }
+}
+
+/// The Levenshtein distance between `a` and `b`, counted in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(ids: &[&str]) -> Manifest {
+        let text: String = ids
+            .iter()
+            .map(|id| {
+                format!(
+                    "[[exercise]]\nid = \"{id}\"\nchapter = \"c\"\ntitle = \"t\"\nstub = \"s\"\n\
+                     solution = \"s\"\nstub_fails_with = \"timeout\"\ntime_limit_secs = 1\nhints = []\n"
+                )
+            })
+            .collect();
+        Manifest::parse(&text, Path::new("lab.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_closest_id_is_suggested() {
+        let m = manifest(&["first_check", "first_await", "missing_await", "my_block_on"]);
+        assert_eq!(m.closest("frist_check"), Some("first_check"));
+        assert_eq!(m.closest("first_awiat"), Some("first_await"));
+        assert_eq!(m.closest("block_on"), Some("my_block_on"));
+        assert_eq!(m.closest("FIRST_CHECK"), Some("first_check"));
+        assert_eq!(m.closest("hello_world"), None);
+        assert_eq!(m.closest("x"), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
     }
 }
 

@@ -42,26 +42,36 @@ impl Store {
     /// Loads progress from `dir/progress.json`, repairing what it must and saying so on stderr.
     pub fn load(dir: &Path, manifest: &Manifest) -> Result<Store, LabError> {
         let file = dir.join("progress.json");
-        let mut progress = match std::fs::read_to_string(&file) {
-            Ok(text) => match serde_json::from_str::<Progress>(&text) {
-                Ok(p) if p.format == FORMAT => p,
-                parsed => {
-                    let why = match parsed {
-                        Ok(p) => format!("it has format {}, this lab writes {FORMAT}", p.format),
-                        Err(e) => e.to_string(),
-                    };
-                    let kept = set_aside(&file)?;
-                    eprintln!(
-                        "note: {} could not be read ({why}); it was kept as {} and progress starts afresh. \
-                         Run `cargo lab check` on the exercises you had done to mark them done again.",
-                        file.display(),
-                        kept.display()
-                    );
-                    Progress::default()
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Progress::default(),
-            Err(e) => return Err(LabError::io("reading", &file)(e)),
+        // Bytes, not a string: a file that is not UTF-8 is damaged like any other unparsable
+        // one, and is set aside rather than stopping every command.
+        let read = if file.is_dir() {
+            Err("it is a folder, not a file".to_owned())
+        } else {
+            match std::fs::read(&file) {
+                Ok(bytes) => match serde_json::from_slice::<Progress>(&bytes) {
+                    Ok(p) if p.format == FORMAT => Ok(Some(p)),
+                    Ok(p) => Err(format!(
+                        "it has format {}, this lab writes {FORMAT}",
+                        p.format
+                    )),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => return Err(LabError::io("reading", &file)(e)),
+            }
+        };
+        let mut progress = match read {
+            Ok(p) => p.unwrap_or_default(),
+            Err(why) => {
+                let kept = set_aside(&file)?;
+                eprintln!(
+                    "note: {} could not be read ({why}); it was kept as {} and progress starts afresh. \
+                     Run `cargo lab check` on the exercises you had done to mark them done again.",
+                    file.display(),
+                    kept.display()
+                );
+                Progress::default()
+            }
         };
         progress.format = FORMAT;
         let known: BTreeSet<&str> = manifest.exercises.iter().map(|e| e.id.as_str()).collect();
@@ -129,9 +139,18 @@ fn set_aside(file: &Path) -> Result<PathBuf, LabError> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let mut kept = file.as_os_str().to_owned();
-    kept.push(format!(".corrupt-{secs}"));
-    let kept = PathBuf::from(kept);
+    // A second damaged file within the same second must not replace the first one kept.
+    let kept = (0..)
+        .map(|n| {
+            let mut kept = file.as_os_str().to_owned();
+            kept.push(format!(".corrupt-{secs}"));
+            if n > 0 {
+                kept.push(format!("-{n}"));
+            }
+            PathBuf::from(kept)
+        })
+        .find(|p| !p.exists())
+        .expect("some numbered name is free");
     std::fs::rename(file, &kept).map_err(LabError::io("setting aside", file))?;
     Ok(kept)
 }

@@ -7,7 +7,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::Lab;
 use crate::error::LabError;
 
-/// Restores every file git's `HEAD` has under the stub's folder.
+/// Restores every file the shipped version has under the stub's folder.
+///
+/// The shipped version is the branch this clone tracks (`@{upstream}`, usually `origin/main`),
+/// then `origin/HEAD`, and only then `HEAD`: a learner who commits their own work moves `HEAD`
+/// past the stub as shipped, while the remote-tracking branch keeps it.
 pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
     let ex = lab.manifest.get(id)?;
     let rel = ex.stub.clone();
@@ -15,16 +19,17 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
         id: id.to_owned(),
         reason,
     };
+    let source = shipped_ref(&lab.root, &rel);
     // Listing first means a checkout without git, or a stub git never saw, is refused before
     // anything on disk changes.
     let listed = git(
         &lab.root,
-        &["ls-tree", "-r", "--name-only", "HEAD", "--"],
+        &["ls-tree", "-r", "--name-only", &source, "--"],
         &rel,
     )
     .map_err(|why| {
         nothing(format!(
-            "git could not list {} at HEAD ({why})",
+            "git could not list {} at {source} ({why})",
             rel.display()
         ))
     })?;
@@ -34,13 +39,13 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
         .collect();
     if files.is_empty() {
         return Err(nothing(format!(
-            "git's HEAD has no files under {}",
+            "git's {source} has no files under {}",
             rel.display()
         )));
     }
     let mut originals = Vec::new();
     for f in &files {
-        let spec = format!("HEAD:./{}", f.to_string_lossy().replace('\\', "/"));
+        let spec = format!("{source}:./{}", f.to_string_lossy().replace('\\', "/"));
         let bytes = git(&lab.root, &["show", &spec], Path::new(""))
             .map_err(|why| nothing(format!("git could not show {spec} ({why})")))?;
         originals.push((f.clone(), bytes));
@@ -51,11 +56,16 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let backup = lab
-        .state_dir
-        .join("backups")
-        .join(id)
-        .join(secs.to_string());
+    // Two resets within a second must not share a folder: the second would overwrite the
+    // first backup, which may be the only copy of the learner's work.
+    let backups = lab.state_dir.join("backups").join(id);
+    let backup = (0..)
+        .map(|n| match n {
+            0 => backups.join(secs.to_string()),
+            n => backups.join(format!("{secs}-{n}")),
+        })
+        .find(|p| !p.exists())
+        .expect("some numbered name is free");
     let saved = if dir.is_dir() {
         copy_tree(&dir, &backup)?
     } else {
@@ -81,11 +91,41 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
         );
     }
     println!(
-        "Restored {} files of {} from git's HEAD. `{id}` is marked not done; `cargo lab check {id}` to start again.",
+        "Restored {} files of {} from git's {source}. `{id}` is marked not done; `cargo lab check {id}` to start again.",
         originals.len(),
         rel.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The git revision that holds the stub as shipped: the first of `@{upstream}`, `origin/HEAD`
+/// and `HEAD` that exists and has files under `rel`.
+fn shipped_ref(root: &Path, rel: &Path) -> String {
+    for candidate in ["@{upstream}", "refs/remotes/origin/HEAD"] {
+        let Ok(name) = git(
+            root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--symbolic-full-name",
+                candidate,
+            ],
+            Path::new(""),
+        ) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(&name).trim().to_owned();
+        let has_stub = git(root, &["ls-tree", "--name-only", &name, "--"], rel)
+            .is_ok_and(|listed| !listed.is_empty());
+        if !name.is_empty() && has_stub {
+            return name
+                .strip_prefix("refs/remotes/")
+                .map(str::to_owned)
+                .unwrap_or(name);
+        }
+    }
+    "HEAD".to_owned()
 }
 
 /// Runs git in `root` with `args` and an optional trailing path, returning stdout.

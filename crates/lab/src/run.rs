@@ -73,6 +73,51 @@ pub struct Finished {
     pub success: bool,
     /// `Some(limit)` when lab killed the process tree at the limit.
     pub killed_after: Option<Duration>,
+    /// For a killed process: how often one of its threads was running or ready to run, in a few
+    /// looks just before the kill, where the system tells (Linux).
+    pub busy: Option<Busy>,
+}
+
+/// What a few looks at a process's threads saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy {
+    /// How many looks were taken.
+    pub looks: usize,
+    /// In how many of them at least one thread was running or waiting only for a CPU.
+    pub busy: usize,
+}
+
+/// How many looks [`look_at_threads`] takes, and how far apart.
+const LOOKS: usize = 5;
+const LOOK_EVERY: Duration = Duration::from_millis(20);
+
+/// Looks at the state of every thread of process `pid` a few times (`/proc/<pid>/task/*/stat`);
+/// `None` where there are no such files.
+///
+/// A thread that spins is always in state `R` (running, or ready and waiting only for a core),
+/// however busy the machine is; a deadlocked thread sleeps in `S` or `D`. Unlike CPU time, this
+/// does not depend on how many other builds share the cores.
+pub fn look_at_threads(pid: u32) -> Option<Busy> {
+    let mut busy = 0;
+    for look in 0..LOOKS {
+        if look > 0 {
+            thread::sleep(LOOK_EVERY);
+        }
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+        let running = tasks.flatten().any(|task| {
+            std::fs::read_to_string(task.path().join("stat"))
+                .ok()
+                .and_then(|stat| {
+                    // The state follows the command name, which is in parentheses and may
+                    // hold spaces.
+                    let after_name = &stat[stat.rfind(')')? + 1..];
+                    after_name.split_whitespace().next().map(|st| st == "R")
+                })
+                .unwrap_or(false)
+        });
+        busy += usize::from(running);
+    }
+    Some(Busy { looks: LOOKS, busy })
 }
 
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
@@ -91,6 +136,7 @@ pub fn run_limited(mut cmd: Command, limit: Duration) -> Result<Finished, LabErr
     let out = drain(child.inner().stdout.take());
     let err = drain(child.inner().stderr.take());
     let mut killed_after = None;
+    let mut busy = None;
     let mut interrupted = false;
     let status = loop {
         match child.try_wait() {
@@ -102,6 +148,7 @@ pub fn run_limited(mut cmd: Command, limit: Duration) -> Result<Finished, LabErr
             interrupted = true;
         } else if start.elapsed() >= limit {
             killed_after = Some(limit);
+            busy = look_at_threads(child.id());
         }
         if interrupted || killed_after.is_some() {
             let _ = child.kill();
@@ -119,6 +166,7 @@ pub fn run_limited(mut cmd: Command, limit: Duration) -> Result<Finished, LabErr
         stderr,
         success: killed_after.is_none() && status.is_some_and(|s| s.success()),
         killed_after,
+        busy,
     })
 }
 
@@ -144,11 +192,23 @@ pub fn cargo(root: &Path) -> Command {
 /// takes a minute or more, so this limit only guards against something badly wrong.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(900);
 
+/// One test executable cargo built.
+#[derive(Debug, Clone)]
+pub struct TestExe {
+    /// The name of its target.
+    pub target: String,
+    /// Where it is.
+    pub path: PathBuf,
+    /// Whether it is an integration test (`tests/`, a `[[test]]` entry), where the exercise's
+    /// tests live, rather than a library's unit-test harness, which may rightly hold none.
+    pub integration: bool,
+}
+
 /// What one `cargo test --no-run` invocation produced for one crate.
 #[derive(Debug, Default, Clone)]
 pub struct Built {
-    /// The test executables, with the name of their test target.
-    pub executables: Vec<(String, PathBuf)>,
+    /// The test executables.
+    pub executables: Vec<TestExe>,
     /// The compiler's error messages, rendered as cargo would print them, in order.
     pub errors: Vec<String>,
 }
@@ -218,12 +278,16 @@ pub fn build_tests(
                         .pointer("/profile/test")
                         .and_then(|t| t.as_bool())
                         .unwrap_or(false);
+                    let integration = msg
+                        .pointer("/target/kind")
+                        .and_then(|k| k.as_array())
+                        .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
                     if is_test {
-                        crates
-                            .entry(dir)
-                            .or_default()
-                            .executables
-                            .push((name, PathBuf::from(exe)));
+                        crates.entry(dir).or_default().executables.push(TestExe {
+                            target: name,
+                            path: PathBuf::from(exe),
+                            integration,
+                        });
                     }
                 }
             }
@@ -264,4 +328,51 @@ pub fn build_tests(
 /// Canonical form of a path, or the path itself when it does not exist.
 pub fn canon(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_spinning_thread_is_seen_busy_and_a_sleeping_one_is_not() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+
+        let me = std::process::id();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let spinner = thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        });
+        let seen = look_at_threads(me).expect("/proc/<pid>/task is readable");
+        stop.store(true, Ordering::Relaxed);
+        spinner.join().unwrap();
+        // This thread is itself running while it looks, so every look sees a busy thread.
+        assert_eq!(
+            seen,
+            Busy {
+                looks: LOOKS,
+                busy: LOOKS
+            }
+        );
+        assert!(look_at_threads(u32::MAX).is_none(), "no such process");
+
+        // A child that only sleeps is never seen busy.
+        let mut sleeper = Command::new("sleep").arg("5").spawn().unwrap();
+        thread::sleep(Duration::from_millis(100));
+        let seen = look_at_threads(sleeper.id());
+        let _ = sleeper.kill();
+        let _ = sleeper.wait();
+        assert_eq!(
+            seen,
+            Some(Busy {
+                looks: LOOKS,
+                busy: 0
+            })
+        );
+    }
 }

@@ -20,7 +20,7 @@ use crate::check::{compile_verdict, run_tests};
 use crate::diagnose::Verdict;
 use crate::error::LabError;
 use crate::manifest::{CrateInfo, Exercise};
-use crate::run::{self, canon};
+use crate::run::{self, TestExe, canon};
 
 /// One exercise's line in the summary.
 #[derive(Default)]
@@ -39,7 +39,7 @@ struct Job {
     row: usize,
     is_stub: bool,
     dir: PathBuf,
-    exes: Vec<(String, PathBuf)>,
+    exes: Vec<TestExe>,
     limit: Duration,
 }
 

@@ -61,7 +61,22 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
         loop {
             let before = fingerprint(&dir);
             println!("\n──── checking {} ({}) ────", ex.id, ex.title);
-            let verdict = check::check_stub(&lab.root, &ex)?;
+            let verdict = match check::check_stub(&lab.root, &ex) {
+                Ok(verdict) => verdict,
+                // A Cargo.toml saved half-edited is a learner's mistake like a compile error:
+                // say so and wait for the next save instead of ending the watch.
+                Err(e @ (LabError::CrateParse { .. } | LabError::CrateRead { .. })) => {
+                    println!("✗ {}: {e}", ex.id);
+                    while rx.try_recv().is_ok() {}
+                    println!(
+                        "\nWatching {} for changes. Ctrl-C to stop.",
+                        ex.stub.display()
+                    );
+                    wait_for_change(&dir, &rx, before)?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             check::print_verdict(&ex, &verdict, lab.hints_left(&store, &ex));
             if verdict.fail_kind().is_none() {
                 store.progress.done.insert(ex.id.clone());
@@ -95,17 +110,44 @@ fn wait_for_change(
         if INTERRUPTED.load(Ordering::SeqCst) {
             return Err(LabError::Interrupted);
         }
-        let mut changed = rx.recv_timeout(Duration::from_millis(100)).is_ok();
-        if !changed && last_scan.elapsed() >= SCAN_EVERY {
+        if next_event(rx, Duration::from_millis(100)) {
+            // Debounce: wait until no event has arrived for DEBOUNCE.
+            while next_event(rx, DEBOUNCE) {}
+            return Ok(());
+        }
+        if last_scan.elapsed() >= SCAN_EVERY {
             last_scan = Instant::now();
-            let now = fingerprint(dir);
-            changed = now != seen;
+            let mut now = fingerprint(dir);
+            if now != seen {
+                // The scan has no events to debounce on, so it waits until two scans
+                // DEBOUNCE apart agree: an editor that writes in steps gets one check, on the
+                // finished file.
+                loop {
+                    std::thread::sleep(DEBOUNCE);
+                    let again = fingerprint(dir);
+                    if again == now {
+                        break;
+                    }
+                    now = again;
+                }
+                return Ok(());
+            }
             seen = now;
         }
-        if changed {
-            // Debounce: wait until no event has arrived for DEBOUNCE.
-            while rx.recv_timeout(DEBOUNCE).is_ok() {}
-            return Ok(());
+    }
+}
+
+/// Waits up to `limit` for a file event; `false` when none came.
+///
+/// Without a working watcher the sending side is gone and `recv_timeout` returns at once; this
+/// still waits out `limit`, so the polling fallback does not spin a core.
+fn next_event(rx: &mpsc::Receiver<()>, limit: Duration) -> bool {
+    match rx.recv_timeout(limit) {
+        Ok(()) => true,
+        Err(mpsc::RecvTimeoutError::Timeout) => false,
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            std::thread::sleep(limit);
+            false
         }
     }
 }
@@ -144,4 +186,34 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, SystemTime, u64)> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_watcher_still_waits_instead_of_spinning() {
+        let (tx, rx) = mpsc::channel::<()>();
+        drop(tx);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(!next_event(&rx, Duration::from_millis(50)));
+        }
+        // Three waits of 50 ms; a spinning loop would return in microseconds.
+        assert!(
+            start.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn an_event_ends_the_wait_at_once() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(()).unwrap();
+        let start = Instant::now();
+        assert!(next_event(&rx, Duration::from_secs(5)));
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
 }

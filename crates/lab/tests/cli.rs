@@ -203,8 +203,9 @@ fn a_busy_spin_is_killed_by_the_process_limit() {
         "fx_spin",
         1,
         &[
-            "killed by the process-level limit after 2 s",
+            "killed by the process-level limit after 2 s: a busy loop",
             "still running when killed: spins",
+            "running (or ready to run) in every look",
             "process-level limit (lab)",
         ],
     );
@@ -218,6 +219,25 @@ fn a_busy_spin_is_killed_by_the_process_limit() {
         out.took >= Duration::from_secs(2),
         "killed too early: {:?}",
         out.took
+    );
+}
+
+#[test]
+fn a_deadlock_on_the_test_thread_is_told_from_a_spin() {
+    let out = check(
+        "fx_lock_twice",
+        1,
+        &[
+            "killed by the process-level limit after 2 s: a deadlock",
+            "still running when killed: adds_up",
+            "asleep in every look",
+            "`std::sync::Mutex` locked again",
+        ],
+    );
+    assert!(
+        !out.stdout.contains("busy loop"),
+        "a deadlock is not called a busy loop:\n{}",
+        out.stdout
     );
 }
 
@@ -285,7 +305,7 @@ fn a_corrupt_progress_file_is_kept_aside_and_rebuilt() {
         out.stderr
     );
     assert!(
-        out.stdout.contains("0 of 9 exercises done"),
+        out.stdout.contains("0 of 11 exercises done"),
         "{}",
         out.stdout
     );
@@ -649,4 +669,414 @@ fn watch_rechecks_on_a_renaming_save_and_moves_on() {
 #[test]
 fn watch_falls_back_to_polling() {
     watch_moves_on_after_a_fix(true);
+}
+
+#[test]
+fn tokio_used_outside_a_runtime_is_diagnosed() {
+    check(
+        "fx_no_runtime",
+        1,
+        &[
+            "1 test failed: Tokio used outside a runtime",
+            "there is no reactor running, must be called from the context of a Tokio 1.x runtime",
+            "`handle.spawn(..)`",
+        ],
+    );
+}
+
+/// Checks `fx_fail` in the editable workspace `root` and returns its output.
+fn check_edited(root: &Path, state: &Path) -> Out {
+    run_lab(root, state, &["check", "fx_fail"], BUILD)
+}
+
+#[test]
+fn deleted_emptied_or_ignored_tests_never_pass() {
+    let root = editable_workspace("tests");
+    let state = tempfile::tempdir().unwrap();
+    let stub = root.path().join("exercises/00_fx/02_fail");
+    let lib = stub.join("src/lib.rs");
+    let fixed = std::fs::read_to_string(&lib)
+        .unwrap()
+        .replace("a + b + 1", "a + b");
+    std::fs::write(&lib, fixed).unwrap();
+    let out = check_edited(root.path(), state.path());
+    assert_eq!(out.code, Some(0), "the fixed stub passes: {}", out.stdout);
+
+    let tests = stub.join("tests/fx_fail.rs");
+    let shipped = std::fs::read_to_string(&tests).unwrap();
+    let cases: [(&str, &dyn Fn(), &str); 4] = [
+        (
+            "every test deleted",
+            &|| std::fs::write(&tests, "// The tests were here.\n").unwrap(),
+            "no test ran",
+        ),
+        (
+            "a test ignored",
+            &|| std::fs::write(&tests, format!("#[ignore]\n{shipped}")).unwrap(),
+            "tests skipped with #[ignore]",
+        ),
+        (
+            "the test file deleted",
+            &|| std::fs::remove_file(&tests).unwrap(),
+            "the exercise's tests are missing",
+        ),
+        (
+            "the test file and its [[test]] entry deleted",
+            &|| {
+                let _ = std::fs::remove_file(&tests);
+                let manifest = std::fs::read_to_string(stub.join("Cargo.toml")).unwrap();
+                let without = manifest.replace(
+                    "[[test]]\nname = \"fx_fail\"\npath = \"tests/fx_fail.rs\"\n",
+                    "",
+                );
+                assert_ne!(manifest, without, "the [[test]] entry is found");
+                std::fs::write(stub.join("Cargo.toml"), without).unwrap();
+            },
+            "the exercise's tests are missing",
+        ),
+    ];
+    for (what, edit, expected) in cases {
+        edit();
+        let out = check_edited(root.path(), state.path());
+        assert_eq!(
+            out.code,
+            Some(1),
+            "{what}: not a pass\n{}\n{}",
+            out.stdout,
+            out.stderr
+        );
+        assert!(
+            out.stdout
+                .contains(&format!("✗ fx_fail (exercises/00_fx/02_fail): {expected}")),
+            "{what}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("cargo lab reset fx_fail") || expected.contains("ignore"),
+            "{what}: the way back is named: {}",
+            out.stdout
+        );
+        let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
+        assert!(
+            !progress.contains("fx_fail"),
+            "{what}: not marked done: {progress}"
+        );
+        if !tests.exists() {
+            std::fs::write(&tests, &shipped).unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_unknown_id_gets_the_closest_one_suggested() {
+    let state = tempfile::tempdir().unwrap();
+    for (args, suggested) in [
+        (&["check", "fx_fial"][..], Some("fx_fail")),
+        (&["hint", "no_runtime"][..], Some("fx_no_runtime")),
+        (&["reset", "fx_tood"][..], Some("fx_todo")),
+        (&["check", "something_else"][..], None),
+    ] {
+        let out = run_lab(&fixtures(), state.path(), args, Duration::from_secs(30));
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("there is no exercise `{}`", args[1])),
+            "{args:?}: {}",
+            out.stderr
+        );
+        match suggested {
+            Some(id) => assert!(
+                out.stderr.contains(&format!("did you mean `{id}`?")),
+                "{args:?}: {}",
+                out.stderr
+            ),
+            None => assert!(!out.stderr.contains("did you mean"), "{}", out.stderr),
+        }
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn every_kind_of_damaged_progress_file_is_set_aside() {
+    /// Damages the progress file at the path it is given.
+    type Damage = fn(&Path);
+    let cases: [(&str, Damage); 5] = [
+        ("bytes that are not UTF-8", |f| {
+            std::fs::write(f, [0xff, 0xfe, 0x00, 0x9f]).unwrap()
+        }),
+        ("an empty file", |f| std::fs::write(f, "").unwrap()),
+        ("truncated JSON", |f| {
+            std::fs::write(f, r#"{"format":1,"done":["fx_pa"#).unwrap()
+        }),
+        ("plain text", |f| std::fs::write(f, "my notes\n").unwrap()),
+        ("a folder in its place", |f| {
+            std::fs::create_dir_all(f.join("inside")).unwrap()
+        }),
+    ];
+    for (what, damage) in cases {
+        let state = tempfile::tempdir().unwrap();
+        let file = state.path().join("progress.json");
+        damage(&file);
+        let out = run_lab(&fixtures(), state.path(), &["hint", "fx_fail"], BUILD);
+        assert_eq!(out.code, Some(0), "{what}:\n{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("could not be read") && out.stderr.contains("kept as"),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{what}: {}", out.stderr);
+        // The hint was recorded in a fresh, valid file.
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(json["hints_shown"]["fx_fail"], 1, "{what}");
+        let kept = std::fs::read_dir(state.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .count();
+        assert_eq!(kept, 1, "{what}: the damaged file is kept, not deleted");
+    }
+}
+
+#[test]
+fn a_manifest_syntax_error_names_its_line() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("exercises")).unwrap();
+    std::fs::write(
+        root.path().join("exercises/lab.toml"),
+        "# comment\n[[exercise]]\nid = \"unclosed\n",
+    )
+    .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let out = run_lab(
+        root.path(),
+        state.path(),
+        &["list"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not valid") && out.stderr.contains("line 3"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Fix that entry"), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn a_root_that_is_no_checkout_is_refused_clearly() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let out = run_lab(
+        elsewhere.path(),
+        state.path(),
+        &["list"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not an async-lab checkout"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn outside_any_checkout_lab_says_which_one_it_uses() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(["list", "--json"])
+        .current_dir(elsewhere.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("`lab list` outside the checkout did not finish in 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("is not inside an async-lab checkout; using"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_lab_quietly() {
+    // A pipe whose reading end is already closed: every write to it fails, as when
+    // `cargo lab list | head -1` has read what it wanted.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let state = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .arg("--root")
+        .arg(fixtures())
+        .arg("--state-dir")
+        .arg(state.path())
+        .arg("list")
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("`lab list` into a closed pipe did not finish in 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn reset_uses_the_shipped_stub_even_after_the_learner_committed() {
+    let shipped_root = root_with_a_removed_exercise();
+    let stub_rel = "exercises/00_fx/03_todo/src/lib.rs";
+    let shipped =
+        std::fs::read_to_string(fixtures().join("exercises/00_fx/03_todo/src/lib.rs")).unwrap();
+    let file = shipped_root.path().join(stub_rel);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, &shipped).unwrap();
+    git(shipped_root.path(), &["init", "-q"]);
+    git(shipped_root.path(), &["add", "."]);
+    git(shipped_root.path(), &["commit", "-q", "-m", "shipped"]);
+
+    // The learner's clone, where they commit their own work.
+    let parent = tempfile::tempdir().unwrap();
+    let clone = parent.path().join("clone");
+    git(
+        parent.path(),
+        &[
+            "clone",
+            "-q",
+            &shipped_root.path().display().to_string(),
+            "clone",
+        ],
+    );
+    let mine = "pub fn answer() -> u32 { 41 }\n";
+    std::fs::write(clone.join(stub_rel), mine).unwrap();
+    git(&clone, &["commit", "-q", "-am", "my attempt"]);
+
+    let state = tempfile::tempdir().unwrap();
+    let mut backups = Vec::new();
+    for attempt in 0..2 {
+        let out = run_lab(
+            &clone,
+            state.path(),
+            &["reset", "fx_todo"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            std::fs::read_to_string(clone.join(stub_rel)).unwrap(),
+            shipped,
+            "reset {attempt} restores the shipped stub, not the learner's commit"
+        );
+        assert!(out.stdout.contains("from git's origin/"), "{}", out.stdout);
+        backups.push(out.stdout);
+        std::fs::write(clone.join(stub_rel), mine).unwrap();
+    }
+    // Both resets ran within moments of each other; each kept its own backup.
+    let saved: Vec<_> = std::fs::read_dir(state.path().join("backups/fx_todo"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(saved.len(), 2, "{backups:?}");
+    for dir in saved {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap(),
+            mine
+        );
+    }
+}
+
+#[test]
+fn watch_survives_a_broken_cargo_toml() {
+    let root = editable_workspace("toml");
+    let state = tempfile::tempdir().unwrap();
+    let (mut child, rx) = spawn_watch(root.path(), state.path(), false);
+    let mut seen = Vec::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for_line(&rx, "Watching exercises/00_fx/02_fail", BUILD, &mut seen);
+        let manifest = root.path().join("exercises/00_fx/02_fail/Cargo.toml");
+        let good = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(&manifest, "[package\nname = \"half-typed\n").unwrap();
+        wait_for_line(
+            &rx,
+            "is not a valid Cargo.toml",
+            Duration::from_secs(60),
+            &mut seen,
+        );
+        wait_for_line(&rx, "Watching", Duration::from_secs(10), &mut seen);
+        std::fs::write(&manifest, good).unwrap();
+        let lib = root.path().join("exercises/00_fx/02_fail/src/lib.rs");
+        let fixed = std::fs::read_to_string(&lib)
+            .unwrap()
+            .replace("a + b + 1", "a + b");
+        std::fs::write(&lib, fixed).unwrap();
+        wait_for_line(&rx, "✓ fx_fail", Duration::from_secs(120), &mut seen);
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn watch_polling_checks_once_after_writes_settle() {
+    let root = editable_workspace("settle");
+    let state = tempfile::tempdir().unwrap();
+    let (mut child, rx) = spawn_watch(root.path(), state.path(), true);
+    let mut seen = Vec::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for_line(&rx, "Watching exercises/00_fx/02_fail", BUILD, &mut seen);
+        // An editor writing one save in many small steps over 1.5 s: 30 writes 50 ms apart, well
+        // inside the 200 ms a scan waits for the files to settle, so a busy machine that delays
+        // a write by up to 150 ms still makes one burst.
+        let lib = root.path().join("exercises/00_fx/02_fail/src/lib.rs");
+        let shipped = std::fs::read_to_string(&lib).unwrap();
+        for step in 0..30 {
+            std::fs::write(&lib, format!("{shipped}// step {step}\n")).unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        wait_for_line(&rx, "✗ fx_fail", Duration::from_secs(120), &mut seen);
+        wait_for_line(&rx, "Watching", Duration::from_secs(30), &mut seen);
+        // Any further check would start within a scan interval (1 s); wait three.
+        std::thread::sleep(Duration::from_secs(3));
+        while let Ok(line) = rx.try_recv() {
+            seen.push(line);
+        }
+        let checks = seen.iter().filter(|l| l.contains("──── checking")).count();
+        assert_eq!(
+            checks,
+            2,
+            "the first check, then one for the whole burst:\n{}",
+            seen.join("\n")
+        );
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }
