@@ -39,9 +39,16 @@ async fn two_waits_overlap() {
     );
 }
 
-/// Real time, with testkit's watchdog: a `std::thread::sleep` inside `after` would stop the
-/// runtime's heartbeat for the whole 500 ms, twice the 250 ms allowed; `tokio::time::sleep`
-/// never stops it. The margin is generous because a busy machine can delay a heartbeat briefly.
+/// With testkit's watchdog: a `std::thread::sleep` inside `after` would stop the runtime's
+/// heartbeat for the whole 500 ms, twice the 250 ms allowed; `tokio::time::sleep` never stops it.
+/// The margin is generous because a busy machine can delay a heartbeat briefly.
+///
+/// The runtime's clock is paused inside the body
+/// ([`tokio::time::pause`](https://docs.rs/tokio/latest/tokio/time/fn.pause.html)), so a correct
+/// `after` costs almost no real time: while every task waits, the clock jumps from one 1 ms
+/// heartbeat to the next until the 500 ms have passed (`tokio/src/runtime/time/mod.rs` advances it
+/// when the driver parks with no work). The watchdog still measures the heartbeat's silence by the
+/// wall clock, and a blocking call takes its real 500 ms however the runtime's clock is set.
 #[test]
 fn does_not_block_the_runtime_thread() {
     testkit::run_watched(
@@ -49,6 +56,7 @@ fn does_not_block_the_runtime_thread() {
         Duration::from_secs(2),
         Duration::from_millis(250),
         || async {
+            tokio::time::pause();
             assert_eq!(after(Duration::from_millis(500), 3).await, 3);
         },
     );

@@ -1,7 +1,7 @@
 //! Tests for the `request_response` exercise. Do not edit: `cargo lab check request_response`
 //! runs this file as it is, against your `src/lib.rs`.
 
-use std::thread;
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use futures::future::join_all;
@@ -16,9 +16,47 @@ fn hash(payload: &[u8]) -> blake3::Hash {
     blake3::hash(payload)
 }
 
-/// Slow work: holds the worker thread for 400 ms first.
-fn slow_hash(payload: &[u8]) -> blake3::Hash {
-    thread::sleep(Duration::from_millis(400));
+/// A gate the worker thread waits at, opened by a task on the test's runtime.
+///
+/// A std [`Mutex`] with a [`Condvar`](https://doc.rust-lang.org/std/sync/struct.Condvar.html):
+/// the worker is a plain thread, and waiting on a condition variable parks it without using the
+/// CPU. Both are `const`-constructible, so the gate can be a `static`, which the plain `fn` that
+/// `Worker::start` takes needs (it cannot capture anything).
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    const fn new() -> Gate {
+        Gate {
+            open: Mutex::new(false),
+            opened: Condvar::new(),
+        }
+    }
+
+    fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+
+    /// Waits until the gate is open, or for [`LIMIT`] at most, so that a worker thread never waits
+    /// for the rest of the test process when the runtime that should open the gate is stuck.
+    fn wait(&self) {
+        let open = self.open.lock().unwrap();
+        let _still_closed = self
+            .opened
+            .wait_timeout_while(open, LIMIT, |open| !*open)
+            .unwrap();
+    }
+}
+
+/// The gate of `waiting_for_the_answer_leaves_the_runtime_free`; no other test uses it.
+static GATE: Gate = Gate::new();
+
+/// Slow work: holds the worker thread until a task on the runtime opens [`GATE`].
+fn gated_hash(payload: &[u8]) -> blake3::Hash {
+    GATE.wait();
     blake3::hash(payload)
 }
 
@@ -62,15 +100,28 @@ fn concurrent_callers_each_get_their_own_answer() {
 
 #[test]
 fn waiting_for_the_answer_leaves_the_runtime_free() {
-    // The worker holds its own thread for 400 ms; the runtime thread must not wait with it. The
-    // heartbeat may be late by at most 200 ms: far less than the job, and a wide margin for a
-    // busy machine.
+    // The job finishes only after a task on the same current_thread runtime has opened the gate,
+    // 50 ms later by the runtime's clock. A `submit` that waits for the answer by holding the
+    // runtime thread therefore waits for a job that cannot finish: the heartbeat stops, and the
+    // watchdog reports the block after 200 ms, however busy the machine. A `submit` that awaits
+    // the answer leaves the thread to the timer, the gate opens, and the job is done.
+    //
+    // The clock is paused
+    // ([`tokio::time::pause`](https://docs.rs/tokio/latest/tokio/time/fn.pause.html)):
+    // while every task waits, it jumps to the next timer instead of waiting in real time
+    // (tokio/src/runtime/time/mod.rs), so a passing run takes a few milliseconds. A blocked
+    // runtime thread cannot move the clock at all, paused or not.
     let answer = testkit::run_watched(
         Flavor::CurrentThread,
         LIMIT,
         Duration::from_millis(200),
         || async {
-            let worker = Worker::start(slow_hash);
+            tokio::time::pause();
+            let worker = Worker::start(gated_hash);
+            tokio::spawn(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                GATE.open();
+            });
             worker.submit(b"slow".to_vec()).await
         },
     );

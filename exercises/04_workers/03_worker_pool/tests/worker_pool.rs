@@ -179,82 +179,131 @@ impl Drop for CountOnExit {
     }
 }
 
-#[test]
-fn shutdown_finishes_queued_jobs_and_joins_every_thread() {
-    testkit::run_both(LIMIT, || async {
-        const WORKERS: usize = 3;
-        let pool = Pool::new(WORKERS, 8).expect("valid sizes");
-        let exited = Arc::new(AtomicUsize::new(0));
-        let finished = Arc::new(AtomicUsize::new(0));
-
-        // One job per worker: the barrier lets none finish until all three run at once, so they
-        // are on three different threads, and each marks its thread to be counted on exit.
-        let barrier = Arc::new(Barrier::new(WORKERS));
-        let mut on_threads = Vec::new();
-        for _ in 0..WORKERS {
-            let (barrier, exited) = (Arc::clone(&barrier), Arc::clone(&exited));
-            on_threads.push(
-                pool.submit(move || {
-                    ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountOnExit(exited)));
-                    barrier.wait();
-                    thread::current().id()
-                })
-                .await
-                .unwrap(),
-            );
-        }
-        // Five more jobs, queued behind those.
-        let mut queued = Vec::new();
-        for _ in 0..5 {
-            let finished = Arc::clone(&finished);
-            queued.push(
-                pool.submit(move || {
-                    thread::sleep(Duration::from_millis(10));
-                    finished.fetch_add(1, Ordering::SeqCst);
-                })
-                .await
-                .unwrap(),
-            );
-        }
-
-        pool.shutdown().await.expect("a clean shutdown");
-        assert_eq!(
-            finished.load(Ordering::SeqCst),
-            5,
-            "`shutdown` returned before the queued jobs were done"
-        );
-        assert_eq!(
-            exited.load(Ordering::SeqCst),
-            WORKERS,
-            "`shutdown` returned before every worker thread had ended: join them all"
-        );
-
-        let mut ids = BTreeSet::new();
-        for ticket in on_threads {
-            ids.insert(format!("{:?}", ticket.result().await.unwrap()));
-        }
-        assert_eq!(
-            ids.len(),
-            WORKERS,
-            "the first jobs did not run on {WORKERS} threads"
-        );
-        for ticket in queued {
-            assert_eq!(ticket.result().await, Ok(()));
+/// Runs `check` for each runtime flavour, both at the same time, each on a thread of its own
+/// named after the calling test and the flavour (so a panic inside is printed under that name).
+/// A failure on one flavour is re-raised unchanged, after a line naming the flavour.
+fn on_both_flavours_at_once(check: impl Fn(Flavor) + Sync) {
+    let test = thread::current().name().unwrap_or("test").to_owned();
+    let check = &check;
+    thread::scope(|s| {
+        let runs = Flavor::BOTH.map(|flavor| {
+            let run = thread::Builder::new()
+                .name(format!("{test} ({flavor})"))
+                .spawn_scoped(s, move || check(flavor))
+                .expect("could not start a thread: the system may be out of threads");
+            (flavor, run)
+        });
+        for (flavor, run) in runs {
+            if let Err(panic) = run.join() {
+                eprintln!("the check failed on a {flavor} runtime");
+                std::panic::resume_unwind(panic);
+            }
         }
     });
 }
 
 #[test]
+fn shutdown_finishes_queued_jobs_and_joins_every_thread() {
+    // Both flavours at the same time: each run mostly waits for its threads' deliberately slow
+    // exits, so together they take the time of one.
+    on_both_flavours_at_once(|flavor| {
+        testkit::run(
+            flavor,
+            LIMIT,
+            shutdown_finishes_queued_jobs_and_joins_every_thread_on,
+        )
+    });
+}
+
+/// The body of `shutdown_finishes_queued_jobs_and_joins_every_thread`, run once per flavour.
+async fn shutdown_finishes_queued_jobs_and_joins_every_thread_on() {
+    const WORKERS: usize = 3;
+    let pool = Pool::new(WORKERS, 8).expect("valid sizes");
+    let exited = Arc::new(AtomicUsize::new(0));
+    let finished = Arc::new(AtomicUsize::new(0));
+
+    // One job per worker: the barrier lets none finish until all three run at once, so they
+    // are on three different threads, and each marks its thread to be counted on exit.
+    let barrier = Arc::new(Barrier::new(WORKERS));
+    let mut on_threads = Vec::new();
+    for _ in 0..WORKERS {
+        let (barrier, exited) = (Arc::clone(&barrier), Arc::clone(&exited));
+        on_threads.push(
+            pool.submit(move || {
+                ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountOnExit(exited)));
+                barrier.wait();
+                thread::current().id()
+            })
+            .await
+            .unwrap(),
+        );
+    }
+    // Five more jobs, queued behind those.
+    let mut queued = Vec::new();
+    for _ in 0..5 {
+        let finished = Arc::clone(&finished);
+        queued.push(
+            pool.submit(move || {
+                thread::sleep(Duration::from_millis(10));
+                finished.fetch_add(1, Ordering::SeqCst);
+            })
+            .await
+            .unwrap(),
+        );
+    }
+
+    pool.shutdown().await.expect("a clean shutdown");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        5,
+        "`shutdown` returned before the queued jobs were done"
+    );
+    assert_eq!(
+        exited.load(Ordering::SeqCst),
+        WORKERS,
+        "`shutdown` returned before every worker thread had ended: join them all"
+    );
+
+    let mut ids = BTreeSet::new();
+    for ticket in on_threads {
+        ids.insert(format!("{:?}", ticket.result().await.unwrap()));
+    }
+    assert_eq!(
+        ids.len(),
+        WORKERS,
+        "the first jobs did not run on {WORKERS} threads"
+    );
+    for ticket in queued {
+        assert_eq!(ticket.result().await, Ok(()));
+    }
+}
+
+#[test]
 fn waiting_for_a_slow_job_leaves_the_runtime_free() {
-    // The pool's work happens on its own threads: the runtime thread only waits, so a slow job
-    // never stalls the heartbeat. 400 ms of work; the watchdog allows 200 ms, a wide margin.
+    // The pool's work happens on its own threads: the runtime thread only waits. Here the job
+    // waits at a gate that a task on the same current_thread runtime opens 50 ms later by the
+    // runtime's clock, so a `run` that waits for the job by holding the runtime thread waits for
+    // a job that cannot finish: the heartbeat stops, and the watchdog reports the block after
+    // 200 ms, however busy the machine.
+    //
+    // The clock is paused
+    // ([`tokio::time::pause`](https://docs.rs/tokio/latest/tokio/time/fn.pause.html)):
+    // while every task waits, it jumps to the next timer instead of waiting in real time
+    // (tokio/src/runtime/time/mod.rs), so a passing run takes a few milliseconds.
     testkit::run_watched(
         Flavor::CurrentThread,
         LIMIT,
         Duration::from_millis(200),
         || async {
+            tokio::time::pause();
             let pool = Pool::new(1, 1).expect("valid sizes");
-            let slow = pool.run(|| thread::sleep(Duration::from_millis(400))).await;
+            let gate = Gate::default();
+            let opener = gate.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                opener.open();
+            });
+            let slow = pool.run(move || gate.wait()).await;
             assert_eq!(slow, Ok(()));
             pool.shutdown().await.expect("a clean shutdown");
         },
