@@ -9,22 +9,15 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block};
+use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
 
 /// Upper bound for each run. All three finish in well under a second; the margin is for a busy
 /// machine compiling other crates while the tests run.
 const ENDS_WITHIN: Duration = Duration::from_secs(20);
 
-/// Runs an example that ends by itself and returns its output after checking it exited cleanly.
-fn run_to_end(name: &str) -> Run {
-    let run = Example::new(name).deadline(ENDS_WITHIN).run();
-    run.assert_exited_ok();
-    run
-}
-
 #[test]
 fn tokio10_counts_exactly_and_drops_every_clone() {
-    let run = run_to_end("tokio10");
+    let run = run_to_end("tokio10", ENDS_WITHIN);
     let promised = header_text_block("tokio10", 1);
     assert_eq!(run.texts(), promised, "{run}");
     // The figures in the promise are the program's own constants multiplied out, not a guess.
@@ -36,14 +29,14 @@ fn tokio11_channels_print_in_causal_order() {
     // The order is fixed by the program's own hand-offs, so one exact comparison covers it.
     // Running it a few times makes a lucky pass of a racy order less likely.
     for _ in 0..3 {
-        let run = run_to_end("tokio11");
+        let run = run_to_end("tokio11", ENDS_WITHIN);
         assert_eq!(run.texts(), header_text_block("tokio11", 1), "{run}");
     }
 }
 
 #[test]
 fn tokio12_parallel_and_sequential_hashes_agree() {
-    let run = run_to_end("tokio12");
+    let run = run_to_end("tokio12", ENDS_WITHIN);
     let promised = header_text_block("tokio12", 1);
     let texts = run.texts();
     assert_eq!(texts.len(), 4, "{run}");

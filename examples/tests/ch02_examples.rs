@@ -9,29 +9,22 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block};
+use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
 
 /// Upper bound for each run. `tokio16` takes about 2 s by design, the others well under one; the
 /// margin is for a busy machine compiling other crates while the tests run.
 const ENDS_WITHIN: Duration = Duration::from_secs(20);
 
-/// Runs an example that ends by itself and returns its output after checking it exited cleanly.
-fn run_to_end(name: &str) -> Run {
-    let run = Example::new(name).deadline(ENDS_WITHIN).run();
-    run.assert_exited_ok();
-    run
-}
-
 #[test]
 fn tokio13_hand_written_main_runs_on_a_multi_thread_runtime() {
-    let run = run_to_end("tokio13");
+    let run = run_to_end("tokio13", ENDS_WITHIN);
     assert_eq!(run.texts(), header_text_block("tokio13", 1), "{run}");
     assert_eq!(run.texts(), ["runtime flavor: MultiThread", "10 + 20 = 30"]);
 }
 
 #[test]
 fn tokio14_futures_block_on_runs_a_oneshot_but_not_a_tokio_timer() {
-    let run = run_to_end("tokio14");
+    let run = run_to_end("tokio14", ENDS_WITHIN);
     assert_eq!(run.texts(), header_text_block("tokio14", 1), "{run}");
     // Tokio's own text, quoted from `src/util/error.rs` (`CONTEXT_MISSING_ERROR`).
     assert!(
@@ -44,7 +37,7 @@ fn tokio14_futures_block_on_runs_a_oneshot_but_not_a_tokio_timer() {
 
 #[test]
 fn tokio15_nested_block_on_panics_with_tokios_message_on_both_flavours() {
-    let run = run_to_end("tokio15");
+    let run = run_to_end("tokio15", ENDS_WITHIN);
     assert_eq!(run.texts(), header_text_block("tokio15", 1), "{run}");
     // Tokio's own text, quoted from `enter_runtime` in `src/runtime/context/runtime.rs`.
     let tokio_message = "Cannot start a runtime from within a runtime. This happens because a \
@@ -62,7 +55,7 @@ fn tokio15_nested_block_on_panics_with_tokios_message_on_both_flavours() {
 
 #[test]
 fn tokio16_watchdog_reports_the_hang_and_the_program_still_ends() {
-    let run = run_to_end("tokio16");
+    let run = run_to_end("tokio16", ENDS_WITHIN);
     assert_eq!(run.texts(), header_text_block("tokio16", 1), "{run}");
     // The report comes from the watchdog's deadline (2 s), not from the call returning early. The
     // lower bound allows for coarse timers; the upper one is the test's own deadline.

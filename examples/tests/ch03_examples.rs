@@ -9,18 +9,11 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block};
+use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
 
 /// Upper bound for each run. Each example needs at most about 2 s; the margin is for a busy
 /// machine compiling other crates while the tests run.
 const ENDS_WITHIN: Duration = Duration::from_secs(20);
-
-/// Runs an example that ends by itself and returns its output after checking it exited cleanly.
-fn run_to_end(name: &str) -> Run {
-    let run = Example::new(name).deadline(ENDS_WITHIN).run();
-    run.assert_exited_ok();
-    run
-}
 
 /// The line `tokio6`, `tokio17` and `tokio18` print after reading the examples crate's manifest.
 fn content_length_line() -> String {
@@ -35,7 +28,7 @@ fn content_length_line() -> String {
 /// the order, the file line must not have waited for the 800 ms pause. The check allows half of
 /// that pause as a margin for a busy machine: in `tokio6` the gap is zero or negative.
 fn check_file_line_does_not_wait(name: &str) {
-    let run = run_to_end(name);
+    let run = run_to_end(name, ENDS_WITHIN);
     let promised = header_text_block(name, 1);
     let texts = run.texts();
     assert_eq!(texts.len(), 4, "{run}");
@@ -79,7 +72,7 @@ fn tokio19_yield_now_interleaves_the_tasks() {
     // The order is fixed by the current_thread scheduler's queues, not by timing; a few runs make a
     // lucky pass of a racy order less likely.
     for _ in 0..3 {
-        let run = run_to_end("tokio19");
+        let run = run_to_end("tokio19", ENDS_WITHIN);
         let texts = run.texts();
         assert_eq!(texts, header_text_block("tokio19", 1), "{run}");
 
@@ -100,7 +93,7 @@ fn tokio19_yield_now_interleaves_the_tasks() {
 
 #[test]
 fn tokio20_block_in_place_keeps_other_tasks_running_and_panics_on_current_thread() {
-    let run = run_to_end("tokio20");
+    let run = run_to_end("tokio20", ENDS_WITHIN);
     let promised = header_text_block("tokio20", 1);
     let texts = run.texts();
     assert_eq!(texts.len(), 3, "{run}");

@@ -11,18 +11,11 @@ mod harness;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block};
+use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
 
 /// Upper bound for each run. The longest example needs about 3.2 s; the margin is for a busy
 /// machine compiling other crates while the tests run.
 const ENDS_WITHIN: Duration = Duration::from_secs(30);
-
-/// Runs an example that ends by itself and returns its output after checking it exited cleanly.
-fn run_to_end(name: &str) -> Run {
-    let run = Example::new(name).deadline(ENDS_WITHIN).run();
-    run.assert_exited_ok();
-    run
-}
 
 /// The hash every example prints for job `n`: blake3 of `"Task n"`, in hex.
 fn task_hash(n: usize) -> String {
@@ -31,7 +24,7 @@ fn task_hash(n: usize) -> String {
 
 #[test]
 fn tokio22_waits_for_the_producer_and_the_worker() {
-    let run = run_to_end("tokio22");
+    let run = run_to_end("tokio22", ENDS_WITHIN);
     let promised = header_text_block("tokio22", 1);
     assert_eq!(run.texts(), promised, "{run}");
     for (i, line) in promised.iter().take(3).enumerate() {
@@ -41,7 +34,7 @@ fn tokio22_waits_for_the_producer_and_the_worker() {
 
 #[test]
 fn tokio23_join_returns_once_every_sender_is_dropped() {
-    let run = run_to_end("tokio23");
+    let run = run_to_end("tokio23", ENDS_WITHIN);
     let promised = header_text_block("tokio23", 1);
     let texts = run.texts();
     assert_eq!(texts.len(), 5, "{run}");
@@ -66,7 +59,7 @@ fn tokio23_join_returns_once_every_sender_is_dropped() {
 
 #[test]
 fn tokio24_each_caller_gets_its_own_answer() {
-    let run = run_to_end("tokio24");
+    let run = run_to_end("tokio24", ENDS_WITHIN);
     let promised = header_text_block("tokio24", 1);
     assert_eq!(run.texts(), promised, "{run}");
     for (i, line) in promised.iter().take(3).enumerate() {
@@ -76,7 +69,7 @@ fn tokio24_each_caller_gets_its_own_answer() {
 
 #[test]
 fn tokio25_three_workers_share_the_queue() {
-    let run = run_to_end("tokio25");
+    let run = run_to_end("tokio25", ENDS_WITHIN);
     let texts = run.texts();
     assert_eq!(texts.len(), 7, "{run}");
 
@@ -109,7 +102,7 @@ fn tokio25_three_workers_share_the_queue() {
 
 #[test]
 fn tokio26_shutdown_finishes_every_accepted_job() {
-    let run = run_to_end("tokio26");
+    let run = run_to_end("tokio26", ENDS_WITHIN);
     let texts = run.texts();
 
     let accepted: Vec<&str> = texts

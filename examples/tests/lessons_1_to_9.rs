@@ -10,7 +10,7 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{Example, Line, Run, header_text_block};
+use harness::{Example, Line, Run, header_text_block, run_to_end};
 
 /// Upper bound for an example that ends by itself. Each of them is done in about a second; the
 /// margin is for a busy machine compiling other crates while the tests run.
@@ -29,13 +29,6 @@ fn worker_result(input: &str) -> String {
         "Worker got result: {}",
         blake3::hash(input.as_bytes()).to_hex()
     )
-}
-
-/// Runs an example that ends by itself and returns its output after checking it exited cleanly.
-fn run_to_end(name: &str) -> Run {
-    let run = Example::new(name).deadline(ENDS_WITHIN).run();
-    run.assert_exited_ok();
-    run
 }
 
 /// Runs an endless example until it has printed `RESULTS_WANTED` worker results, then kills it.
@@ -67,7 +60,7 @@ fn run_until_results(name: &str) -> Run {
 /// Checks that an example printing a fixed text prints exactly `expected`, and that its header
 /// shows exactly the same lines as its output.
 fn assert_exact_output(name: &str, expected: &[&str]) {
-    let run = run_to_end(name);
+    let run = run_to_end(name, ENDS_WITHIN);
     assert_eq!(run.texts(), expected, "unexpected output\n{run}");
     assert_eq!(
         header_text_block(name, 1),
@@ -83,7 +76,7 @@ fn tokio1_adds_two_numbers() {
 
 #[test]
 fn tokio2_keeps_each_threads_order_and_nothing_more() {
-    let run = run_to_end("tokio2");
+    let run = run_to_end("tokio2", ENDS_WITHIN);
     let main_lines: Vec<String> = (1..=4)
         .map(|i| format!("hi number {i} from the main thread"))
         .collect();
@@ -133,7 +126,7 @@ fn tokio5_spawned_tasks_never_run() {
 
 #[test]
 fn tokio6_blocking_task_delays_the_file_read() {
-    let run = run_to_end("tokio6");
+    let run = run_to_end("tokio6", ENDS_WITHIN);
     let result = format!("Result: {}", blake3::hash(b"Future 2").to_hex());
     // Measured here rather than written down, because the file grows as examples are added.
     // `String::len` and `str::len` both count bytes, as the example's `content.len()` does.
@@ -185,7 +178,7 @@ fn tokio6_blocking_task_delays_the_file_read() {
 fn tokio7_exits_before_the_worker_finishes_a_job() {
     // An empty stdout is the proof that the process ended before the worker's first 800 ms job
     // did: the worker prints a line after every job.
-    let run = run_to_end("tokio7");
+    let run = run_to_end("tokio7", ENDS_WITHIN);
     assert!(run.lines.is_empty(), "tokio7 printed something\n{run}");
 }
 

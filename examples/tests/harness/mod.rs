@@ -415,3 +415,11 @@ pub fn assert_page_shows_checked_outputs(page: &str, examples: &[&str], recorded
         );
     }
 }
+
+/// Runs an example that ends by itself, within `within`, and returns its output after checking
+/// that it exited cleanly (see [`Run::assert_exited_ok`]).
+pub fn run_to_end(name: &str, within: Duration) -> Run {
+    let run = Example::new(name).deadline(within).run();
+    run.assert_exited_ok();
+    run
+}
