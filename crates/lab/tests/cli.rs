@@ -50,23 +50,34 @@ fn run_lab(root: &Path, state: &Path, args: &[&str], limit: Duration) -> Out {
         let _ = pipes.1.read_to_string(&mut e);
         (o, e)
     });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("lab {args:?} did not finish in {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_bounded(&mut child, start, limit, &format!("lab {args:?}"));
     let (stdout, stderr) = out.join().unwrap();
     Out {
         code: status.code(),
         stdout,
         stderr,
         took: start.elapsed(),
+    }
+}
+
+/// Waits for `child`, started at `start`; past `limit` it kills the child and fails the test,
+/// naming `what`, so no test here can hang on a lab process.
+fn wait_bounded(
+    child: &mut std::process::Child,
+    start: Instant,
+    limit: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish in {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -894,14 +905,12 @@ fn outside_any_checkout_lab_says_which_one_it_uses() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("`lab list` outside the checkout did not finish in 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_bounded(
+        &mut child,
+        Instant::now(),
+        Duration::from_secs(30),
+        "`lab list` outside the checkout",
+    );
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -930,14 +939,12 @@ fn a_closed_stdout_ends_lab_quietly() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("`lab list` into a closed pipe did not finish in 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_bounded(
+        &mut child,
+        Instant::now(),
+        Duration::from_secs(30),
+        "`lab list` into a closed pipe",
+    );
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(141), "{stderr}");
