@@ -9,8 +9,9 @@
 //! # Layout
 //!
 //! - [`Flavor`] (this file): the two runtime flavours, and how to build a runtime of each.
-//! - [`run()`], [`run_both`], [`run_watched`], [`within`] and [`timeout`] (`src/run.rs`): run a body
-//!   on a fresh runtime or thread with a time limit, or bound one `.await` inside a body.
+//! - [`run()`], [`run_both`], [`both_flavours_at_once`], [`run_watched`], [`within`] and
+//!   [`timeout`] (`src/run.rs`): run a body on a fresh runtime or thread with a time limit, or bound
+//!   one `.await` inside a body.
 //! - [`Watchdog`] (`src/watchdog.rs`): the heartbeat task and monitor thread that notice a blocked
 //!   runtime thread; [`run_watched`] uses the same heartbeat.
 //! - [`WakeCounter`], [`Counted`], [`PollStats`] and [`Manual`] (`src/poll.rs`): count polls and
@@ -130,7 +131,7 @@ mod run;
 mod watchdog;
 
 pub use poll::{Counted, Manual, PollStats, WakeCounter};
-pub use run::{run, run_both, run_watched, timeout, within};
+pub use run::{both_flavours_at_once, run, run_both, run_watched, timeout, within};
 pub use watchdog::Watchdog;
 
 /// The two flavours of Tokio runtime a test can run on.

@@ -137,6 +137,43 @@ where
     }
 }
 
+/// Runs `check` once per runtime flavour, both at the same time, each on a thread of its own named
+/// after the calling test and the flavour, so a panic inside is printed under that name.
+///
+/// Where [`run_both`] runs the flavours one after the other, this suits checks that mostly wait
+/// (for real time to pass, for threads to exit): together they take the time of one. `check` is
+/// given the flavour and usually calls [`run()`] or [`run_watched`] with it. A failure on either
+/// flavour is re-raised unchanged, after a line on stderr naming the flavour.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// testkit::both_flavours_at_once(|flavor| {
+///     testkit::run(flavor, Duration::from_secs(2), || async {
+///         tokio::time::sleep(Duration::from_millis(10)).await;
+///     });
+/// });
+/// ```
+pub fn both_flavours_at_once(check: impl Fn(Flavor) + Sync) {
+    let test = thread::current().name().unwrap_or("test").to_owned();
+    let check = &check;
+    thread::scope(|s| {
+        let runs = Flavor::BOTH.map(|flavor| {
+            let run = thread::Builder::new()
+                .name(format!("{test} ({flavor})"))
+                .spawn_scoped(s, move || check(flavor))
+                .expect("could not start a thread: the system may be out of threads");
+            (flavor, run)
+        });
+        for (flavor, run) in runs {
+            if let Err(panic) = run.join() {
+                eprintln!("the check failed on a {flavor} runtime");
+                panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
 /// Like [`run()`], and also watches the runtime thread for blocking calls.
 ///
 /// A heartbeat task is spawned on the runtime before the body starts; it records the time every

@@ -178,6 +178,47 @@ fn run_both_keeps_the_body_s_panic_message() {
 }
 
 #[test]
+fn both_flavours_at_once_runs_each_flavour_at_the_same_time() {
+    // Each check waits at a barrier that only opens when both are there: one after the other,
+    // the first would wait forever, and `within` would fail the test.
+    let barrier = std::sync::Barrier::new(2);
+    let seen = Mutex::new(Vec::new());
+    within(GENEROUS, move || {
+        testkit::both_flavours_at_once(|flavor| {
+            let name = thread::current().name().map(str::to_owned);
+            barrier.wait();
+            seen.lock().unwrap().push((flavor, name));
+        });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_by_key(|(flavor, _)| *flavor == Flavor::MultiThread);
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].0, Flavor::CurrentThread);
+        assert_eq!(seen[1].0, Flavor::MultiThread);
+        for (flavor, name) in &seen {
+            let name = name.as_deref().unwrap_or_default();
+            assert!(
+                name.ends_with(&format!("({flavor})")),
+                "thread named {name:?}"
+            );
+        }
+    });
+}
+
+#[test]
+fn both_flavours_at_once_re_raises_a_failure_on_either_flavour() {
+    for failing in Flavor::BOTH {
+        let message = panic_message(|| {
+            testkit::both_flavours_at_once(|flavor| {
+                if flavor == failing {
+                    panic!("broken on {flavor}");
+                }
+            })
+        });
+        assert_eq!(message, format!("broken on {failing}"));
+    }
+}
+
+#[test]
 fn a_healthy_watched_body_passes() {
     let start = Instant::now();
     let out = run_watched(

@@ -14,7 +14,6 @@
 //! at a time (it runs as many as the machine has cores), there are two such tests: one batch of
 //! jobs on both runtime flavours at once, and one panicking job followed by a good one.
 
-use std::thread;
 use std::time::{Duration, Instant};
 
 use hash_service::{HASH_TIME, Job, MAX_PAYLOAD, Receipt, ServiceError, handle, serve};
@@ -44,36 +43,13 @@ fn expected(jobs: &[Job]) -> Vec<Receipt> {
         .collect()
 }
 
-/// Runs `check` for each runtime flavour, both at the same time, each on a thread of its own
-/// named after the calling test and the flavour (so a panic inside is printed under that name).
-/// A failure on one flavour is re-raised unchanged, after a line naming the flavour.
-fn on_both_flavours_at_once(check: impl Fn(Flavor) + Sync) {
-    let test = thread::current().name().unwrap_or("test").to_owned();
-    let check = &check;
-    thread::scope(|s| {
-        let runs = Flavor::BOTH.map(|flavor| {
-            let run = thread::Builder::new()
-                .name(format!("{test} ({flavor})"))
-                .spawn_scoped(s, move || check(flavor))
-                .expect("could not start a thread: the system may be out of threads");
-            (flavor, run)
-        });
-        for (flavor, run) in runs {
-            if let Err(panic) = run.join() {
-                eprintln!("the check failed on a {flavor} runtime");
-                std::panic::resume_unwind(panic);
-            }
-        }
-    });
-}
-
 #[test]
 fn jobs_run_side_by_side_and_the_heartbeat_keeps_its_rhythm() {
     // The same batch on both flavours, for the answers and the timing; on current_thread, where
     // the service shares the one runtime thread with everything else, also under the watchdog.
     // With the hash off the runtime thread, four jobs overlap on the blocking pool and take about
     // one `HASH_TIME`; one after the other they would take four. Three is the generous bound.
-    on_both_flavours_at_once(|flavor| {
+    testkit::both_flavours_at_once(|flavor| {
         let batch = jobs(4);
         let want = expected(&batch);
         let body = move || async move {

@@ -179,34 +179,11 @@ impl Drop for CountOnExit {
     }
 }
 
-/// Runs `check` for each runtime flavour, both at the same time, each on a thread of its own
-/// named after the calling test and the flavour (so a panic inside is printed under that name).
-/// A failure on one flavour is re-raised unchanged, after a line naming the flavour.
-fn on_both_flavours_at_once(check: impl Fn(Flavor) + Sync) {
-    let test = thread::current().name().unwrap_or("test").to_owned();
-    let check = &check;
-    thread::scope(|s| {
-        let runs = Flavor::BOTH.map(|flavor| {
-            let run = thread::Builder::new()
-                .name(format!("{test} ({flavor})"))
-                .spawn_scoped(s, move || check(flavor))
-                .expect("could not start a thread: the system may be out of threads");
-            (flavor, run)
-        });
-        for (flavor, run) in runs {
-            if let Err(panic) = run.join() {
-                eprintln!("the check failed on a {flavor} runtime");
-                std::panic::resume_unwind(panic);
-            }
-        }
-    });
-}
-
 #[test]
 fn shutdown_finishes_queued_jobs_and_joins_every_thread() {
     // Both flavours at the same time: each run mostly waits for its threads' deliberately slow
     // exits, so together they take the time of one.
-    on_both_flavours_at_once(|flavor| {
+    testkit::both_flavours_at_once(|flavor| {
         testkit::run(
             flavor,
             LIMIT,
