@@ -65,7 +65,7 @@ fn assert_exact_output(name: &str, expected: &[&str]) {
     assert_eq!(
         header_text_block(name, 1),
         expected,
-        "the //! header of examples/{name}.rs shows a different output"
+        "the //! header of examples/<chapter>/{name}.rs shows a different output"
     );
 }
 
@@ -165,7 +165,7 @@ fn tokio6_blocking_task_delays_the_file_read() {
     assert_eq!(
         header[..3],
         expected[..3],
-        "the //! header of examples/tokio6.rs shows different lines"
+        "the //! header of examples/ch03_blocking/tokio6.rs shows different lines"
     );
     assert_eq!(header.len(), 4, "tokio6's header should show four lines");
     assert!(
@@ -196,7 +196,7 @@ fn tokio8_prints_the_same_result_and_never_ends() {
     assert_eq!(
         header_text_block("tokio8", 1),
         [expected],
-        "the //! header of examples/tokio8.rs shows a different line"
+        "the //! header of examples/ch04_workers/tokio8.rs shows a different line"
     );
 }
 

@@ -334,11 +334,28 @@ pub fn example_path(name: &str) -> PathBuf {
     path
 }
 
-/// Reads the `//!` header of `examples/<name>.rs` and returns the body of its `n`-th ```` ```text ````
+/// The source file of example `name`: `examples/<chapter folder>/<name>.rs`. Examples are grouped
+/// in one folder per chapter, so the folder is found by looking, not spelled out by every caller.
+pub fn example_source(name: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let file = format!("{name}.rs");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
+        .filter_map(|entry| Some(entry.ok()?.path().join(&file)))
+        .filter(|path| path.is_file())
+        .collect();
+    assert!(
+        found.len() == 1,
+        "expected exactly one examples/<chapter>/{file}, found {found:?}"
+    );
+    found.remove(0)
+}
+
+/// Reads the `//!` header of `examples/<chapter>/<name>.rs` and returns the body of its `n`-th ```` ```text ````
 /// block (counting from 0), one string per line. The headers show the command first (block 0) and
 /// the promised output second (block 1), so tests can check that header and behaviour agree.
 pub fn header_text_block(name: &str, n: usize) -> Vec<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("{name}.rs"));
+    let path = example_source(name);
     let source = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let header: Vec<&str> = source
