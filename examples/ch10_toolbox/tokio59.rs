@@ -31,7 +31,9 @@ async fn main() -> Result<()> {
     tx.try_send(1)?;
     tx.try_send(2)?;
     match tx.try_send(3) {
-        Err(TrySendError::Full(_)) => println!("bounded(2): the third try_send failed: channel full"),
+        Err(TrySendError::Full(_)) => {
+            println!("bounded(2): the third try_send failed: channel full")
+        }
         other => println!("bounded(2): unexpected {other:?}"),
     }
     // ANCHOR_END: bounded
@@ -45,7 +47,10 @@ async fn main() -> Result<()> {
     );
     // Sending through a permit cannot fail and never waits: the slot is already ours.
     permit.send("built after the slot was reserved".to_string());
-    assert_eq!(rx.recv().await.as_deref(), Some("built after the slot was reserved"));
+    assert_eq!(
+        rx.recv().await.as_deref(),
+        Some("built after the slot was reserved")
+    );
     // ANCHOR_END: reserve
 
     // ANCHOR: close
@@ -59,7 +64,9 @@ async fn main() -> Result<()> {
         received += 1;
     }
     if refused {
-        println!("close: a send after close failed; {received} queued messages were still received");
+        println!(
+            "close: a send after close failed; {received} queued messages were still received"
+        );
     }
     // ANCHOR_END: close
 

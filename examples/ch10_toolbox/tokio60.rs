@@ -47,7 +47,10 @@ async fn main() -> Result<()> {
         tx.send(n)?;
     }
     // `len` counts the messages the slowest receiver has not seen and that are still in the ring.
-    println!("broadcast: channel(3) keeps the last {} of 10 messages", tx.len());
+    println!(
+        "broadcast: channel(3) keeps the last {} of 10 messages",
+        tx.len()
+    );
 
     let (tx, mut slow_rx) = broadcast::channel::<u32>(4);
     for n in 1..=6 {

@@ -32,7 +32,10 @@ async fn main() -> Result<()> {
     // `changed` waits until the value is newer than the one this receiver last marked as seen;
     // `borrow_and_update` reads it and marks it seen.
     rx.changed().await?;
-    println!("watch: after three sends the receiver sees {}", *rx.borrow_and_update());
+    println!(
+        "watch: after three sends the receiver sees {}",
+        *rx.borrow_and_update()
+    );
     if !rx.has_changed()? {
         println!("watch: one changed() covered all three sends");
     }

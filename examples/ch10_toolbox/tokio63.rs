@@ -45,7 +45,9 @@ async fn main() -> Result<()> {
     // Nobody was waiting, so nothing was stored: this would wait for ever.
     let late = tokio::time::timeout(Duration::from_millis(200), shutdown.notified()).await;
     if late.is_err() {
-        println!("notify_waiters before anyone waits: the late waiter was still waiting after 200 ms");
+        println!(
+            "notify_waiters before anyone waits: the late waiter was still waiting after 200 ms"
+        );
     }
     // ANCHOR_END: notify
 

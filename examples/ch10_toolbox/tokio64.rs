@@ -74,7 +74,11 @@ async fn main() -> Result<()> {
     drop(set);
     // Aborting is a request: each task is dropped the next time the scheduler handles it. Waiting
     // until the runtime has no task left (`block_on`'s future is not a task) shows it happened.
-    while tokio::runtime::Handle::current().metrics().num_alive_tasks() > 0 {
+    while tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+        > 0
+    {
         tokio::task::yield_now().await;
     }
     println!(
@@ -95,7 +99,9 @@ async fn main() -> Result<()> {
         same_thread &= thread == caller;
     }
     if same_thread {
-        println!("FuturesUnordered: results in finishing order {order:?}, all polled on the calling thread");
+        println!(
+            "FuturesUnordered: results in finishing order {order:?}, all polled on the calling thread"
+        );
     }
 
     let dropped = Arc::new(AtomicUsize::new(0));

@@ -67,7 +67,10 @@ async fn main() -> Result<()> {
 
     // ANCHOR: task_local
     let lines = REQUEST_ID.scope(7, handle_request()).await;
-    println!("task_local: request 7 logged {:?}, {:?}", lines[0], lines[1]);
+    println!(
+        "task_local: request 7 logged {:?}, {:?}",
+        lines[0], lines[1]
+    );
     if REQUEST_ID.try_with(|id| *id).is_err() {
         println!("task_local: outside any scope the value is not set");
     }

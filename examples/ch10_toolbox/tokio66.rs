@@ -78,7 +78,9 @@ async fn main() -> Result<()> {
         cruncher.await.expect("the loop does not panic")
     };
     if rounds_before_turn(false).await == 1000 {
-        println!("no budget spent: a 1000-round CPU loop ran to the end before the other task got a turn");
+        println!(
+            "no budget spent: a 1000-round CPU loop ran to the end before the other task got a turn"
+        );
     }
     println!(
         "yield_now: the other task got a turn after round {} of 1000",
