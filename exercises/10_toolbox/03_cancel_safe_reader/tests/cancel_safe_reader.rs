@@ -119,7 +119,9 @@ fn lines_still_arrive_after_the_tick_channel_closes() {
                 lines: vec!["before and after".into(), "last".into()],
                 ticks: 1
             },
-            "the loop should go on reading after the tick channel closes, and lose nothing"
+            "the loop should go on reading after the tick channel closes, and lose nothing; a line \
+             missing its start means the read future was dropped with the start in it when the \
+             tick won (use Lines::next_line, which is cancel safe)"
         );
     });
 }
