@@ -109,7 +109,8 @@ fn requests_can_be_spawned_as_tasks() {
             assert_eq!(
                 task.await.expect("a spawned request panicked"),
                 Some(format!("R{i}")),
-                "request {i} got someone else's answer"
+                "request {i} got the wrong answer: the route's prefix is removed before the service \
+                 sees the request, and each task must get the answer to its own request"
             );
         }
     });
