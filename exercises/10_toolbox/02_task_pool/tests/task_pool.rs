@@ -18,6 +18,9 @@ use testkit::Flavor;
 /// The time limit of every test; each needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(5);
 
+/// The sleep step of the jobs on a paused clock, where it costs no real time.
+const STEP: Duration = Duration::from_millis(10);
+
 /// What a job returns: a boxed future, so that every job has the same type.
 type Job = Pin<Box<dyn Future<Output = usize> + Send>>;
 
@@ -32,9 +35,13 @@ struct Record {
     started: Mutex<Vec<usize>>,
 }
 
-/// `n` jobs; job `i` records itself, sleeps `(n - i) × 10 ms` (so the last job finishes first)
+/// `n` jobs; job `i` records itself, sleeps `(n - i) × step` (so the last job finishes first)
 /// and returns `i * i`.
-fn jobs(n: usize, record: &Arc<Record>) -> Vec<impl FnOnce() -> Job + Send + 'static> {
+fn jobs(
+    n: usize,
+    step: Duration,
+    record: &Arc<Record>,
+) -> Vec<impl FnOnce() -> Job + Send + 'static> {
     (0..n)
         .map(|i| {
             let record = Arc::clone(record);
@@ -43,7 +50,7 @@ fn jobs(n: usize, record: &Arc<Record>) -> Vec<impl FnOnce() -> Job + Send + 'st
                     record.started.lock().unwrap().push(i);
                     let now = record.running.fetch_add(1, Ordering::SeqCst) + 1;
                     record.most.fetch_max(now, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(10 * (n - i) as u64)).await;
+                    tokio::time::sleep(step * (n - i) as u32).await;
                     record.running.fetch_sub(1, Ordering::SeqCst);
                     i * i
                 }) as Job
@@ -57,7 +64,7 @@ fn never_more_than_the_limit_at_once_and_the_limit_is_used() {
     let most = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let record = Arc::new(Record::default());
-        run_with_limit(3, jobs(10, &record)).await;
+        run_with_limit(3, jobs(10, STEP, &record)).await;
         record.most.load(Ordering::SeqCst)
     });
     assert!(
@@ -76,7 +83,7 @@ fn results_come_back_in_input_order() {
     let results = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let record = Arc::new(Record::default());
-        run_with_limit(3, jobs(10, &record)).await
+        run_with_limit(3, jobs(10, STEP, &record)).await
     });
     assert_eq!(
         results,
@@ -91,7 +98,7 @@ fn jobs_start_in_input_order() {
     let started = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let record = Arc::new(Record::default());
-        run_with_limit(2, jobs(6, &record)).await;
+        run_with_limit(2, jobs(6, STEP, &record)).await;
         Arc::try_unwrap(record)
             .ok()
             .expect("the jobs are done")
@@ -111,7 +118,7 @@ fn a_limit_of_one_runs_the_jobs_one_at_a_time() {
     let (most, results) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let record = Arc::new(Record::default());
-        let results = run_with_limit(1, jobs(4, &record)).await;
+        let results = run_with_limit(1, jobs(4, STEP, &record)).await;
         (record.most.load(Ordering::SeqCst), results)
     });
     assert_eq!(
@@ -123,11 +130,11 @@ fn a_limit_of_one_runs_the_jobs_one_at_a_time() {
 
 #[test]
 fn it_works_on_a_multi_thread_runtime_too() {
-    // Real time here (paused time needs a current_thread runtime): the six jobs sleep 60 ms at
-    // most in all, and only the results and the upper bound are checked.
+    // Real time here (paused time needs a current_thread runtime), so the steps are 1 ms: the six
+    // jobs sleep about 10 ms in all, and only the results and the upper bound are checked.
     testkit::run_both(LIMIT, || async {
         let record = Arc::new(Record::default());
-        let results = run_with_limit(3, jobs(6, &record)).await;
+        let results = run_with_limit(3, jobs(6, Duration::from_millis(1), &record)).await;
         assert_eq!(
             results,
             (0..6).map(|i| i * i).collect::<Vec<_>>(),
@@ -141,7 +148,7 @@ fn it_works_on_a_multi_thread_runtime_too() {
 #[test]
 fn no_jobs_no_results() {
     let results = testkit::run(Flavor::CurrentThread, LIMIT, || async {
-        run_with_limit(3, jobs(0, &Arc::new(Record::default()))).await
+        run_with_limit(3, jobs(0, STEP, &Arc::new(Record::default()))).await
     });
     assert!(results.is_empty(), "no jobs should give an empty Vec");
 }
