@@ -66,14 +66,17 @@ fn a_waiting_lock_sleeps_until_the_guard_is_dropped() {
 
 #[test]
 fn waiting_for_the_lock_does_not_block_the_runtime_thread() {
-    // One runtime thread: the holder keeps the guard for 50 ms of real time while a second task
-    // waits for it. If that wait blocks the thread (a std lock, a spin with `thread::sleep`), the
-    // holder can never be resumed to release the guard, and the watchdog reports the block.
+    // One runtime thread: the holder keeps the guard for 50 ms while a second task waits for it.
+    // If that wait blocks the thread (a std lock, a spin with `thread::sleep`), the holder can
+    // never be resumed to release the guard, and the watchdog reports the block. The clock is
+    // paused, so a passing run costs no real time; a blocked thread cannot move even a paused
+    // clock, and the watchdog measures the block in real time.
     let got = testkit::run_watched(
         Flavor::CurrentThread,
         LIMIT,
         Duration::from_millis(200),
         || async {
+            tokio::time::pause();
             let mutex = Arc::new(SimpleAsyncMutex::new(1));
             let mut guard = mutex.lock().await;
             let waiter = tokio::spawn({
