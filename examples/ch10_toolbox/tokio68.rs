@@ -17,6 +17,10 @@
 //! 3. **The timer never fires early.** Deadlines are rounded *up* to the next millisecond tick
 //!    (`deadline_to_tick` adds 999,999 ns in `runtime/time/source.rs`), so a `sleep(1 ms)` lasts at
 //!    least 1 ms, and usually a little more.
+//! 4. **The I/O driver is polled between batches of tasks.** A runtime that always has a task ready
+//!    never parks, so it polls its I/O driver only after every `event_interval` task polls (61 by
+//!    default, `runtime/builder.rs`; the loop is in `runtime/scheduler/current_thread/mod.rs`). A
+//!    socket that is already readable is noticed at the end of the first batch.
 //!
 //! ```text
 //! cargo run --example tokio68
@@ -30,10 +34,15 @@
 //! stealing: children 1 to 7 ran on the other worker while their spawner blocked its own
 //! LIFO slot: child 8 waited, then ran on the spawner's worker
 //! timer: 200 of 200 sleeps of 1 ms lasted at least 1 ms
+//! I/O driver: a readable socket was noticed after 61 polls of a busy task (event_interval 61, the default)
+//! I/O driver: with event_interval(7), after 7 polls
 //! metrics: 0 tasks alive at the end
 //! ```
 
+use std::future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, mpsc};
+use std::task::Poll;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -152,8 +161,60 @@ fn main() -> Result<()> {
     // ANCHOR_END: timer
 
     println!(
+        "I/O driver: a readable socket was noticed after {} polls of a busy task \
+         (event_interval 61, the default)",
+        busy_polls_before_io(None)?
+    );
+    println!(
+        "I/O driver: with event_interval(7), after {} polls",
+        busy_polls_before_io(Some(7))?
+    );
+
+    println!(
         "metrics: {} tasks alive at the end",
         metrics.num_alive_tasks()
     );
     Ok(())
 }
+
+// ANCHOR: io_driver
+/// On a current_thread runtime with `event_interval` (Tokio's default if `None`), counts how many
+/// times an always-ready task is polled before the I/O driver reports a socket as readable.
+fn busy_polls_before_io(event_interval: Option<u32>) -> Result<usize> {
+    let mut builder = Builder::new_current_thread();
+    if let Some(interval) = event_interval {
+        builder.event_interval(interval);
+    }
+    let runtime = builder.enable_io().build()?;
+    runtime.block_on(async {
+        // A datagram sent over loopback is in the receiver's buffer when `send_to` returns: the
+        // socket is readable before anyone asks, and only the driver can tell the runtime so.
+        let receiver = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+        let sender = std::net::UdpSocket::bind("127.0.0.1:0")?;
+        sender.send_to(b"ping", receiver.local_addr()?)?;
+
+        // A task that is always ready: each poll counts, wakes itself and returns `Pending`, so
+        // the run queue is never empty and the runtime never parks.
+        let polls = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let busy = tokio::spawn({
+            let (polls, stop) = (Arc::clone(&polls), Arc::clone(&stop));
+            future::poll_fn(move |cx| {
+                if stop.load(Ordering::SeqCst) {
+                    return Poll::Ready(());
+                }
+                polls.fetch_add(1, Ordering::SeqCst);
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            })
+        });
+
+        let mut buf = [0; 8];
+        receiver.recv(&mut buf).await?;
+        let seen = polls.load(Ordering::SeqCst);
+        stop.store(true, Ordering::SeqCst);
+        busy.await?;
+        Ok(seen)
+    })
+}
+// ANCHOR_END: io_driver
