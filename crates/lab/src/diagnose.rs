@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::manifest::FailKind;
+use crate::manifest::{FailKind, Reading};
 use crate::run::Busy;
 
 // testkit's panic-message prefixes, a contract between testkit and lab: taken from testkit
@@ -48,6 +48,33 @@ pub enum Diagnosis {
     MissingTestTarget,
     /// Any other failed test (usually an assertion).
     Assertion,
+    /// The exercise's own reading of a failure, from its `[[exercise.diagnosis]]` table.
+    Specific(&'static Specific),
+}
+
+/// A failure read by an exercise's own diagnosis table: its name and explanation replace the
+/// generic ones, while `base`, the generic signature found in the same output, still decides
+/// whether it counts as a time-out.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Specific {
+    /// The generic signature of the failure this reading is about.
+    pub base: Diagnosis,
+    /// A short name, shown in the summary line.
+    pub name: String,
+    /// What it means in this exercise, and what to try.
+    pub explain: String,
+}
+
+impl Specific {
+    /// Makes a reading a `Diagnosis`. Lab gives one verdict per run and then exits, so the few
+    /// bytes are leaked rather than making every `Diagnosis` carry an owned string.
+    fn leak(base: Diagnosis, reading: &Reading) -> Diagnosis {
+        Diagnosis::Specific(Box::leak(Box::new(Specific {
+            base,
+            name: reading.name.clone(),
+            explain: reading.explain.clone(),
+        })))
+    }
 }
 
 /// Ordered so that a root cause wins over its consequences: a Tokio panic inside a task often
@@ -107,6 +134,7 @@ impl Diagnosis {
     /// A short name, used in `lab verify`'s table and in JSON.
     pub fn name(self) -> &'static str {
         match self {
+            Diagnosis::Specific(s) => &s.name,
             Diagnosis::BlockingInAsync => "blocking call inside async code",
             Diagnosis::RuntimeInRuntime => "runtime started inside a runtime",
             Diagnosis::BlockInPlaceCurrentThread => "block_in_place on current_thread",
@@ -127,11 +155,13 @@ impl Diagnosis {
     /// What the signature usually means, and what to try.
     pub fn explain(self) -> &'static str {
         match self {
+            Diagnosis::Specific(s) => &s.explain,
             Diagnosis::BlockingInAsync => {
                 "Tokio refused a blocking call made inside async code (\"Cannot block the current thread from \
                  within a runtime\"). `blocking_recv`, `blocking_send` and `blocking_lock` are for plain threads \
-                 outside the runtime. Inside an async fn write `.recv().await` or `.send(v).await`, or move the \
-                 blocking part into `tokio::task::spawn_blocking`."
+                 outside the runtime. Inside an async fn await the async form instead: `rx.recv().await` on an \
+                 mpsc `Receiver`, `tx.send(v).await` on an mpsc `Sender`, `rx.await` on a oneshot `Receiver` \
+                 (which is itself a future), `m.lock().await` on a Tokio `Mutex`."
             }
             Diagnosis::RuntimeInRuntime => {
                 "`block_on` was called on a thread that is already driving a runtime (\"Cannot start a runtime \
@@ -203,6 +233,9 @@ impl Diagnosis {
 
     /// Whether this is about the tests themselves (missing, empty or skipped), not a failure.
     pub fn is_about_the_tests(self) -> bool {
+        if let Diagnosis::Specific(s) = self {
+            return s.base.is_about_the_tests();
+        }
         matches!(
             self,
             Diagnosis::NoTests | Diagnosis::IgnoredTests | Diagnosis::MissingTestTarget
@@ -211,6 +244,9 @@ impl Diagnosis {
 
     /// Whether this signature is one of testkit's in-test time-outs.
     pub fn is_timeout(self) -> bool {
+        if let Diagnosis::Specific(s) = self {
+            return s.base.is_timeout();
+        }
         matches!(
             self,
             Diagnosis::RuntimeBlocked | Diagnosis::ThreadTimedOut | Diagnosis::TimedOut
@@ -366,8 +402,23 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Builds a verdict from a finished (not killed) test run.
+/// Builds a verdict from a finished (not killed) test run, with the generic signatures only.
 pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
+    from_test_run_for(stdout, stderr, success, &[])
+}
+
+/// Builds a verdict from a finished (not killed) test run, reading a failure with the exercise's
+/// own diagnosis table first.
+///
+/// The failure shown is the one the diagnosis is about: the failed test whose output matched the
+/// exercise's reading, or else the first whose output carries the signature found, so a summary
+/// that says "runtime blocked" never comes with another test's assertion.
+pub fn from_test_run_for(
+    stdout: &str,
+    stderr: &str,
+    success: bool,
+    readings: &[Reading],
+) -> Verdict {
     let results = finished_tests(stdout);
     if success {
         let named = |result: &str| -> Vec<String> {
@@ -408,12 +459,51 @@ pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
         .map(|(n, _)| n.clone())
         .collect();
     let all = format!("{stdout}\n{stderr}");
-    let first = first_failure(stdout).unwrap_or_else(|| tail(&all, 30));
+    let blocks = failure_blocks(stdout);
+    let read = readings.iter().find_map(|reading| {
+        blocks
+            .iter()
+            .find(|(name, block)| {
+                reading.test.as_ref().is_none_or(|t| t == name) && block.contains(&reading.when)
+            })
+            .map(|(_, block)| (reading, block))
+    });
+    if let Some((reading, block)) = read {
+        return Verdict::Failed {
+            first: clip(block, 40),
+            failed,
+            diagnosis: Specific::leak(Diagnosis::find(block), reading),
+        };
+    }
+    let diagnosis = Diagnosis::find(&all);
+    let first = blocks
+        .iter()
+        .find(|(_, block)| Diagnosis::find(block) == diagnosis)
+        .or(blocks.first())
+        .map(|(_, block)| clip(block, 40))
+        .unwrap_or_else(|| tail(&all, 30));
     Verdict::Failed {
         first,
         failed,
-        diagnosis: Diagnosis::find(&all),
+        diagnosis,
     }
+}
+
+/// Every failed test's captured output: libtest's `---- name stdout ----` blocks, with the name.
+fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut rest = stdout;
+    while let Some((block, end)) = first_failure_block(rest) {
+        let name = block
+            .strip_prefix("---- ")
+            .and_then(|l| l.lines().next())
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+            .unwrap_or_default()
+            .to_owned();
+        blocks.push((name, block.to_owned()));
+        rest = &rest[end..];
+    }
+    blocks
 }
 
 /// Builds a verdict for a run the process-level limit killed; `all_tests` comes from `--list`.
@@ -462,8 +552,9 @@ fn finished_tests(stdout: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The captured output of the first failed test: libtest's `---- name stdout ----` block.
-fn first_failure(stdout: &str) -> Option<String> {
+/// The captured output of the first failed test (libtest's `---- name stdout ----` block) and
+/// the offset in `stdout` where it ends.
+fn first_failure_block(stdout: &str) -> Option<(&str, usize)> {
     let start = stdout.find("\n---- ")? + 1;
     let rest = &stdout[start..];
     let end = [
@@ -475,8 +566,35 @@ fn first_failure(stdout: &str) -> Option<String> {
     .flatten()
     .min()
     .unwrap_or(rest.len());
-    let block = rest[..end].trim_end();
-    Some(clip(block, 40))
+    Some((rest[..end].trim_end(), start + end))
+}
+
+/// A note for a compile error that comes from a future nobody awaits, or `None`.
+///
+/// Two errors say so: a future used where its output was expected ("expected `u32`, found
+/// future", E0308, or a trait the future lacks, E0277/E0369), and a future created as a statement
+/// and dropped, which the workspace's `unused_must_use = "deny"` turns into an error whose `help:`
+/// suggests `let _ = ...`: that would silence the error and skip the wait.
+pub fn compile_note(first: &str) -> Option<&'static str> {
+    if first.contains("unused implementer of `Future` that must be used")
+        || (first.contains("must be used") && first.contains("futures do nothing unless"))
+    {
+        return Some(
+            "A future was created and dropped without being awaited: calling an async fn (or \
+             `tokio::time::sleep`) only builds a future, which does nothing until it is awaited. \
+             Add `.await` to that statement. Do not follow rustc's `let _ = ...` suggestion: it \
+             silences the error and still never runs the future.",
+        );
+    }
+    if first.contains("Future")
+        && (first.contains("E0308") || first.contains("E0277") || first.contains("E0369"))
+    {
+        return Some(
+            "The error has a future where a value was expected: calling an async fn only creates the \
+             future, and `.await` is probably missing.",
+        );
+    }
+    None
 }
 
 /// Parses `--list` output (`name: test` lines).
