@@ -753,3 +753,134 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod reading_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::manifest::Manifest;
+
+    /// A failed run of two tests, `first` failing with `a` and `second` with `b`.
+    fn run_of(a: &str, b: &str) -> String {
+        format!(
+            "\nrunning 2 tests\ntest first ... FAILED\ntest second ... FAILED\n\nfailures:\n\n\
+             ---- first stdout ----\n\nthread 'first' panicked at t.rs:1:1:\n{a}\n\n\
+             ---- second stdout ----\n\nthread 'second' panicked at t.rs:2:2:\n{b}\n\n\
+             failures:\n    first\n    second\n\ntest result: FAILED. 0 passed; 2 failed\n"
+        )
+    }
+
+    fn failed(v: Verdict) -> (String, Diagnosis) {
+        match v {
+            Verdict::Failed {
+                first, diagnosis, ..
+            } => (first, diagnosis),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_failure_shown_carries_the_signature_found() {
+        let out = run_of(
+            "assertion `left == right` failed\n  left: 31\n right: 32",
+            "the runtime thread was blocked for 120 ms: is a blocking call running inside async code?",
+        );
+        let (first, diagnosis) = failed(from_test_run(&out, "", false));
+        assert_eq!(diagnosis, Diagnosis::RuntimeBlocked);
+        assert!(
+            first.starts_with("---- second stdout ----") && !first.contains("left: 31"),
+            "the blocked test is shown, not the first failure: {first}"
+        );
+    }
+
+    /// The real manifest's readings, for the exercise `id`.
+    fn readings(id: &str) -> Vec<Reading> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let manifest = Manifest::load(&root).expect("exercises/lab.toml loads");
+        manifest
+            .get(id)
+            .expect("the exercise exists")
+            .diagnosis
+            .clone()
+    }
+
+    #[test]
+    fn worker_pool_failures_are_read_for_what_they_are() {
+        let r = readings("worker_pool");
+        // A `shutdown` that never drops the sender: the tests' own message, not a blocked runtime.
+        let out = run_of(
+            "did not complete in 5 s on a current_thread runtime: a future that returns `Pending` must arrange to be woken",
+            "`shutdown` never returned although every job had finished: the workers' `blocking_recv` returns `None` only once every `Sender` of the queue is dropped",
+        );
+        let (first, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "the queue's sender is never dropped");
+        assert!(first.contains("`shutdown` never returned"), "{first}");
+        // A worker that keeps the lock: not "senders never dropped", although other tests time out.
+        let out = run_of(
+            "did not complete in 5 s on a current_thread runtime",
+            "the next job never started on the free worker: the workers run one job at a time, so a worker probably keeps the queue's lock while it runs its job",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(
+            d.name(),
+            "a worker keeps the queue's lock while it runs a job"
+        );
+        assert!(!d.is_timeout(), "an assertion, not a time-out");
+        // The same blocked-runtime message means "join on the runtime thread" only in the test
+        // about `shutdown`.
+        let blocked = "the runtime thread was blocked for 201 ms: is a blocking call running inside async code?";
+        let out = run_of("x", blocked).replace(
+            "second",
+            "shutdown_waits_for_a_running_job_without_blocking_the_runtime",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "shutdown joins the workers on the runtime thread");
+        assert!(d.is_timeout(), "still counted as the watchdog's time-out");
+        let (_, d) = failed(from_test_run_for(&run_of("x", blocked), "", false, &r));
+        assert_eq!(
+            d,
+            Diagnosis::RuntimeBlocked,
+            "other tests keep the generic reading"
+        );
+    }
+
+    #[test]
+    fn no_reading_suggests_an_api_the_type_lacks() {
+        for id in ["request_response", "sync_bridge", "my_block_on"] {
+            for reading in readings(id) {
+                assert!(
+                    !reading.explain.contains(".recv().await")
+                        && !reading.explain.contains("spawn_blocking"),
+                    "{id}: {reading:?}"
+                );
+            }
+        }
+        let r = readings("request_response");
+        let out = run_of(
+            "x",
+            "Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread while the thread is being used to drive asynchronous tasks.",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert!(d.explain().contains("`.await` it"), "{}", d.explain());
+    }
+
+    #[test]
+    fn my_block_on_failures_name_the_waker_or_the_loop() {
+        let r = readings("my_block_on");
+        let out = run_of(
+            "assertion `left == right` failed: the future needs 100 wake-ups\n  left: 42\n right: 100",
+            "the future was polled 1079187 times for one wake-up: sleep with `thread::park` between polls instead of polling in a loop",
+        );
+        let (first, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "block_on polls in a loop instead of sleeping");
+        assert!(first.contains("1079187 times"), "{first}");
+        let out = run_of(
+            "did not finish in 5 s: is a thread waiting for something that never happens, such as a `join` on a worker whose channel never closes, or a lock that is never released?",
+            "did not finish in 5 s",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "block_on is never woken");
+        assert!(d.explain().contains("waker"), "{}", d.explain());
+    }
+}
