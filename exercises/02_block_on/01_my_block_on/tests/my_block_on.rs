@@ -211,7 +211,10 @@ fn many_wakes_from_many_threads() {
         "polled {polls} times for {wakes} wake-ups: sleep with `thread::park` between polls \
          instead of polling in a loop"
     );
-    assert_eq!(out, "all wakes arrived", "block_on returns the future's output");
+    assert_eq!(
+        out, "all wakes arrived",
+        "block_on returns the future's output"
+    );
     assert_eq!(
         wakes, 100,
         "the future needs 100 wake-ups, one from each of its threads"
