@@ -24,7 +24,7 @@ fn works_with_no_runtime_at_all() {
 
 #[test]
 fn works_from_async_code_on_a_current_thread_runtime() {
-    // The seed's hang: the caller is the runtime's only thread.
+    // The hang of chapter 2's story: the caller is the runtime's only thread.
     let numbers = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         sequencer().generate()
     });
