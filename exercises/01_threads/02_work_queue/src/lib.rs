@@ -50,9 +50,9 @@ impl WorkQueue {
     /// Runs every job queued so far, waits until every worker thread has ended, and returns how
     /// many worker threads it joined.
     pub fn shutdown(self) -> usize {
-        // TODO: drop the `Sender` first (the workers' `recv` only fails once every `Sender` is
-        // gone), then `join` every worker and count them. Joining before dropping the sender
-        // waits forever: that is the hang of the `tokio8` example.
+        // TODO: close the queue, then `join` every worker and count them. The workers' `recv`
+        // only fails once every `Sender` is gone; joining while one is still alive waits forever
+        // (chapter 4's `tokio8` shows that hang with a Tokio channel).
         todo!()
     }
 }
