@@ -159,9 +159,9 @@ impl Diagnosis {
             Diagnosis::BlockingInAsync => {
                 "Tokio refused a blocking call made inside async code (\"Cannot block the current thread from \
                  within a runtime\"). `blocking_recv`, `blocking_send` and `blocking_lock` are for plain threads \
-                 outside the runtime. Inside an async fn await the async form instead: `rx.recv().await` on an \
-                 mpsc `Receiver`, `tx.send(v).await` on an mpsc `Sender`, `rx.await` on a oneshot `Receiver` \
-                 (which is itself a future), `m.lock().await` on a Tokio `Mutex`."
+                 outside the runtime. Inside an async fn await the async form instead: an mpsc `Receiver`'s \
+                 `.recv().await`, an mpsc `Sender`'s `.send(v).await`, a Tokio `Mutex`'s `.lock().await`, and a \
+                 oneshot `Receiver` itself, which is a future (`rx.await`; it has no `recv`)."
             }
             Diagnosis::RuntimeInRuntime => {
                 "`block_on` was called on a thread that is already driving a runtime (\"Cannot start a runtime \
