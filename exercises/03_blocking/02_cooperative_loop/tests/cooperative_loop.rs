@@ -57,8 +57,16 @@ fn two_crunchers_take_turns_on_a_current_thread_runtime() {
         };
         let a = spawn_cruncher('A', b"a");
         let b = spawn_cruncher('B', b"b");
-        assert_eq!(a.await.unwrap(), reference(b"a", ROUNDS));
-        assert_eq!(b.await.unwrap(), reference(b"b", ROUNDS));
+        assert_eq!(
+            a.await.unwrap(),
+            reference(b"a", ROUNDS),
+            "task A computes the same hash as the plain loop"
+        );
+        assert_eq!(
+            b.await.unwrap(),
+            reference(b"b", ROUNDS),
+            "task B computes the same hash as the plain loop"
+        );
         log.lock().unwrap().clone()
     });
 
@@ -104,7 +112,11 @@ fn another_task_keeps_running_during_a_long_crunch() {
         .await;
         stop.store(true, Ordering::SeqCst);
         ticker.await.unwrap();
-        assert_eq!(result, reference(b"ticker", ROUNDS));
+        assert_eq!(
+            result,
+            reference(b"ticker", ROUNDS),
+            "the cruncher computes the same hash as the plain loop"
+        );
         seen
     });
 
@@ -121,7 +133,15 @@ fn rounds_are_reported_in_order_and_the_result_is_right_on_both_flavours() {
     testkit::run_both(LIMIT, || async {
         let mut rounds = Vec::new();
         let result = crunch(b"start", 5, |n| rounds.push(n)).await;
-        assert_eq!(rounds, [1, 2, 3, 4, 5]);
-        assert_eq!(result, reference(b"start", 5));
+        assert_eq!(
+            rounds,
+            [1, 2, 3, 4, 5],
+            "on_round is called once per round, with the round number, in order"
+        );
+        assert_eq!(
+            result,
+            reference(b"start", 5),
+            "crunch computes the same hash as the plain loop"
+        );
     });
 }
