@@ -25,12 +25,10 @@ pub struct WorkQueue {
 impl WorkQueue {
     /// Starts `workers` threads (at least one) that wait for jobs.
     pub fn new(workers: usize) -> WorkQueue {
-        // TODO: create the channel. There is one `Receiver` and it cannot be cloned, so share it
-        // between the workers as `Arc<Mutex<Receiver<Job>>>`. Each worker loops: lock, `recv`,
-        // unlock, run the job. Take the job out in one statement (`let job = rx.lock()...recv();`)
-        // so the lock is released *before* the job runs; `while let Ok(job) = rx.lock()...recv()`
-        // keeps the guard alive for the whole loop body, and the workers then take turns.
-        // `recv` returns `Err` once the channel is closed and empty: that ends the loop.
+        // TODO: create the channel and start the workers. There is one `Receiver` and it cannot
+        // be cloned, so the workers must share it (`std::sync::Arc`, `std::sync::Mutex`). `recv`
+        // returns `Err` once the channel is closed and empty. Mind how long a lock guard lives:
+        // a worker that holds the lock while it runs a job keeps the others waiting.
         // The next line only keeps the compiler quiet about an unused argument; replace it.
         let _ = workers;
         todo!()
