@@ -48,7 +48,7 @@
 //! *The blocking lab: measuring it* explains every row.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -57,11 +57,16 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Where the chart goes unless `--chart` says otherwise: the workspace's `target/`, found from the
-/// source tree so it does not depend on the directory `cargo run` was started from.
-const DEFAULT_CHART: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/blocking-lab/heartbeat.svg"
-);
+/// source tree so it does not depend on the directory `cargo run` was started from. The parent
+/// of this crate's folder is the workspace root; taking it (rather than appending `..`) keeps the
+/// printed path plain.
+fn default_chart() -> PathBuf {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR"));
+    examples
+        .parent()
+        .unwrap_or(examples)
+        .join("target/blocking-lab/heartbeat.svg")
+}
 
 /// Measure how CPU-bound jobs starve a Tokio runtime, strategy by strategy.
 #[derive(Debug, Parser)]
@@ -93,7 +98,7 @@ struct Args {
     #[arg(long)]
     json: bool,
     /// Where to write the SVG chart of heartbeat gaps.
-    #[arg(long, default_value = DEFAULT_CHART)]
+    #[arg(long, default_value_os_t = default_chart())]
     chart: PathBuf,
 }
 

@@ -118,3 +118,22 @@ fn tokio21_rejects_an_unknown_strategy_and_names_the_choices() {
     assert!(run.stderr.contains("unknown strategy `threads`"), "{run}");
     assert!(run.stderr.contains("spawn_blocking_bounded"), "{run}");
 }
+
+#[test]
+fn tokio21_names_its_default_chart_path_plainly() {
+    // `--help` shows the default without running the lab.
+    let run = Example::new("tokio21")
+        .args(["--help"])
+        .deadline(DEADLINE)
+        .run();
+    run.assert_exited_ok();
+    let help = run.texts().join("\n");
+    assert!(
+        help.contains("target/blocking-lab/heartbeat.svg"),
+        "the default chart goes to the workspace's target folder:\n{help}"
+    );
+    assert!(
+        !help.contains("/../"),
+        "the default chart path is printed without a `..` detour:\n{help}"
+    );
+}

@@ -15,6 +15,9 @@ const PANEL_W: u32 = 520;
 /// Height of one panel, in pixels.
 const PANEL_H: u32 = 190;
 /// Height of the title strip, in pixels.
+///
+/// Text sizes are chosen for the book, which shows the 1040 px wide chart scaled to its column
+/// (about 900 px): panel titles and axis labels stay at 12 px or more there.
 const TITLE_H: u32 = 50;
 
 /// Writes the chart of `report` to `path` (an `.svg` file; its folder must exist).
@@ -37,14 +40,14 @@ pub fn draw(report: &Report, path: &Path) -> Result<(), LabError> {
                 report.calibration.target_ms,
                 report.config.jobs
             ),
-            &("sans-serif", 16).into_text_style(&title),
+            &("sans-serif", 18).into_text_style(&title),
             (10, 10),
         )
         .map_err(|e| fail(e.to_string()))?;
     title
         .draw_text(
             "Each panel is the repetition with the median p99 lateness. Flat near the tick is healthy; spikes are freezes.",
-            &("sans-serif", 13).into_text_style(&title),
+            &("sans-serif", 17).into_text_style(&title),
             (10, 30),
         )
         .map_err(|e| fail(e.to_string()))?;
@@ -81,7 +84,7 @@ pub fn draw(report: &Report, path: &Path) -> Result<(), LabError> {
                 panel
                     .draw_text(
                         &format!("{case}: {why}"),
-                        &("sans-serif", 14).into_text_style(panel),
+                        &("sans-serif", 17).into_text_style(panel),
                         (60, PANEL_H as i32 / 2),
                     )
                     .map_err(|e| fail(e.to_string()))?;
@@ -109,16 +112,17 @@ fn draw_panel<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(panel)
         .caption(
             format!("{}  (p99 lateness {:.1} ms)", trace.case, p99),
-            ("sans-serif", 14),
+            ("sans-serif", 20),
         )
         .margin(6)
-        .x_label_area_size(22)
-        .y_label_area_size(44)
+        .x_label_area_size(28)
+        .y_label_area_size(52)
         .build_cartesian_2d(0.0..x_max, (y_min..y_max).log_scale())?;
     chart
         .configure_mesh()
         .x_labels(6)
         .y_labels(5)
+        .label_style(("sans-serif", 17))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format!("{y}"))
         .light_line_style(WHITE)

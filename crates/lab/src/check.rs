@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
-use crate::manifest::{CrateInfo, Exercise};
+use crate::manifest::{CrateInfo, Exercise, Reading};
 use crate::run::{self, TestExe, canon};
 
 /// Checks the stub of `ex`: the learner's copy.
@@ -53,10 +53,11 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
             &expected,
         ));
     }
-    run_tests(
+    run_tests_with(
         &dir,
         &built.executables,
         Duration::from_secs(ex.time_limit_secs),
+        &ex.diagnosis,
     )
 }
 
@@ -165,6 +166,16 @@ pub fn run_tests(
     executables: &[TestExe],
     limit: Duration,
 ) -> Result<Verdict, LabError> {
+    run_tests_with(dir, executables, limit, &[])
+}
+
+/// [`run_tests`], reading a failure with an exercise's own diagnosis table first.
+pub fn run_tests_with(
+    dir: &Path,
+    executables: &[TestExe],
+    limit: Duration,
+    readings: &[Reading],
+) -> Result<Verdict, LabError> {
     let mut passed = 0;
     for TestExe {
         path: exe,
@@ -194,7 +205,7 @@ pub fn run_tests(
                 done.busy,
             ));
         }
-        match diagnose::from_test_run(&done.stdout, &done.stderr, done.success) {
+        match diagnose::from_test_run_for(&done.stdout, &done.stderr, done.success, readings) {
             Verdict::Passed { tests } => passed += tests,
             // A library's unit-test harness may rightly hold no test; an exercise's test file
             // may not, and neither may the whole crate (checked below).
@@ -235,13 +246,8 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
                 "diagnosis: a compile error. Fix the first one first: later errors are often consequences of it. \
                  rust-analyzer shows the same error in your editor."
             );
-            if first.contains("Future")
-                && (first.contains("E0308") || first.contains("E0277") || first.contains("E0369"))
-            {
-                println!(
-                    "The error has a future where a value was expected: calling an async fn only creates the \
-                     future, and `.await` is probably missing."
-                );
+            if let Some(note) = diagnose::compile_note(first) {
+                println!("{note}");
             }
         }
         Verdict::Failed {

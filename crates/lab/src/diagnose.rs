@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::manifest::FailKind;
+use crate::manifest::{FailKind, Reading};
 use crate::run::Busy;
 
 // testkit's panic-message prefixes, a contract between testkit and lab: taken from testkit
@@ -48,6 +48,33 @@ pub enum Diagnosis {
     MissingTestTarget,
     /// Any other failed test (usually an assertion).
     Assertion,
+    /// The exercise's own reading of a failure, from its `[[exercise.diagnosis]]` table.
+    Specific(&'static Specific),
+}
+
+/// A failure read by an exercise's own diagnosis table: its name and explanation replace the
+/// generic ones, while `base`, the generic signature found in the same output, still decides
+/// whether it counts as a time-out.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Specific {
+    /// The generic signature of the failure this reading is about.
+    pub base: Diagnosis,
+    /// A short name, shown in the summary line.
+    pub name: String,
+    /// What it means in this exercise, and what to try.
+    pub explain: String,
+}
+
+impl Specific {
+    /// Makes a reading a `Diagnosis`. Lab gives one verdict per run and then exits, so the few
+    /// bytes are leaked rather than making every `Diagnosis` carry an owned string.
+    fn leak(base: Diagnosis, reading: &Reading) -> Diagnosis {
+        Diagnosis::Specific(Box::leak(Box::new(Specific {
+            base,
+            name: reading.name.clone(),
+            explain: reading.explain.clone(),
+        })))
+    }
 }
 
 /// Ordered so that a root cause wins over its consequences: a Tokio panic inside a task often
@@ -107,6 +134,7 @@ impl Diagnosis {
     /// A short name, used in `lab verify`'s table and in JSON.
     pub fn name(self) -> &'static str {
         match self {
+            Diagnosis::Specific(s) => &s.name,
             Diagnosis::BlockingInAsync => "blocking call inside async code",
             Diagnosis::RuntimeInRuntime => "runtime started inside a runtime",
             Diagnosis::BlockInPlaceCurrentThread => "block_in_place on current_thread",
@@ -127,11 +155,13 @@ impl Diagnosis {
     /// What the signature usually means, and what to try.
     pub fn explain(self) -> &'static str {
         match self {
+            Diagnosis::Specific(s) => &s.explain,
             Diagnosis::BlockingInAsync => {
                 "Tokio refused a blocking call made inside async code (\"Cannot block the current thread from \
                  within a runtime\"). `blocking_recv`, `blocking_send` and `blocking_lock` are for plain threads \
-                 outside the runtime. Inside an async fn write `.recv().await` or `.send(v).await`, or move the \
-                 blocking part into `tokio::task::spawn_blocking`."
+                 outside the runtime. Inside an async fn await the async form instead: an mpsc `Receiver`'s \
+                 `.recv().await`, an mpsc `Sender`'s `.send(v).await`, a Tokio `Mutex`'s `.lock().await`, and a \
+                 oneshot `Receiver` itself, which is a future (`rx.await`; it has no `recv`)."
             }
             Diagnosis::RuntimeInRuntime => {
                 "`block_on` was called on a thread that is already driving a runtime (\"Cannot start a runtime \
@@ -203,6 +233,9 @@ impl Diagnosis {
 
     /// Whether this is about the tests themselves (missing, empty or skipped), not a failure.
     pub fn is_about_the_tests(self) -> bool {
+        if let Diagnosis::Specific(s) = self {
+            return s.base.is_about_the_tests();
+        }
         matches!(
             self,
             Diagnosis::NoTests | Diagnosis::IgnoredTests | Diagnosis::MissingTestTarget
@@ -211,6 +244,9 @@ impl Diagnosis {
 
     /// Whether this signature is one of testkit's in-test time-outs.
     pub fn is_timeout(self) -> bool {
+        if let Diagnosis::Specific(s) = self {
+            return s.base.is_timeout();
+        }
         matches!(
             self,
             Diagnosis::RuntimeBlocked | Diagnosis::ThreadTimedOut | Diagnosis::TimedOut
@@ -366,8 +402,23 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Builds a verdict from a finished (not killed) test run.
+/// Builds a verdict from a finished (not killed) test run, with the generic signatures only.
 pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
+    from_test_run_for(stdout, stderr, success, &[])
+}
+
+/// Builds a verdict from a finished (not killed) test run, reading a failure with the exercise's
+/// own diagnosis table first.
+///
+/// The failure shown is the one the diagnosis is about: the failed test whose output matched the
+/// exercise's reading, or else the first whose output carries the signature found, so a summary
+/// that says "runtime blocked" never comes with another test's assertion.
+pub fn from_test_run_for(
+    stdout: &str,
+    stderr: &str,
+    success: bool,
+    readings: &[Reading],
+) -> Verdict {
     let results = finished_tests(stdout);
     if success {
         let named = |result: &str| -> Vec<String> {
@@ -408,12 +459,51 @@ pub fn from_test_run(stdout: &str, stderr: &str, success: bool) -> Verdict {
         .map(|(n, _)| n.clone())
         .collect();
     let all = format!("{stdout}\n{stderr}");
-    let first = first_failure(stdout).unwrap_or_else(|| tail(&all, 30));
+    let blocks = failure_blocks(stdout);
+    let read = readings.iter().find_map(|reading| {
+        blocks
+            .iter()
+            .find(|(name, block)| {
+                reading.test.as_ref().is_none_or(|t| t == name) && block.contains(&reading.when)
+            })
+            .map(|(_, block)| (reading, block))
+    });
+    if let Some((reading, block)) = read {
+        return Verdict::Failed {
+            first: clip(block, 40),
+            failed,
+            diagnosis: Specific::leak(Diagnosis::find(block), reading),
+        };
+    }
+    let diagnosis = Diagnosis::find(&all);
+    let first = blocks
+        .iter()
+        .find(|(_, block)| Diagnosis::find(block) == diagnosis)
+        .or(blocks.first())
+        .map(|(_, block)| clip(block, 40))
+        .unwrap_or_else(|| tail(&all, 30));
     Verdict::Failed {
         first,
         failed,
-        diagnosis: Diagnosis::find(&all),
+        diagnosis,
     }
+}
+
+/// Every failed test's captured output: libtest's `---- name stdout ----` blocks, with the name.
+fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut rest = stdout;
+    while let Some((block, end)) = first_failure_block(rest) {
+        let name = block
+            .strip_prefix("---- ")
+            .and_then(|l| l.lines().next())
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+            .unwrap_or_default()
+            .to_owned();
+        blocks.push((name, block.to_owned()));
+        rest = &rest[end..];
+    }
+    blocks
 }
 
 /// Builds a verdict for a run the process-level limit killed; `all_tests` comes from `--list`.
@@ -462,8 +552,9 @@ fn finished_tests(stdout: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The captured output of the first failed test: libtest's `---- name stdout ----` block.
-fn first_failure(stdout: &str) -> Option<String> {
+/// The captured output of the first failed test (libtest's `---- name stdout ----` block) and
+/// the offset in `stdout` where it ends.
+fn first_failure_block(stdout: &str) -> Option<(&str, usize)> {
     let start = stdout.find("\n---- ")? + 1;
     let rest = &stdout[start..];
     let end = [
@@ -475,8 +566,35 @@ fn first_failure(stdout: &str) -> Option<String> {
     .flatten()
     .min()
     .unwrap_or(rest.len());
-    let block = rest[..end].trim_end();
-    Some(clip(block, 40))
+    Some((rest[..end].trim_end(), start + end))
+}
+
+/// A note for a compile error that comes from a future nobody awaits, or `None`.
+///
+/// Two errors say so: a future used where its output was expected ("expected `u32`, found
+/// future", E0308, or a trait the future lacks, E0277/E0369), and a future created as a statement
+/// and dropped, which the workspace's `unused_must_use = "deny"` turns into an error whose `help:`
+/// suggests `let _ = ...`: that would silence the error and skip the wait.
+pub fn compile_note(first: &str) -> Option<&'static str> {
+    if first.contains("unused implementer of `Future` that must be used")
+        || (first.contains("must be used") && first.contains("futures do nothing unless"))
+    {
+        return Some(
+            "A future was created and dropped without being awaited: calling an async fn (or \
+             `tokio::time::sleep`) only builds a future, which does nothing until it is awaited. \
+             Add `.await` to that statement. Do not follow rustc's `let _ = ...` suggestion: it \
+             silences the error and still never runs the future.",
+        );
+    }
+    if first.contains("Future")
+        && (first.contains("E0308") || first.contains("E0277") || first.contains("E0369"))
+    {
+        return Some(
+            "The error has a future where a value was expected: calling an async fn only creates the \
+             future, and `.await` is probably missing.",
+        );
+    }
+    None
 }
 
 /// Parses `--list` output (`name: test` lines).
@@ -633,5 +751,136 @@ mod tests {
             listed_tests("x::a: test\nb: test\n\n2 tests, 0 benchmarks\n"),
             ["x::a", "b"]
         );
+    }
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::manifest::Manifest;
+
+    /// A failed run of two tests, `first` failing with `a` and `second` with `b`.
+    fn run_of(a: &str, b: &str) -> String {
+        format!(
+            "\nrunning 2 tests\ntest first ... FAILED\ntest second ... FAILED\n\nfailures:\n\n\
+             ---- first stdout ----\n\nthread 'first' panicked at t.rs:1:1:\n{a}\n\n\
+             ---- second stdout ----\n\nthread 'second' panicked at t.rs:2:2:\n{b}\n\n\
+             failures:\n    first\n    second\n\ntest result: FAILED. 0 passed; 2 failed\n"
+        )
+    }
+
+    fn failed(v: Verdict) -> (String, Diagnosis) {
+        match v {
+            Verdict::Failed {
+                first, diagnosis, ..
+            } => (first, diagnosis),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_failure_shown_carries_the_signature_found() {
+        let out = run_of(
+            "assertion `left == right` failed\n  left: 31\n right: 32",
+            "the runtime thread was blocked for 120 ms: is a blocking call running inside async code?",
+        );
+        let (first, diagnosis) = failed(from_test_run(&out, "", false));
+        assert_eq!(diagnosis, Diagnosis::RuntimeBlocked);
+        assert!(
+            first.starts_with("---- second stdout ----") && !first.contains("left: 31"),
+            "the blocked test is shown, not the first failure: {first}"
+        );
+    }
+
+    /// The real manifest's readings, for the exercise `id`.
+    fn readings(id: &str) -> Vec<Reading> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let manifest = Manifest::load(&root).expect("exercises/lab.toml loads");
+        manifest
+            .get(id)
+            .expect("the exercise exists")
+            .diagnosis
+            .clone()
+    }
+
+    #[test]
+    fn worker_pool_failures_are_read_for_what_they_are() {
+        let r = readings("worker_pool");
+        // A `shutdown` that never drops the sender: the tests' own message, not a blocked runtime.
+        let out = run_of(
+            "did not complete in 5 s on a current_thread runtime: a future that returns `Pending` must arrange to be woken",
+            "`shutdown` never returned although every job had finished: the workers' `blocking_recv` returns `None` only once every `Sender` of the queue is dropped",
+        );
+        let (first, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "the queue's sender is never dropped");
+        assert!(first.contains("`shutdown` never returned"), "{first}");
+        // A worker that keeps the lock: not "senders never dropped", although other tests time out.
+        let out = run_of(
+            "did not complete in 5 s on a current_thread runtime",
+            "the next job never started on the free worker: the workers run one job at a time, so a worker probably keeps the queue's lock while it runs its job",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(
+            d.name(),
+            "a worker keeps the queue's lock while it runs a job"
+        );
+        assert!(!d.is_timeout(), "an assertion, not a time-out");
+        // The same blocked-runtime message means "join on the runtime thread" only in the test
+        // about `shutdown`.
+        let blocked = "the runtime thread was blocked for 201 ms: is a blocking call running inside async code?";
+        let out = run_of("x", blocked).replace(
+            "second",
+            "shutdown_waits_for_a_running_job_without_blocking_the_runtime",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "shutdown joins the workers on the runtime thread");
+        assert!(d.is_timeout(), "still counted as the watchdog's time-out");
+        let (_, d) = failed(from_test_run_for(&run_of("x", blocked), "", false, &r));
+        assert_eq!(
+            d,
+            Diagnosis::RuntimeBlocked,
+            "other tests keep the generic reading"
+        );
+    }
+
+    #[test]
+    fn no_reading_suggests_an_api_the_type_lacks() {
+        for id in ["request_response", "sync_bridge", "my_block_on"] {
+            for reading in readings(id) {
+                assert!(
+                    !reading.explain.contains(".recv().await")
+                        && !reading.explain.contains("spawn_blocking"),
+                    "{id}: {reading:?}"
+                );
+            }
+        }
+        let r = readings("request_response");
+        let out = run_of(
+            "x",
+            "Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread while the thread is being used to drive asynchronous tasks.",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert!(d.explain().contains("`.await` it"), "{}", d.explain());
+    }
+
+    #[test]
+    fn my_block_on_failures_name_the_waker_or_the_loop() {
+        let r = readings("my_block_on");
+        let out = run_of(
+            "assertion `left == right` failed: the future needs 100 wake-ups\n  left: 42\n right: 100",
+            "the future was polled 1079187 times for one wake-up: sleep with `thread::park` between polls instead of polling in a loop",
+        );
+        let (first, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "block_on polls in a loop instead of sleeping");
+        assert!(first.contains("1079187 times"), "{first}");
+        let out = run_of(
+            "did not finish in 5 s: is a thread waiting for something that never happens, such as a `join` on a worker whose channel never closes, or a lock that is never released?",
+            "did not finish in 5 s",
+        );
+        let (_, d) = failed(from_test_run_for(&out, "", false, &r));
+        assert_eq!(d.name(), "block_on is never woken");
+        assert!(d.explain().contains("waker"), "{}", d.explain());
     }
 }

@@ -53,6 +53,34 @@ pub struct Exercise {
     pub time_limit_secs: u64,
     /// Hints in order: a first nudge, then fuller ones.
     pub hints: Vec<String>,
+    /// The exercise's own reading of its typical failures (`[[exercise.diagnosis]]` tables), tried
+    /// before the generic signatures: where the generic text would name the wrong cause.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnosis: Vec<Reading>,
+}
+
+/// One `[[exercise.diagnosis]]` table: a text to look for in a failed test's output, and what it
+/// means for this exercise.
+///
+/// ```toml
+/// [[exercise.diagnosis]]
+/// test = "a_full_queue_makes_submit_wait"   # optional: only this test's failure
+/// when = "keeps the queue's lock"          # text in that failure's output
+/// name = "the queue's lock is held while a job runs"
+/// explain = "What it means, and what to try."
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// When set, only the failure of the test with this name (as libtest prints it) is read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Text that the failed test's captured output must contain.
+    pub when: String,
+    /// A short name, shown in the verdict's summary line.
+    pub name: String,
+    /// What the failure means in this exercise, and what to try.
+    pub explain: String,
 }
 
 /// The whole manifest.
@@ -87,6 +115,15 @@ impl Manifest {
                 return Err(LabError::ManifestParse {
                     path: path.to_owned(),
                     message: format!("the id `{}` is used by more than one exercise", ex.id),
+                });
+            }
+            if let Some(r) = ex.diagnosis.iter().find(|r| r.when.trim().is_empty()) {
+                return Err(LabError::ManifestParse {
+                    path: path.to_owned(),
+                    message: format!(
+                        "`{}` has a diagnosis `{}` with an empty `when`, which would match every failure",
+                        ex.id, r.name
+                    ),
                 });
             }
             if ex.time_limit_secs == 0 {

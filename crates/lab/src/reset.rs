@@ -81,7 +81,11 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
     }
 
     let mut store = lab.store()?;
-    if store.progress.done.remove(id) {
+    // A fresh start: the hints count again from the first, so the next verdict does not say
+    // that every hint has been seen.
+    let was_done = store.progress.done.remove(id);
+    let had_hints = store.progress.hints_shown.remove(id).is_some();
+    if was_done || had_hints {
         store.save()?;
     }
     if saved > 0 {
@@ -91,7 +95,8 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
         );
     }
     println!(
-        "Restored {} files of {} from git's {source}. `{id}` is marked not done; `cargo lab check {id}` to start again.",
+        "Restored {} files of {} from git's {source}. `{id}` is marked not done and its hints start again \
+         from the first; `cargo lab check {id}` to start again.",
         originals.len(),
         rel.display()
     );

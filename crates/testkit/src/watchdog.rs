@@ -17,6 +17,14 @@
 //! counts only the silence it saw while it was itself running on time (see [`SilenceMeter`]). A
 //! runtime thread stuck in a blocking call is silent while the watcher runs normally, so a real block
 //! is always counted; a machine too busy to run anything is not mistaken for one.
+//!
+//! A third pause is Tokio's own: with the clock paused, a current_thread runtime does not move the
+//! clock forward while a `spawn_blocking` task runs (`inhibit_auto_advance` in
+//! tokio/src/runtime/blocking/schedule.rs), so a heartbeat driven only by a timer would stop for as
+//! long as the blocking task runs, and a test that awaits a slow `spawn_blocking` (the right thing
+//! to do) would be reported as blocked. The watching thread therefore also pings the heartbeat on
+//! every check through a [`Notify`]: a wake-up from another thread needs no timer, so the heartbeat
+//! beats whenever the runtime thread is free to poll it, whatever the clock does.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -26,6 +34,7 @@ use std::sync::{Arc, Once, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
@@ -50,6 +59,9 @@ pub(crate) struct Beat {
     in_panic_hook: AtomicU32,
     /// Set when nobody watches any more: the heartbeat task and the monitor thread end.
     stopped: AtomicBool,
+    /// Woken by the watching thread on every check, so the heartbeat beats even while a paused
+    /// clock stands still (see the module docs).
+    ping: Notify,
 }
 
 impl Beat {
@@ -62,6 +74,7 @@ impl Beat {
             beats: AtomicU64::new(0),
             in_panic_hook: AtomicU32::new(0),
             stopped: AtomicBool::new(false),
+            ping: Notify::new(),
         }
     }
 
@@ -121,6 +134,8 @@ impl Beat {
     /// keep waking up every millisecond for the rest of the test process.
     pub(crate) fn stop(&self) {
         self.stopped.store(true, Ordering::Release);
+        // Wakes a heartbeat task that waits for a ping, so that it sees the flag and ends.
+        self.ping.notify_one();
     }
 
     fn is_stopped(&self) -> bool {
@@ -180,6 +195,10 @@ impl SilenceMeter {
             self.silence += step;
         }
         self.last_beat = last;
+        // Asks for the next beat without a timer: with the clock paused and a `spawn_blocking`
+        // task running, the heartbeat's interval never fires (see the module docs). `notify_one`
+        // stores one permit when the task is busy, so pings never pile up.
+        beat.ping.notify_one();
         self.silence
     }
 }
@@ -243,7 +262,12 @@ fn spawn_heartbeat_task(tick: Duration) -> (Arc<Beat>, JoinHandle<()>) {
         let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
         while !record.is_stopped() {
-            interval.tick().await;
+            // Whichever comes first: the next tick of the clock, or a ping from the watching
+            // thread, which still arrives while a paused clock stands still.
+            tokio::select! {
+                _ = interval.tick() => {}
+                () = record.ping.notified() => {}
+            }
             record.record();
         }
     });

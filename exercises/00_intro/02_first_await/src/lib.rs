@@ -13,9 +13,9 @@ use std::time::Duration;
 
 /// Waits for `delay` without blocking the thread, then returns `value`.
 pub async fn after(delay: Duration, value: u32) -> u32 {
-    // TODO: replace the two lines below with a wait of `delay` using
-    // `tokio::time::sleep(delay).await` (https://docs.rs/tokio/latest/tokio/time/fn.sleep.html).
-    // Do not use `std::thread::sleep`: it would hold the runtime's thread, and a test notices.
+    // TODO: replace the two lines below with a wait of `delay` that leaves the runtime's thread
+    // free, using Tokio's timer (https://docs.rs/tokio/latest/tokio/time/fn.sleep.html). A
+    // `std::thread::sleep` would hold the thread, and a test notices.
     let _ = delay;
     std::future::pending::<()>().await;
     value

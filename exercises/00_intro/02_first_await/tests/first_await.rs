@@ -12,7 +12,10 @@ async fn waits_then_returns_the_value() {
     let start = tokio::time::Instant::now();
     let value =
         testkit::timeout(Duration::from_secs(2), after(Duration::from_millis(300), 7)).await;
-    assert_eq!(value, 7);
+    assert_eq!(
+        value, 7,
+        "after returns the value it was given, once the delay has passed"
+    );
     let waited = start.elapsed();
     assert!(
         waited >= Duration::from_millis(300) && waited < Duration::from_millis(400),
@@ -31,7 +34,7 @@ async fn two_waits_overlap() {
         )
     };
     let (a, b) = testkit::timeout(Duration::from_secs(2), both).await;
-    assert_eq!((a, b), (1, 2));
+    assert_eq!((a, b), (1, 2), "each call of after returns its own value");
     assert!(
         start.elapsed() < Duration::from_millis(600),
         "two 300 ms waits joined took {:?}: while one waits, the other must be able to run",
@@ -57,7 +60,11 @@ fn does_not_block_the_runtime_thread() {
         Duration::from_millis(250),
         || async {
             tokio::time::pause();
-            assert_eq!(after(Duration::from_millis(500), 3).await, 3);
+            assert_eq!(
+                after(Duration::from_millis(500), 3).await,
+                3,
+                "after returns the value it was given, once the delay has passed"
+            );
         },
     );
 }

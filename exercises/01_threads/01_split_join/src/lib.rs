@@ -23,13 +23,10 @@ where
     R: Send + 'static,
     F: Fn(T) -> R + Send + Sync + 'static,
 {
-    // TODO: split `inputs` into at most `threads` chunks of consecutive elements (e.g. with
-    // `Vec::split_off` or `Iterator::take` on `into_iter()`, chunk size `len.div_ceil(threads)`),
-    // start one `std::thread::spawn` per chunk with a `move` closure that maps its chunk with
-    // `f` (share `f` between threads with `std::sync::Arc`), keep the `JoinHandle`s in a `Vec`
-    // in chunk order, then `join` them in that order and concatenate their results.
-    // A worker's panic comes back from `join` as `Err(payload)`: pass it on with
-    // `std::panic::resume_unwind(payload)` so the caller sees the original message.
+    // TODO: spread the calls of `f` over at most `threads` threads started with
+    // `std::thread::spawn`, and return the results in input order. Every thread needs `f`
+    // (`std::sync::Arc` shares it). A worker's panic comes back from `join` as `Err(payload)`;
+    // once every thread has been joined, pass it on with `std::panic::resume_unwind`.
     // The next line only keeps the compiler quiet about unused arguments; replace it.
     let _ = (inputs, threads, f);
     todo!()

@@ -20,7 +20,13 @@ fn results_come_back_in_input_order() {
         map_in_threads((0..1000_u64).collect(), 4, |x| x * x)
     });
     let expected: Vec<u64> = (0..1000_u64).map(|x| x * x).collect();
-    assert_eq!(out, expected);
+    assert_eq!(out.len(), expected.len(), "one result per input");
+    if let Some(i) = (0..out.len()).find(|&i| out[i] != expected[i]) {
+        panic!(
+            "results must stay in input order: result {i} is {}, but f({i}) is {}",
+            out[i], expected[i]
+        );
+    }
 }
 
 #[test]
@@ -32,7 +38,11 @@ fn order_holds_when_early_inputs_are_the_slowest() {
             x + 100
         })
     });
-    assert_eq!(out, (100..108).collect::<Vec<u64>>());
+    assert_eq!(
+        out,
+        (100..108).collect::<Vec<u64>>(),
+        "results must stay in input order, whichever thread finishes first"
+    );
 }
 
 #[test]
@@ -81,13 +91,13 @@ fn the_threads_run_at_the_same_time() {
             -x
         })
     });
-    assert_eq!(out, [-1, -2, -3, -4]);
+    assert_eq!(out, [-1, -2, -3, -4], "results must stay in input order");
 }
 
 #[test]
 fn empty_input_and_zero_threads() {
     let empty = testkit::within(LIMIT, || map_in_threads(Vec::<u8>::new(), 4, |x| x));
-    assert!(empty.is_empty());
+    assert!(empty.is_empty(), "no input, no result");
     let one_thread = testkit::within(LIMIT, || map_in_threads(vec![1, 2, 3], 0, |x: i32| x * 10));
     assert_eq!(one_thread, [10, 20, 30], "0 threads means one thread");
 }
@@ -101,4 +111,38 @@ fn a_panic_in_a_worker_reaches_the_caller_with_its_message() {
             x
         })
     });
+}
+
+#[test]
+fn a_panic_is_passed_on_only_after_every_thread_has_been_joined() {
+    // Input 0 panics at once; every other call waits until that panic has started, then takes
+    // 200 ms more before it counts itself done. A function that passes the panic on as soon as it
+    // joins the first thread returns long before the others are done; one that joins every thread
+    // first sees all of them done. 200 ms is far more than passing a panic on takes.
+    let panicking = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (flag, count) = (Arc::clone(&panicking), Arc::clone(&done));
+    let outcome = testkit::within(LIMIT, move || {
+        std::panic::catch_unwind(move || {
+            map_in_threads((0..4_u32).collect(), 4, move |x| {
+                if x == 0 {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                    panic!("input 0 is bad");
+                }
+                while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    thread::sleep(Duration::from_millis(1));
+                }
+                thread::sleep(Duration::from_millis(200));
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                x
+            })
+        })
+    });
+    assert!(outcome.is_err(), "the panic of input 0 reaches the caller");
+    assert_eq!(
+        done.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "the panic was passed on while other threads were still running: join every thread \
+         first, then pass the first panic on"
+    );
 }

@@ -25,12 +25,10 @@ pub struct WorkQueue {
 impl WorkQueue {
     /// Starts `workers` threads (at least one) that wait for jobs.
     pub fn new(workers: usize) -> WorkQueue {
-        // TODO: create the channel. There is one `Receiver` and it cannot be cloned, so share it
-        // between the workers as `Arc<Mutex<Receiver<Job>>>`. Each worker loops: lock, `recv`,
-        // unlock, run the job. Take the job out in one statement (`let job = rx.lock()...recv();`)
-        // so the lock is released *before* the job runs; `while let Ok(job) = rx.lock()...recv()`
-        // keeps the guard alive for the whole loop body, and the workers then take turns.
-        // `recv` returns `Err` once the channel is closed and empty: that ends the loop.
+        // TODO: create the channel and start the workers. There is one `Receiver` and it cannot
+        // be cloned, so the workers must share it (`std::sync::Arc`, `std::sync::Mutex`). `recv`
+        // returns `Err` once the channel is closed and empty. Mind how long a lock guard lives:
+        // a worker that holds the lock while it runs a job keeps the others waiting.
         // The next line only keeps the compiler quiet about an unused argument; replace it.
         let _ = workers;
         todo!()
@@ -50,9 +48,9 @@ impl WorkQueue {
     /// Runs every job queued so far, waits until every worker thread has ended, and returns how
     /// many worker threads it joined.
     pub fn shutdown(self) -> usize {
-        // TODO: drop the `Sender` first (the workers' `recv` only fails once every `Sender` is
-        // gone), then `join` every worker and count them. Joining before dropping the sender
-        // waits forever: that is the hang of the `tokio8` example.
+        // TODO: close the queue, then `join` every worker and count them. The workers' `recv`
+        // only fails once every `Sender` is gone; joining while one is still alive waits forever
+        // (chapter 4's `tokio8` shows that hang with a Tokio channel).
         todo!()
     }
 }

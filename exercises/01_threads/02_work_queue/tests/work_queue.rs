@@ -125,7 +125,10 @@ fn workers_run_jobs_at_the_same_time() {
         }
         queue.shutdown()
     });
-    assert_eq!(joined, 4);
+    assert_eq!(
+        joined, 4,
+        "shutdown returns how many worker threads it joined"
+    );
 }
 
 #[test]
@@ -149,11 +152,17 @@ fn jobs_can_be_submitted_from_several_threads() {
         queue.shutdown();
         total.load(Ordering::SeqCst)
     });
-    assert_eq!(total, 200);
+    assert_eq!(
+        total, 200,
+        "every job submitted from every thread runs exactly once before shutdown returns"
+    );
 }
 
 #[test]
 fn shutdown_with_no_jobs_returns_at_once() {
     let joined = testkit::within(LIMIT, || WorkQueue::new(3).shutdown());
-    assert_eq!(joined, 3);
+    assert_eq!(
+        joined, 3,
+        "shutdown joins every worker even when no job was submitted"
+    );
 }

@@ -19,9 +19,8 @@ pub fn hash_sequential<T: AsRef<[u8]>>(inputs: &[T]) -> Vec<blake3::Hash> {
 
 /// The same list as [`hash_sequential`], computed on rayon's thread pool.
 pub fn hash_parallel<T: AsRef<[u8]> + Sync>(inputs: &[T]) -> Vec<blake3::Hash> {
-    // TODO: bring `rayon::prelude::*` into scope and turn the loop of `hash_sequential` into a
-    // parallel one with `par_iter()`. Its `collect()` keeps the input order, because a slice's
-    // parallel iterator knows every item's index.
+    // TODO: hash the inputs in parallel on rayon's thread pool (`rayon::prelude`) and return the
+    // hashes in input order, like `hash_sequential`.
     // The next line only keeps the compiler quiet about an unused argument; replace it.
     let _ = inputs;
     todo!()

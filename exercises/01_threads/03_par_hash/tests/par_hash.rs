@@ -46,14 +46,15 @@ fn known_answers() {
         [
             "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
             "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85",
-        ]
+        ],
+        "the hashes are blake3's published ones, in input order"
     );
 }
 
 #[test]
 fn empty_input_gives_an_empty_list() {
     let hashes = testkit::within(LIMIT, || hash_parallel::<Vec<u8>>(&[]));
-    assert!(hashes.is_empty());
+    assert!(hashes.is_empty(), "no input, no hash");
 }
 
 /// An input that notes, each time its bytes are read, whether the reading thread belongs to

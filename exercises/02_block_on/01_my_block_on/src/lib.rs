@@ -17,15 +17,11 @@ use std::future::Future;
 /// Polls `fut` on the calling thread until it is ready and returns its output. Between polls the
 /// thread sleeps until the future's waker is called, from any thread.
 pub fn block_on<F: Future>(fut: F) -> F::Output {
-    // TODO: 1. Write a waker: a struct holding the calling thread's handle
-    //          (`std::thread::current()`), with `impl std::task::Wake` whose `wake` calls
-    //          `Thread::unpark`. `Waker::from(Arc::new(...))` turns it into a `std::task::Waker`.
-    //       2. Pin the future on the stack with `std::pin::pin!` and build a
-    //          `std::task::Context::from_waker(&waker)`.
-    //       3. Loop: `fut.as_mut().poll(&mut cx)`; on `Poll::Ready(v)` return `v`; on
-    //          `Poll::Pending` call `std::thread::park()` before polling again.
-    //       `park` can return without a wake-up ("spuriously"); a flag in the waker that `wake`
-    //       sets and the loop clears keeps such returns from turning into extra polls.
+    // TODO: poll `fut` until it is ready, and between polls let the thread sleep until the
+    // future's waker is called (from any thread). The pieces: `std::task::Wake` and
+    // `Waker::from` to make a waker of your own, `std::pin::pin!`, `Context::from_waker`,
+    // `Future::poll`, and `std::thread::park` / `Thread::unpark`. Mind a wake-up that arrives
+    // before the thread goes to sleep, and `park` returning without any.
     // The next line only keeps the compiler quiet about an unused argument; replace it.
     drop(fut);
     todo!()

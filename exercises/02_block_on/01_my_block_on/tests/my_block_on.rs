@@ -128,7 +128,7 @@ fn a_ready_future_is_polled_once() {
         let stats = fut.stats();
         (block_on(fut), stats.polls())
     });
-    assert_eq!(out, "ready at once");
+    assert_eq!(out, "ready at once", "block_on returns the future's output");
     assert_eq!(
         polls, 1,
         "a future that is ready at once needs exactly one poll"
@@ -154,15 +154,19 @@ fn woken_once_from_another_thread_means_about_two_polls() {
         let stats = fut.stats();
         (block_on(fut), stats.polls(), stats.wakes())
     });
-    assert_eq!(out, "woken by another thread");
-    assert_eq!(wakes, 1);
-    // Exactly 2 is ideal (one `Pending`, one `Ready`); 3 leaves room for one spurious return from
-    // `park`. A loop that polls without sleeping runs up thousands in 50 ms.
+    // Checked first, because it names the cause of the other two going wrong. Exactly 2 is ideal
+    // (one `Pending`, one `Ready`); 3 leaves room for one spurious return from `park`. A loop that
+    // polls without sleeping runs up thousands in 50 ms.
     assert!(
         polls <= 3,
         "the future was polled {polls} times for one wake-up: sleep with `thread::park` between \
          polls instead of polling in a loop"
     );
+    assert_eq!(
+        out, "woken by another thread",
+        "block_on returns the future's output"
+    );
+    assert_eq!(wakes, 1, "the future's thread wakes it exactly once");
 }
 
 #[test]
@@ -175,8 +179,12 @@ fn a_wake_during_the_poll_is_not_lost() {
         let stats = fut.stats();
         (block_on(fut), stats.polls())
     });
-    assert_eq!(out, 7);
-    assert!(polls <= 3, "polled {polls} times for one wake-up");
+    assert!(
+        polls <= 3,
+        "polled {polls} times for one wake-up: sleep with `thread::park` between polls instead \
+         of polling in a loop"
+    );
+    assert_eq!(out, 7, "block_on returns the future's output");
 }
 
 #[test]
@@ -184,7 +192,10 @@ fn a_wake_from_another_thread_before_pending_is_not_lost() {
     let out = testkit::within(LIMIT, || {
         block_on(WokenByThreadBeforePending { polled: false })
     });
-    assert_eq!(out, 8);
+    assert_eq!(
+        out, 8,
+        "block_on returns the future's output after a wake-up that came before `Pending`"
+    );
 }
 
 #[test]
@@ -194,11 +205,19 @@ fn many_wakes_from_many_threads() {
         let stats = fut.stats();
         (block_on(fut), stats.polls(), stats.wakes())
     });
-    assert_eq!(out, "all wakes arrived");
-    assert_eq!(wakes, 100);
+    // The poll count first: a loop that polls without sleeping also upsets the wake count.
     assert!(
         polls <= 2 * wakes + 1,
-        "polled {polls} times for {wakes} wake-ups: is block_on polling in a loop?"
+        "polled {polls} times for {wakes} wake-ups: sleep with `thread::park` between polls \
+         instead of polling in a loop"
+    );
+    assert_eq!(
+        out, "all wakes arrived",
+        "block_on returns the future's output"
+    );
+    assert_eq!(
+        wakes, 100,
+        "the future needs 100 wake-ups, one from each of its threads"
     );
 }
 
@@ -216,11 +235,15 @@ fn back_to_back_calls_on_one_thread() {
         let stats = fut.stats();
         (first, block_on(fut), stats.polls())
     });
-    assert_eq!(first, 7);
-    assert_eq!(second, "woken by another thread");
     assert!(
         polls <= 3,
-        "the second call polled {polls} times for one wake-up"
+        "the second call polled {polls} times for one wake-up: sleep with `thread::park` between \
+         polls instead of polling in a loop"
+    );
+    assert_eq!(first, 7, "the first call returns its future's output");
+    assert_eq!(
+        second, "woken by another thread",
+        "the second call returns its own future's output"
     );
 }
 
@@ -238,5 +261,9 @@ fn nested_async_code_with_a_thread_handoff() {
             (a, b)
         })
     });
-    assert_eq!(out, ("woken by another thread", 7));
+    assert_eq!(
+        out,
+        ("woken by another thread", 7),
+        "both awaited futures complete, each woken through the async block's waker"
+    );
 }

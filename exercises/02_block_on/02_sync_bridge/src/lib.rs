@@ -46,13 +46,12 @@ impl PlainSequencer {
 
 impl Sequencer for PlainSequencer {
     fn generate(&self) -> Vec<i32> {
-        // TODO: `futures::executor::block_on` parks the calling thread until the future is woken.
-        // On a current_thread runtime the calling thread is the one that must drive the timer, so
-        // nothing ever wakes it. `tokio::task::block_in_place` does not help there: it panics on a
-        // current_thread runtime. Instead, run the async work where it cannot depend on the
-        // caller's thread: a thread of its own (`std::thread::scope` lets it borrow `self`) with a
-        // runtime of its own (`tokio::runtime::Builder::new_current_thread().enable_all()`), whose
-        // `block_on` is allowed there because that thread is not inside any runtime. Then `join`.
+        // TODO: make `generate` work with no runtime, on a current_thread runtime and on a
+        // multi_thread one. `futures::executor::block_on` parks the calling thread until the
+        // future is woken, and on a current_thread runtime that thread is the one that must drive
+        // the timer. `generate` is synchronous, so it cannot `.await`; `block_in_place` panics on
+        // a current_thread runtime. APIs that help: `std::thread::scope`,
+        // `tokio::runtime::Builder`.
         futures::executor::block_on(self.generate_async())
     }
 }

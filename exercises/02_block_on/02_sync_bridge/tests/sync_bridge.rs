@@ -19,16 +19,24 @@ fn sequencer() -> PlainSequencer {
 #[test]
 fn works_with_no_runtime_at_all() {
     let numbers = testkit::within(LIMIT, || sequencer().generate());
-    assert_eq!(numbers, [0, 1, 2, 3, 4]);
+    assert_eq!(
+        numbers,
+        [0, 1, 2, 3, 4],
+        "generate returns every number, in order"
+    );
 }
 
 #[test]
 fn works_from_async_code_on_a_current_thread_runtime() {
-    // The seed's hang: the caller is the runtime's only thread.
+    // The hang of chapter 2's story: the caller is the runtime's only thread.
     let numbers = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         sequencer().generate()
     });
-    assert_eq!(numbers, [0, 1, 2, 3, 4]);
+    assert_eq!(
+        numbers,
+        [0, 1, 2, 3, 4],
+        "generate returns every number, in order"
+    );
 }
 
 #[test]
@@ -36,7 +44,11 @@ fn works_from_async_code_on_a_multi_thread_runtime() {
     let numbers = testkit::run(Flavor::MultiThread, LIMIT, || async {
         sequencer().generate()
     });
-    assert_eq!(numbers, [0, 1, 2, 3, 4]);
+    assert_eq!(
+        numbers,
+        [0, 1, 2, 3, 4],
+        "generate returns every number, in order"
+    );
 }
 
 #[test]
@@ -45,7 +57,11 @@ fn works_from_a_spawned_task_on_both_flavours() {
         let numbers = tokio::spawn(async { sequencer().generate() })
             .await
             .expect("the task panicked");
-        assert_eq!(numbers, [0, 1, 2, 3, 4]);
+        assert_eq!(
+            numbers,
+            [0, 1, 2, 3, 4],
+            "generate returns every number, in order"
+        );
     });
 }
 
@@ -55,7 +71,11 @@ fn works_from_the_blocking_pool_on_both_flavours() {
         let numbers = tokio::task::spawn_blocking(|| sequencer().generate())
             .await
             .expect("the blocking task panicked");
-        assert_eq!(numbers, [0, 1, 2, 3, 4]);
+        assert_eq!(
+            numbers,
+            [0, 1, 2, 3, 4],
+            "generate returns every number, in order"
+        );
     });
 }
 
@@ -68,7 +88,15 @@ fn other_tasks_carry_on_after_the_call() {
             "ticked"
         });
         let numbers = sequencer().generate();
-        assert_eq!(numbers, [0, 1, 2, 3, 4]);
-        assert_eq!(ticker.await.expect("the ticker panicked"), "ticked");
+        assert_eq!(
+            numbers,
+            [0, 1, 2, 3, 4],
+            "generate returns every number, in order"
+        );
+        assert_eq!(
+            ticker.await.expect("the ticker panicked"),
+            "ticked",
+            "the other task ran to its end after the call"
+        );
     });
 }

@@ -61,7 +61,11 @@ fn jobs_run_side_by_side_and_the_heartbeat_keeps_its_rhythm() {
             Flavor::CurrentThread => testkit::run_watched(flavor, LIMIT, MAX_BLOCK, body),
             Flavor::MultiThread => testkit::run(flavor, LIMIT, body),
         };
-        assert_eq!(got, Ok(want));
+        assert_eq!(
+            got,
+            Ok(want),
+            "every job gets its receipt, in the order of the jobs"
+        );
         assert!(
             elapsed < HASH_TIME * 3,
             "four jobs took {elapsed:?} on a {flavor} runtime: they ran one after the other"
@@ -78,7 +82,8 @@ fn a_panicking_hash_fails_its_job_only_and_the_next_job_leaves_the_runtime_free(
         };
         assert_eq!(
             handle(too_long).await,
-            Err(ServiceError::HashPanicked { id: 99 })
+            Err(ServiceError::HashPanicked { id: 99 }),
+            "a hash that panics fails its own job with HashPanicked and its id"
         );
 
         // The service carries on with the next job. The rule of the first test, seen from inside
@@ -103,7 +108,8 @@ fn a_panicking_hash_fails_its_job_only_and_the_next_job_leaves_the_runtime_free(
             Ok(Receipt {
                 id: 100,
                 digest: blake3::hash(b"fine")
-            })
+            }),
+            "the next job is served as usual after a panic"
         );
     });
 }

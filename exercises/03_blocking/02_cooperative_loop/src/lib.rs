@@ -27,20 +27,19 @@ pub fn crunch_round(mut state: blake3::Hash) -> blake3::Hash {
     state
 }
 
-/// Runs `rounds` rounds starting from blake3 of `seed`, calls `on_round` with the round number
+/// Runs `rounds` rounds starting from blake3 of `start`, calls `on_round` with the round number
 /// (from 1) after each one, and returns the final state.
-pub async fn crunch<F>(seed: &[u8], rounds: u32, mut on_round: F) -> blake3::Hash
+pub async fn crunch<F>(start: &[u8], rounds: u32, mut on_round: F) -> blake3::Hash
 where
     F: FnMut(u32),
 {
-    let mut state = blake3::hash(seed);
+    let mut state = blake3::hash(start);
     for round in 1..=rounds {
         state = crunch_round(state);
         on_round(round);
         // TODO: nothing in this loop ever returns `Pending`, so the scheduler never gets the
-        // thread back until every round is done. Give the other tasks a turn here with
-        // `tokio::task::yield_now().await`, which returns `Pending` once and puts this task
-        // behind the other ready ones.
+        // thread back until every round is done. Let the other ready tasks run between rounds;
+        // `tokio::task` has what you need (chapter 3, `tokio19`).
     }
     state
 }

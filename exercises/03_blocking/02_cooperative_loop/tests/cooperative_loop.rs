@@ -21,9 +21,9 @@ const ROUNDS: u32 = 8;
 /// The most rounds one task may run in a row while another task is also waiting to run.
 const MAX_IN_A_ROW: usize = 4;
 
-/// What `crunch(seed, rounds, ..)` must return, computed independently of the library.
-fn reference(seed: &[u8], rounds: u32) -> blake3::Hash {
-    let mut state = blake3::hash(seed);
+/// What `crunch(start, rounds, ..)` must return, computed independently of the library.
+fn reference(start: &[u8], rounds: u32) -> blake3::Hash {
+    let mut state = blake3::hash(start);
     for _ in 0..rounds {
         for _ in 0..ROUND_HASHES {
             state = blake3::hash(state.as_bytes());
@@ -49,16 +49,24 @@ fn longest_run_while_both_busy(log: &[char]) -> usize {
 fn two_crunchers_take_turns_on_a_current_thread_runtime() {
     let log = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         let log = Arc::new(Mutex::new(Vec::new()));
-        let spawn_cruncher = |name: char, seed: &'static [u8]| {
+        let spawn_cruncher = |name: char, start: &'static [u8]| {
             let log = Arc::clone(&log);
-            tokio::spawn(crunch(seed, ROUNDS, move |_| {
+            tokio::spawn(crunch(start, ROUNDS, move |_| {
                 log.lock().unwrap().push(name)
             }))
         };
         let a = spawn_cruncher('A', b"a");
         let b = spawn_cruncher('B', b"b");
-        assert_eq!(a.await.unwrap(), reference(b"a", ROUNDS));
-        assert_eq!(b.await.unwrap(), reference(b"b", ROUNDS));
+        assert_eq!(
+            a.await.unwrap(),
+            reference(b"a", ROUNDS),
+            "task A computes the same hash as the plain loop"
+        );
+        assert_eq!(
+            b.await.unwrap(),
+            reference(b"b", ROUNDS),
+            "task B computes the same hash as the plain loop"
+        );
         log.lock().unwrap().clone()
     });
 
@@ -104,7 +112,11 @@ fn another_task_keeps_running_during_a_long_crunch() {
         .await;
         stop.store(true, Ordering::SeqCst);
         ticker.await.unwrap();
-        assert_eq!(result, reference(b"ticker", ROUNDS));
+        assert_eq!(
+            result,
+            reference(b"ticker", ROUNDS),
+            "the cruncher computes the same hash as the plain loop"
+        );
         seen
     });
 
@@ -120,8 +132,16 @@ fn another_task_keeps_running_during_a_long_crunch() {
 fn rounds_are_reported_in_order_and_the_result_is_right_on_both_flavours() {
     testkit::run_both(LIMIT, || async {
         let mut rounds = Vec::new();
-        let result = crunch(b"seed", 5, |n| rounds.push(n)).await;
-        assert_eq!(rounds, [1, 2, 3, 4, 5]);
-        assert_eq!(result, reference(b"seed", 5));
+        let result = crunch(b"start", 5, |n| rounds.push(n)).await;
+        assert_eq!(
+            rounds,
+            [1, 2, 3, 4, 5],
+            "on_round is called once per round, with the round number, in order"
+        );
+        assert_eq!(
+            result,
+            reference(b"start", 5),
+            "crunch computes the same hash as the plain loop"
+        );
     });
 }

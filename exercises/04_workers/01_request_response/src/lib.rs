@@ -68,11 +68,10 @@ impl Worker {
 
     /// Sends `payload` to the worker thread and waits, without blocking, for its answer.
     pub async fn submit(&self, payload: Vec<u8>) -> Result<blake3::Hash, WorkerError> {
-        // TODO: make a reply channel with `tokio::sync::oneshot::channel()`, send a `Request`
-        // holding the payload and the channel's `Sender` with `self.requests.send(..).await`, then
-        // `.await` the channel's `Receiver` for the answer. Both steps can fail only because the
-        // worker thread is gone: map either error to `WorkerError::Stopped`. Do not use
-        // `blocking_recv` here: this is async code, and the runtime thread must stay free.
+        // TODO: send the worker a `Request` for `payload` and wait, without blocking, for its
+        // answer. The worker replies on the channel in the request's `reply` field
+        // (`tokio::sync::oneshot`; `tokio24` shows one). A failure can only mean the worker
+        // thread is gone: `WorkerError::Stopped`.
         let _ = (&self.requests, payload);
         todo!("send a Request to the worker and await its reply")
     }

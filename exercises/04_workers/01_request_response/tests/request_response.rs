@@ -72,11 +72,13 @@ fn submit_returns_the_jobs_result_on_both_flavours() {
         let worker = Worker::start(hash);
         assert_eq!(
             worker.submit(b"hello".to_vec()).await,
-            Ok(blake3::hash(b"hello"))
+            Ok(blake3::hash(b"hello")),
+            "submit returns the worker's answer to this request"
         );
         assert_eq!(
             worker.submit(b"again".to_vec()).await,
-            Ok(blake3::hash(b"again"))
+            Ok(blake3::hash(b"again")),
+            "a second request gets its own answer"
         );
     });
 }
@@ -125,7 +127,11 @@ fn waiting_for_the_answer_leaves_the_runtime_free() {
             worker.submit(b"slow".to_vec()).await
         },
     );
-    assert_eq!(answer, Ok(blake3::hash(b"slow")));
+    assert_eq!(
+        answer,
+        Ok(blake3::hash(b"slow")),
+        "the slow request gets its answer, however long it takes"
+    );
 }
 
 #[test]
@@ -134,17 +140,20 @@ fn a_stopped_worker_gives_an_error_instead_of_hanging() {
         let worker = Worker::start(fragile_hash);
         assert_eq!(
             worker.submit(b"fine".to_vec()).await,
-            Ok(blake3::hash(b"fine"))
+            Ok(blake3::hash(b"fine")),
+            "a request before the crash gets its answer"
         );
         // This job makes the worker thread panic: the job's reply channel is dropped unanswered.
         assert_eq!(
             worker.submit(b"boom".to_vec()).await,
-            Err(WorkerError::Stopped)
+            Err(WorkerError::Stopped),
+            "the request whose job panics the worker gets WorkerError::Stopped, not a hang"
         );
         // The thread is gone now, and with it the queue's receiving half.
         assert_eq!(
             worker.submit(b"late".to_vec()).await,
-            Err(WorkerError::Stopped)
+            Err(WorkerError::Stopped),
+            "a request after the worker stopped gets WorkerError::Stopped"
         );
     });
 }

@@ -84,12 +84,10 @@ impl Worker {
     /// Lets the worker finish every job it accepted, waits for its thread to end, and returns
     /// the receipts in the order the jobs were submitted.
     pub async fn shutdown(self) -> Result<Vec<Receipt>, ShutdownError> {
-        // TODO: this waits forever. The worker's `blocking_recv` loop ends only when the channel
-        // is closed, and the channel closes only when every `Sender` is dropped; `self.jobs` is
-        // still alive while the join below waits. Take `self` apart
-        // (`let Worker { jobs, thread } = self;`) and `drop(jobs)` before joining. The join itself
-        // is already on the blocking pool (`tokio::task::spawn_blocking`), so the runtime thread
-        // stays free while it waits: keep it that way.
+        // TODO: this waits forever: the worker's `blocking_recv` loop ends only when its channel
+        // closes. Make the channel close before the join below, without losing the jobs already
+        // queued. The join is on the blocking pool (`tokio::task::spawn_blocking`), so the
+        // runtime thread stays free while it waits: keep it that way.
         let thread = self.thread;
         tokio::task::spawn_blocking(move || thread.join())
             .await

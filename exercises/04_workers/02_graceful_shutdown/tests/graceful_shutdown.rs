@@ -37,7 +37,11 @@ fn shutdown_returns_a_receipt_for_every_accepted_job() {
                 .await
                 .expect("the worker is running");
         }
-        assert_eq!(worker.shutdown().await, Ok(receipts(0..20)));
+        assert_eq!(
+            worker.shutdown().await,
+            Ok(receipts(0..20)),
+            "shutdown returns a receipt for every job submitted, in order"
+        );
     });
 }
 
@@ -45,7 +49,11 @@ fn shutdown_returns_a_receipt_for_every_accepted_job() {
 fn shutdown_with_nothing_submitted_returns_at_once() {
     testkit::run_both(LIMIT, || async {
         let worker = Worker::start(4, Duration::from_millis(5));
-        assert_eq!(worker.shutdown().await, Ok(Vec::new()));
+        assert_eq!(
+            worker.shutdown().await,
+            Ok(Vec::new()),
+            "a worker that got no job shuts down with no receipts"
+        );
     });
 }
 
@@ -73,5 +81,9 @@ fn waiting_for_the_worker_leaves_the_runtime_free() {
             worker.shutdown().await
         },
     );
-    assert_eq!(got, Ok(receipts(0..10)));
+    assert_eq!(
+        got,
+        Ok(receipts(0..10)),
+        "every job accepted before shutdown gets its receipt, in order"
+    );
 }

@@ -76,9 +76,9 @@ pub struct Ticket<T> {
 impl<T> Ticket<T> {
     /// Waits, without blocking, for the job to finish and returns its value.
     pub async fn result(self) -> Result<T, PoolError> {
-        // TODO: await `self.answer`. A value is `Ok`, a panic message is
-        // `PoolError::JobPanicked(message)`, and a closed channel (the task was dropped without
-        // running) means the pool is gone: `PoolError::ShutDown`.
+        // TODO: wait for the job's answer and turn it into this method's result: its value, its
+        // panic's message (`PoolError::JobPanicked`), or no answer at all, which means the task
+        // was dropped without running because the pool is gone (`PoolError::ShutDown`).
         todo!("await the job's answer")
     }
 }
@@ -96,10 +96,9 @@ impl Pool {
     /// Starts `workers` threads that share a queue of `capacity` jobs.
     pub fn new(workers: usize, capacity: usize) -> Result<Pool, PoolError> {
         // TODO: reject a size of 0 with `PoolError::InvalidSize` (`mpsc::channel(0)` panics).
-        // Make the queue with `mpsc::channel::<Task>(capacity)`. A Tokio `Receiver` cannot be
-        // cloned, so share it between the threads as `Arc<Mutex<Receiver<Task>>>` (a
-        // `std::sync::Mutex`). Each thread loops: lock, `blocking_recv()`, release the lock
-        // *before* running the task, run it; stop when `blocking_recv` returns `None`.
+        // Start `workers` threads that take tasks from one bounded `mpsc::channel::<Task>`; a
+        // Tokio `Receiver` cannot be cloned, so they must share it. A worker must not hold the
+        // queue while it runs a task, and ends when the queue is closed and empty.
         // `std::thread::Builder` can name the threads and reports spawn errors.
         let _ = (workers, capacity);
         todo!("start the worker threads")
@@ -116,11 +115,10 @@ impl Pool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        // TODO: make a `oneshot::channel()` for the answer and wrap `job` in a `Task` that runs it
-        // under `std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))` and sends the
-        // outcome (the value, or the panic's message as a `String`) through the oneshot. Then
-        // `self.queue.send(task).await`: a bounded channel waits for room, which is the
-        // back-pressure. A send error means the workers are gone: `PoolError::ShutDown`.
+        // TODO: wrap `job` in a `Task` that runs it, catches its panic
+        // (`std::panic::catch_unwind`) and sends the outcome to the `Ticket` through a
+        // `oneshot` channel; then queue the task so that `submit` waits while the queue is full.
+        // A queue that refuses the task means the workers are gone: `PoolError::ShutDown`.
         let _ = job;
         todo!("queue the job")
     }
@@ -137,9 +135,9 @@ impl Pool {
     /// Stops taking jobs, lets the workers finish every job already queued, and joins every
     /// worker thread.
     pub async fn shutdown(self) -> Result<(), PoolError> {
-        // TODO: drop the queue's sender so the channel closes (take `self` apart first), then join
-        // every worker thread. Joining blocks, so do it inside `tokio::task::spawn_blocking` and
-        // await that. A worker whose join fails panicked: `PoolError::WorkerPanicked`.
+        // TODO: close the queue, let the workers finish what it holds, and join every worker
+        // thread, all without blocking the runtime's thread (`JoinHandle::join` blocks). A worker
+        // whose join fails panicked: `PoolError::WorkerPanicked`.
         todo!("close the queue and join the workers")
     }
 }

@@ -26,14 +26,14 @@ pub fn crunch_round(mut state: blake3::Hash) -> blake3::Hash {
     state
 }
 
-/// Runs `rounds` rounds starting from blake3 of `seed`, calls `on_round` with the round number
+/// Runs `rounds` rounds starting from blake3 of `start`, calls `on_round` with the round number
 /// (from 1) after each one, and returns the final state. Gives the other tasks on the runtime a
 /// turn after every round.
-pub async fn crunch<F>(seed: &[u8], rounds: u32, mut on_round: F) -> blake3::Hash
+pub async fn crunch<F>(start: &[u8], rounds: u32, mut on_round: F) -> blake3::Hash
 where
     F: FnMut(u32),
 {
-    let mut state = blake3::hash(seed);
+    let mut state = blake3::hash(start);
     for round in 1..=rounds {
         state = crunch_round(state);
         on_round(round);
