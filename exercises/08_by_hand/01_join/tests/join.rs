@@ -20,6 +20,40 @@ use tokio::time::{Instant, sleep};
 /// milliseconds; the margin is for a machine busy compiling other crates.
 const LIMIT: Duration = Duration::from_secs(5);
 
+/// More polls than any correct version needs for the runtime tests here (a handful), and far
+/// fewer than a future that wakes itself in a loop makes in a second.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
+/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
+/// otherwise stop time from advancing and only show up as a time-out.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
+             instead of waiting to be woken. That is busy polling; return Pending without calling \
+             wake, and let the future that is waiting wake the task"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
+
 /// Ready with `value` on its first poll; panics if it is polled again, as an `async` block does.
 struct ReadyOnce {
     value: Option<u32>,
@@ -57,7 +91,7 @@ fn the_children_run_at_the_same_time() {
     let waited = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let start = Instant::now();
-        let out = join(
+        let out = spin_guard(join(
             async {
                 sleep(Duration::from_secs(2)).await;
                 'a'
@@ -66,7 +100,7 @@ fn the_children_run_at_the_same_time() {
                 sleep(Duration::from_secs(1)).await;
                 'b'
             },
-        )
+        ))
         .await;
         assert_eq!(out, ('a', 'b'), "join returned the wrong outputs");
         start.elapsed()

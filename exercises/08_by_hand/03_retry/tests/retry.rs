@@ -4,8 +4,10 @@
 //! without losing the wake-up; and `max_attempts` of 0 is refused.
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use retry::RetryFuture;
@@ -15,6 +17,40 @@ use tokio::time::{Instant, sleep};
 /// Real-time limit for a runtime test; the clock is paused, so a correct `RetryFuture` needs a
 /// few milliseconds. The margin is for a machine busy compiling other crates.
 const LIMIT: Duration = Duration::from_secs(5);
+
+/// More polls than any correct version needs for the runtime tests here (a handful), and far
+/// fewer than a future that wakes itself in a loop makes in a second.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
+/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
+/// otherwise stop time from advancing and only show up as a time-out.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
+             instead of waiting to be woken. That is busy polling; return Pending without calling \
+             wake, and let the future that is waiting wake the task"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
 
 /// A factory whose attempt number `n` (from 1) fails with `Err(n)` while `n < succeed_at`, and
 /// succeeds with `Ok(n)` from then on; `calls` counts the factory's calls.
@@ -33,7 +69,7 @@ fn flaky(
 /// Polls `fut` by hand until it is ready. Every `Pending` must have been preceded by a wake-up
 /// request somebody will honour; here nothing else runs, so a `Pending` with no wake at all means
 /// the task would sleep forever.
-fn drive<F: std::future::Future>(fut: F) -> F::Output {
+fn drive<F: Future>(fut: F) -> F::Output {
     let mut fut = Manual::new(fut);
     loop {
         let wakes_before = fut.wakes();
@@ -120,7 +156,7 @@ fn an_attempt_that_waits_counts_once() {
         let counter = Rc::clone(&calls);
         let start = Instant::now();
         // Each attempt waits 100 ms (several polls), then fails until the third.
-        let out = RetryFuture::new(5, move || {
+        let out = spin_guard(RetryFuture::new(5, move || {
             counter.set(counter.get() + 1);
             let n = counter.get();
             async move {
@@ -129,7 +165,7 @@ fn an_attempt_that_waits_counts_once() {
                 sleep(Duration::from_millis(50)).await;
                 if n < 3 { Err(n) } else { Ok(n) }
             }
-        })
+        }))
         .await;
         (calls.get(), out, start.elapsed())
     });

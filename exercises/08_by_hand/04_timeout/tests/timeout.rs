@@ -3,8 +3,9 @@
 //! ready at once wins even with a zero duration; and, polled by hand, `Timeout` neither wakes
 //! itself (busy polling) nor forgets to ask the timer for a wake-up (a lost wake-up).
 
-use std::future::pending;
-use std::task::Poll;
+use std::future::{Future, pending};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use testkit::{Flavor, Manual};
@@ -15,15 +16,49 @@ use tokio::time::{Instant, sleep};
 /// milliseconds; the margin is for a machine busy compiling other crates.
 const LIMIT: Duration = Duration::from_secs(5);
 
+/// More polls than any correct version needs for the runtime tests here (a handful), and far
+/// fewer than a future that wakes itself in a loop makes in a second.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
+/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
+/// otherwise stop time from advancing and only show up as a time-out.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
+             instead of waiting to be woken. That is busy polling; return Pending without calling \
+             wake, and let the future that is waiting wake the task"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
+
 #[test]
 fn a_fast_future_gives_ok() {
     let out = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         // `async` blocks are not `Unpin`: `timeout` must accept them.
-        timeout(Duration::from_secs(2), async {
+        spin_guard(timeout(Duration::from_secs(2), async {
             sleep(Duration::from_secs(1)).await;
             "done"
-        })
+        }))
         .await
     });
     assert_eq!(
@@ -38,10 +73,10 @@ fn a_slow_future_gives_elapsed_at_the_deadline() {
     let (out, waited) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let start = Instant::now();
-        let out = timeout(Duration::from_secs(1), async {
+        let out = spin_guard(timeout(Duration::from_secs(1), async {
             sleep(Duration::from_secs(60)).await;
             "too late"
-        })
+        }))
         .await;
         (out, start.elapsed())
     });
