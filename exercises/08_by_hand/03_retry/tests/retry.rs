@@ -159,6 +159,12 @@ fn an_attempt_that_waits_counts_once() {
         let out = spin_guard(RetryFuture::new(5, move || {
             counter.set(counter.get() + 1);
             let n = counter.get();
+            assert!(
+                n <= 5,
+                "the factory was called {n} times with max_attempts = 5: call it once per \
+                 attempt, not once per poll (an attempt that returns Pending is still the same \
+                 attempt, to be polled again)"
+            );
             async move {
                 sleep(Duration::from_millis(50)).await;
                 tokio::task::yield_now().await;

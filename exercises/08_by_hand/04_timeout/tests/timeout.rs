@@ -1,6 +1,6 @@
 //! Tests for `timeout`, all on a paused clock: a fast future gives `Ok`; a slow one gives
 //! `Err(Elapsed)` exactly at the deadline, not when the slow future would have finished; a future
-//! ready at once wins even with a zero duration; and, polled by hand, `Timeout` neither wakes
+//! ready at its first poll wins even when the deadline has passed; and, polled by hand, `Timeout` neither wakes
 //! itself (busy polling) nor forgets to ask the timer for a wake-up (a lost wake-up).
 
 use std::future::{Future, pending};
@@ -83,7 +83,10 @@ fn a_slow_future_gives_elapsed_at_the_deadline() {
     assert_eq!(
         out,
         Err(Elapsed),
-        "a 60 s job under a 1 s timeout must give Err(Elapsed)"
+        "a 60 s job under a 1 s timeout must give Err(Elapsed). An Ok means that nothing woke \
+         the task at the deadline, so the time-out went unnoticed until the job itself finished: \
+         poll the Sleep whenever the future is Pending, so the timer wakes the task at the \
+         deadline"
     );
     // Tokio's timer rounds deadlines up to whole milliseconds.
     assert!(
@@ -93,15 +96,20 @@ fn a_slow_future_gives_elapsed_at_the_deadline() {
 }
 
 #[test]
-fn a_ready_future_wins_even_with_a_zero_duration() {
+fn a_ready_future_wins_even_after_the_deadline() {
     let out = testkit::run(Flavor::CurrentThread, LIMIT, || async {
-        timeout(Duration::ZERO, async { 42 }).await
+        tokio::time::pause();
+        // The deadline is fixed when `timeout` is called and has passed before the first poll;
+        // the future, though, is ready as soon as it is polled.
+        let fut = timeout(Duration::from_secs(1), async { 42 });
+        sleep(Duration::from_secs(2)).await;
+        fut.await
     });
     assert_eq!(
         out,
         Ok(42),
         "the future was ready at its first poll but timeout returned Err(Elapsed): poll the \
-         future before the deadline, as tokio::time::timeout does, so work that is already done \
+         future before the Sleep, as tokio::time::timeout does, so work that is already done \
          is never thrown away"
     );
 }
