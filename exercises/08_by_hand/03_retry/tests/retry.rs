@@ -192,5 +192,5 @@ fn an_attempt_that_waits_counts_once() {
 #[should_panic(expected = "max_attempts")]
 fn zero_attempts_is_refused() {
     let calls = Rc::new(Cell::new(0));
-    let _ = RetryFuture::new(0, flaky(1, &calls));
+    drop(RetryFuture::new(0, flaky(1, &calls)));
 }
