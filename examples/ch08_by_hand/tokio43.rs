@@ -56,14 +56,22 @@ where
         // A child is polled only while it has no output: never again after `Ready`.
         if this.a_out.is_none() {
             let state = Pin::new(&mut this.a).poll(cx);
-            log += if state.is_ready() { " left Ready" } else { " left Pending" };
+            log += if state.is_ready() {
+                " left Ready"
+            } else {
+                " left Pending"
+            };
             if let Poll::Ready(out) = state {
                 this.a_out = Some(out);
             }
         }
         if this.b_out.is_none() {
             let state = Pin::new(&mut this.b).poll(cx);
-            log += if state.is_ready() { ", right Ready" } else { ", right Pending" };
+            log += if state.is_ready() {
+                ", right Ready"
+            } else {
+                ", right Pending"
+            };
             if let Poll::Ready(out) = state {
                 this.b_out = Some(out);
             }
@@ -79,7 +87,13 @@ where
 }
 
 fn join<A: Future + Unpin, B: Future + Unpin>(a: A, b: B) -> Join<A, B> {
-    Join { a, b, a_out: None, b_out: None, polls: 0 }
+    Join {
+        a,
+        b,
+        a_out: None,
+        b_out: None,
+        polls: 0,
+    }
 }
 // ANCHOR_END: join
 

@@ -120,8 +120,14 @@ fn race(start: Start) -> (usize, usize) {
 fn main() {
     for (name, start) in [
         ("left first, always", Start::AlwaysLeft),
-        ("a flag in each Select, flipped on every poll", Start::FlagInSelect),
-        ("alternating across selects on this thread", Start::AlternateOnThread),
+        (
+            "a flag in each Select, flipped on every poll",
+            Start::FlagInSelect,
+        ),
+        (
+            "alternating across selects on this thread",
+            Start::AlternateOnThread,
+        ),
         ("random side on every poll", Start::Random),
     ] {
         let (left, right) = race(start);

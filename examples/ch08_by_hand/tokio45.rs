@@ -42,7 +42,10 @@ struct Timeout<F> {
 
 fn timeout<F: Future + Unpin>(limit: Duration, future: F) -> Timeout<F> {
     // The deadline is fixed here, when `timeout` is called, not at the first poll.
-    Timeout { future, sleep: Box::pin(tokio::time::sleep(limit)) }
+    Timeout {
+        future,
+        sleep: Box::pin(tokio::time::sleep(limit)),
+    }
 }
 
 impl<F: Future + Unpin> Future for Timeout<F> {

@@ -97,14 +97,21 @@ where
 
 // ANCHOR: main
 /// A service that refuses the first `failures` connections; counts the calls in `calls`.
-fn service(failures: usize, log: bool) -> impl FnMut() -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>> + Unpin {
+fn service(
+    failures: usize,
+    log: bool,
+) -> impl FnMut() -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>> + Unpin {
     let mut calls = 0;
     move || {
         calls += 1;
         let n = calls;
         Box::pin(async move {
             tokio::task::yield_now().await; // The attempt takes more than one poll.
-            let result = if n > failures { Ok("connected") } else { Err("connection refused") };
+            let result = if n > failures {
+                Ok("connected")
+            } else {
+                Err("connection refused")
+            };
             if log {
                 println!("attempt {n}: {result:?}");
             }
@@ -115,11 +122,21 @@ fn service(failures: usize, log: bool) -> impl FnMut() -> Pin<Box<dyn Future<Out
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let flaky = Retry { factory: service(2, true), current: None, attempts: 0, max_attempts: 5 };
+    let flaky = Retry {
+        factory: service(2, true),
+        current: None,
+        attempts: 0,
+        max_attempts: 5,
+    };
     let (result, attempts) = flaky.await;
     println!("flaky service: {result:?} after {attempts} attempts");
 
-    let dead = Retry { factory: service(usize::MAX, true), current: None, attempts: 0, max_attempts: 2 };
+    let dead = Retry {
+        factory: service(usize::MAX, true),
+        current: None,
+        attempts: 0,
+        max_attempts: 2,
+    };
     let (result, attempts) = dead.await;
     println!("dead service: {result:?} after {attempts} attempts");
 

@@ -41,7 +41,11 @@ struct JoinAll<T> {
 
 fn join_all<T>(futures: Vec<BoxFuture<T>>) -> JoinAll<T> {
     let outputs = futures.iter().map(|_| None).collect();
-    JoinAll { futures: futures.into_iter().map(Some).collect(), outputs, polls: 0 }
+    JoinAll {
+        futures: futures.into_iter().map(Some).collect(),
+        outputs,
+        polls: 0,
+    }
 }
 
 impl<T: Unpin> Future for JoinAll<T> {
@@ -79,7 +83,11 @@ async fn job(n: u32, ms: u64) -> u32 {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let jobs: Vec<BoxFuture<u32>> = vec![Box::pin(job(1, 300)), Box::pin(job(2, 100)), Box::pin(job(3, 200))];
+    let jobs: Vec<BoxFuture<u32>> = vec![
+        Box::pin(job(1, 300)),
+        Box::pin(job(2, 100)),
+        Box::pin(job(3, 200)),
+    ];
     let (results, polls) = join_all(jobs).await;
     println!("results in input order: {results:?}");
     println!("JoinAll polled {polls} times for {} jobs", results.len());

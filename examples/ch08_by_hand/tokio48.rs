@@ -81,7 +81,9 @@ async fn main() {
             () = ready(()) => right += 1,
         }
     }
-    println!("tokio::select! with biased;, {ROUNDS} rounds with both sides ready: left {left}, right {right}");
+    println!(
+        "tokio::select! with biased;, {ROUNDS} rounds with both sides ready: left {left}, right {right}"
+    );
 
     let (mut left, mut right) = (0, 0);
     for _ in 0..ROUNDS {

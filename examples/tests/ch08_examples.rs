@@ -104,7 +104,10 @@ fn tokio48_library_versions_behave_as_described() {
     let promised = header_text_block("tokio48", 1);
     assert_eq!(texts.len(), 6, "{run}");
     assert_eq!(texts[..5], promised[..5], "{run}");
-    assert!(texts[5].starts_with("tokio::select!, 10000 rounds"), "{run}");
+    assert!(
+        texts[5].starts_with("tokio::select!, 10000 rounds"),
+        "{run}"
+    );
     assert_fair(texts[5], &run);
     assert_fair(&promised[5], &run);
 }
