@@ -73,7 +73,12 @@ fn every_item_of_both_sides_in_each_sides_order() {
             ended: false,
         },
     ));
-    assert_eq!(items.len(), 8, "3 + 5 items must come out, got {items:?}");
+    assert_eq!(
+        items.len(),
+        8,
+        "3 + 5 items must come out, got {items:?}: when one side ends (Ready(None)), merge \
+         must go on with the other, and end only when both have ended"
+    );
     let left: Vec<u32> = items.iter().copied().filter(|x| *x < 10).collect();
     let right: Vec<u32> = items.iter().copied().filter(|x| *x >= 10).collect();
     assert_eq!(
