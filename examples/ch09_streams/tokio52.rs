@@ -28,7 +28,6 @@
 //! ends at 400 ms.
 
 // ANCHOR: main
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
@@ -36,11 +35,9 @@ use futures::stream::{self, StreamExt};
 /// Job number and how long it takes, in ms.
 const JOBS: [(u32, u64); 6] = [(1, 300), (2, 100), (3, 100), (4, 100), (5, 300), (6, 100)];
 
-fn job((n, ms): (u32, u64)) -> impl Future<Output = u32> {
-    async move {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-        n
-    }
+async fn job((n, ms): (u32, u64)) -> u32 {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    n
 }
 
 #[tokio::main(flavor = "current_thread")]

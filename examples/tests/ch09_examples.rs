@@ -41,7 +41,11 @@ fn order_and_ms(line: &str) -> (Vec<u32>, u64) {
         .1;
     let (order, rest) = rest.split_once("] in ").expect("an order then a time");
     let order = order.split(", ").map(|n| n.parse().unwrap()).collect();
-    let ms = rest.strip_suffix(" ms").expect("a time in ms").parse().unwrap();
+    let ms = rest
+        .strip_suffix(" ms")
+        .expect("a time in ms")
+        .parse()
+        .unwrap();
     (order, ms)
 }
 
