@@ -91,7 +91,10 @@ fn a_slow_future_gives_elapsed_at_the_deadline() {
     // Tokio's timer rounds deadlines up to whole milliseconds.
     assert!(
         waited >= Duration::from_secs(1) && waited < Duration::from_secs(2),
-        "timeout gave up after {waited:?} of (paused) time instead of at its 1 s deadline"
+        "timeout gave up after {waited:?} of (paused) time instead of at its 1 s deadline. Less \
+         than 1 s means the wait did not go through Tokio's timer: a std::thread::sleep blocks \
+         the thread, and every task on it, while Tokio's clock stands still. Wait by polling the \
+         Sleep and returning Pending"
     );
 }
 
