@@ -1,0 +1,185 @@
+//! Tests for `select`: the first child to finish wins (paused clock); the loser is dropped when the
+//! select completes; when both are always ready each side wins about half of many rounds; and
+//! `Select` neither wakes itself nor misses a wake-up.
+
+use std::future::{Future, pending, ready};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use select::{Either, select};
+use testkit::{Flavor, Manual};
+use tokio::sync::oneshot;
+use tokio::time::{Instant, sleep};
+
+/// Real-time limit for a runtime test; the clock is paused, so a correct `select` needs a few
+/// milliseconds. The margin is for a machine busy compiling other crates.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// More polls than any correct version needs for the runtime tests here (a handful), and far
+/// fewer than a future that wakes itself in a loop makes in a second.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
+/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
+/// otherwise stop time from advancing and only show up as a time-out.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
+             instead of waiting to be woken. That is busy polling; return Pending without calling \
+             wake, and let the future that is waiting wake the task"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+/// How many selects of two always-ready futures the fairness test runs.
+const ROUNDS: usize = 10_000;
+
+/// Wraps a future and raises a flag when it is dropped.
+struct DropFlag<F> {
+    inner: Pin<Box<F>>,
+    dropped: Arc<AtomicBool>,
+}
+
+impl<F: Future> Future for DropFlag<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+impl<F> Drop for DropFlag<F> {
+    fn drop(&mut self) {
+        self.dropped.store(true, Ordering::Release);
+    }
+}
+
+#[test]
+fn the_first_to_finish_wins() {
+    let (out, waited) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let start = Instant::now();
+        // `async` blocks are not `Unpin`: `select` must accept them.
+        let out = spin_guard(select(
+            async {
+                sleep(Duration::from_secs(10)).await;
+                "slow"
+            },
+            async {
+                sleep(Duration::from_millis(100)).await;
+                "fast"
+            },
+        ))
+        .await;
+        (out, start.elapsed())
+    });
+    assert!(
+        matches!(out, Either::Right("fast")),
+        "the second future finished first (100 ms against 10 s), so select must return \
+         Either::Right with its output"
+    );
+    assert!(
+        waited < Duration::from_secs(1),
+        "select took {waited:?} of (paused) time: it must complete as soon as one child does, \
+         not wait for the other"
+    );
+}
+
+#[test]
+fn the_loser_is_dropped_when_the_select_completes() {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let loser = DropFlag {
+        inner: Box::pin(pending::<u8>()),
+        dropped: Arc::clone(&dropped),
+    };
+    let (tx, rx) = oneshot::channel::<u8>();
+    let mut fut = Manual::new(select(loser, rx));
+    assert!(
+        fut.poll().is_pending(),
+        "select was Ready before any child was"
+    );
+    tx.send(9).unwrap();
+    assert!(
+        matches!(fut.poll(), Poll::Ready(Either::Right(Ok(9)))),
+        "the second child was ready, so select must return Either::Right with its output"
+    );
+    // `fut` (the `Select`) is still alive here.
+    assert!(
+        dropped.load(Ordering::Acquire),
+        "select returned Ready but the losing future is still alive inside it: drop the loser \
+         when the select completes (`Pin::set(None)`), so that whatever it holds (a lock, a \
+         socket, a timer) is released at once, not whenever the Select itself is dropped"
+    );
+}
+
+#[test]
+fn each_side_wins_about_half_the_time_when_both_are_ready() {
+    let mut left = 0;
+    for _ in 0..ROUNDS {
+        let mut fut = Manual::new(select(ready('L'), ready('R')));
+        match fut.poll() {
+            Poll::Ready(Either::Left(_)) => left += 1,
+            Poll::Ready(Either::Right(_)) => {}
+            Poll::Pending => panic!("select of two ready futures returned Pending"),
+        }
+    }
+    // A fair coin lands between 40% and 60% over 10,000 throws except with a probability far below
+    // one in a billion (20 standard deviations), so this bound does not fail by chance.
+    let share = left as f64 / ROUNDS as f64;
+    assert!(
+        (0.4..=0.6).contains(&share),
+        "with both futures always ready, the left one won {left} of {ROUNDS} selects ({:.1}%): \
+         select is biased. Whichever child is polled first wins, so always starting on the same \
+         side starves the other; pick the starting side at random on each poll",
+        share * 100.0
+    );
+}
+
+#[test]
+fn select_neither_wakes_itself_nor_misses_a_wake_up() {
+    let (tx_a, rx_a) = oneshot::channel::<u8>();
+    let (_tx_b, rx_b) = oneshot::channel::<u8>();
+    let mut fut = Manual::new(select(rx_a, rx_b));
+    assert!(
+        fut.poll().is_pending(),
+        "select was Ready before any message"
+    );
+    assert_eq!(
+        fut.wakes(),
+        0,
+        "select woke its own task while neither child was ready: that is busy polling; return \
+         Pending and let the waiting children wake the task"
+    );
+    tx_a.send(1).unwrap();
+    assert_eq!(
+        fut.wakes(),
+        1,
+        "the message to the first child did not wake the task: pass the `Context` to each child's poll"
+    );
+    assert!(
+        matches!(fut.poll(), Poll::Ready(Either::Left(Ok(1)))),
+        "the first child was ready but select did not return it: poll both children on every \
+         poll (the shared waker does not say which one is ready), or the wake-up is lost"
+    );
+}

@@ -1,0 +1,151 @@
+//! Tests for `timeout`, all on a paused clock: a fast future gives `Ok`; a slow one gives
+//! `Err(Elapsed)` exactly at the deadline, not when the slow future would have finished; a future
+//! ready at its first poll wins even when the deadline has passed; and, polled by hand, `Timeout` neither wakes
+//! itself (busy polling) nor forgets to ask the timer for a wake-up (a lost wake-up).
+
+use std::future::{Future, pending};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use testkit::{Flavor, Manual};
+use timeout::{Elapsed, timeout};
+use tokio::time::{Instant, sleep};
+
+/// Real-time limit for each test. The clock is paused, so a correct `timeout` needs a few
+/// milliseconds; the margin is for a machine busy compiling other crates.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// More polls than any correct version needs for the runtime tests here (a handful), and far
+/// fewer than a future that wakes itself in a loop makes in a second.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
+/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
+/// otherwise stop time from advancing and only show up as a time-out.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
+             instead of waiting to be woken. That is busy polling; return Pending without calling \
+             wake, and let the future that is waiting wake the task"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+#[test]
+fn a_fast_future_gives_ok() {
+    let out = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        // `async` blocks are not `Unpin`: `timeout` must accept them.
+        spin_guard(timeout(Duration::from_secs(2), async {
+            sleep(Duration::from_secs(1)).await;
+            "done"
+        }))
+        .await
+    });
+    assert_eq!(
+        out,
+        Ok("done"),
+        "a 1 s job under a 2 s timeout finishes in time: timeout must return Ok with its output"
+    );
+}
+
+#[test]
+fn a_slow_future_gives_elapsed_at_the_deadline() {
+    let (out, waited) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let start = Instant::now();
+        let out = spin_guard(timeout(Duration::from_secs(1), async {
+            sleep(Duration::from_secs(60)).await;
+            "too late"
+        }))
+        .await;
+        (out, start.elapsed())
+    });
+    assert_eq!(
+        out,
+        Err(Elapsed),
+        "a 60 s job under a 1 s timeout must give Err(Elapsed). An Ok means that nothing woke \
+         the task at the deadline, so the time-out went unnoticed until the job itself finished: \
+         poll the Sleep whenever the future is Pending, so the timer wakes the task at the \
+         deadline"
+    );
+    // Tokio's timer rounds deadlines up to whole milliseconds.
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(2),
+        "timeout gave up after {waited:?} of (paused) time instead of at its 1 s deadline. Less \
+         than 1 s means the wait did not go through Tokio's timer: a std::thread::sleep blocks \
+         the thread, and every task on it, while Tokio's clock stands still. Wait by polling the \
+         Sleep and returning Pending"
+    );
+}
+
+#[test]
+fn a_ready_future_wins_even_after_the_deadline() {
+    let out = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        // The deadline is fixed when `timeout` is called and has passed before the first poll;
+        // the future, though, is ready as soon as it is polled.
+        let fut = timeout(Duration::from_secs(1), async { 42 });
+        sleep(Duration::from_secs(2)).await;
+        fut.await
+    });
+    assert_eq!(
+        out,
+        Ok(42),
+        "the future was ready at its first poll but timeout returned Err(Elapsed): poll the \
+         future before the Sleep, as tokio::time::timeout does, so work that is already done \
+         is never thrown away"
+    );
+}
+
+#[test]
+fn timeout_asks_the_timer_for_its_wake_up_and_does_not_spin() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let mut fut = Manual::new(timeout(Duration::from_secs(1), pending::<()>()));
+        assert!(
+            fut.poll().is_pending(),
+            "timeout returned Ready at once although its future never finishes and the deadline \
+             is 1 s away"
+        );
+        assert_eq!(
+            fut.wakes(),
+            0,
+            "timeout woke its own task before the deadline: that is busy polling, a loop that \
+             keeps a CPU core at 100% for the whole second; let the Sleep wake the task instead"
+        );
+        // Move the paused clock past the deadline; the timer fires the waker it was given.
+        sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            fut.wakes(),
+            1,
+            "the deadline passed but the task was never woken: poll the Sleep whenever the future \
+             is still Pending, so the timer knows whom to wake (without that, the task sleeps \
+             forever: a lost wake-up)"
+        );
+        assert_eq!(
+            fut.poll(),
+            Poll::Ready(Err(Elapsed)),
+            "after the deadline timeout must return Err(Elapsed)"
+        );
+    });
+}

@@ -1,0 +1,142 @@
+//! Tests for `pipeline`, on a paused clock: the right results; the number of jobs running at once
+//! never exceeds the limit and reaches it (the jobs overlap); the whole takes the time of
+//! `ceil(jobs / limit)` rounds, not of one job after another; a job that finishes early makes
+//! room for the next at once; and a limit of 0 is refused.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::stream;
+use pipeline::pipeline;
+use testkit::Flavor;
+use tokio::time::{Instant, sleep};
+
+/// Real-time limit for each test. The clock is paused, so a correct pipeline needs milliseconds;
+/// the margin is for a machine busy compiling other crates.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// The results for 1..=100: the squares of the 50 even numbers, sorted.
+fn expected() -> Vec<u64> {
+    (1..=100u64).filter(|n| n % 2 == 0).map(|n| n * n).collect()
+}
+
+/// What a run saw: the results, the most jobs running at once, and the (paused) time it took.
+struct Seen {
+    results: Vec<u64>,
+    max_running: usize,
+    took: Duration,
+}
+
+/// Runs `pipeline` over 1..=100 with `limit`; every job takes `job_ms` of paused time and
+/// returns its input.
+fn run(limit: usize, job_ms: u64) -> Seen {
+    testkit::run(Flavor::CurrentThread, LIMIT, move || async move {
+        tokio::time::pause();
+        let running = Rc::new(Cell::new(0usize));
+        let max_running = Rc::new(Cell::new(0usize));
+        let start = Instant::now();
+        let (r, m) = (Rc::clone(&running), Rc::clone(&max_running));
+        let mut results = pipeline(stream::iter(1..=100u64), limit, move |x| {
+            let (running, max_running) = (Rc::clone(&r), Rc::clone(&m));
+            async move {
+                running.set(running.get() + 1);
+                max_running.set(max_running.get().max(running.get()));
+                sleep(Duration::from_millis(job_ms)).await;
+                running.set(running.get() - 1);
+                x
+            }
+        })
+        .await;
+        let took = start.elapsed();
+        results.sort_unstable();
+        Seen {
+            results,
+            max_running: max_running.get(),
+            took,
+        }
+    })
+}
+
+#[test]
+fn gives_the_squares_of_the_even_numbers() {
+    let seen = run(10, 50);
+    assert_eq!(
+        seen.results,
+        expected(),
+        "the pipeline over 1..=100 must give the squares of the 50 even numbers (in any order), \
+         each once"
+    );
+}
+
+#[test]
+fn jobs_overlap_but_never_beyond_the_limit() {
+    for limit in [1, 3, 10] {
+        let seen = run(limit, 50);
+        assert!(
+            seen.max_running <= limit,
+            "with max_in_flight = {limit}, {} jobs ran at the same time: the limit was not held \
+             (starting every job at once, with join_all or tokio::spawn, ignores it)",
+            seen.max_running
+        );
+        assert_eq!(
+            seen.max_running, limit,
+            "with max_in_flight = {limit}, at most {} jobs ever ran at the same time: the jobs \
+             must overlap up to the limit (awaiting each job in turn, as `then` does, runs one at \
+             a time)",
+            seen.max_running
+        );
+    }
+}
+
+#[test]
+fn takes_as_many_rounds_as_the_limit_allows() {
+    let seen = run(10, 50);
+    // 50 jobs of 50 ms, 10 at a time: 5 rounds, 250 ms. One at a time would take 2.5 s. Tokio's
+    // timer rounds each deadline up to the next millisecond, hence the few ms of slack.
+    assert!(
+        seen.took >= Duration::from_millis(250) && seen.took < Duration::from_millis(300),
+        "50 jobs of 50 ms, 10 at a time, should take about 250 ms of (paused) time, took {:?}",
+        seen.took
+    );
+}
+
+#[test]
+fn room_is_made_as_soon_as_a_job_finishes() {
+    let (results, took) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let start = Instant::now();
+        // The first job (for 2, square 4) is slow; the other 49 are quick. With a limit of 2, the
+        // quick ones should flow through the second slot while the slow one runs, not wait for it.
+        let results = pipeline(stream::iter(1..=100u64), 2, |x| async move {
+            let ms = if x == 4 { 1000 } else { 10 };
+            sleep(Duration::from_millis(ms)).await;
+            x
+        })
+        .await;
+        (results, start.elapsed())
+    });
+    // Through the free slot the 49 quick jobs take 490 ms, well within the slow job's 1 s.
+    assert!(
+        took < Duration::from_millis(1100),
+        "one slow job (1 s) and 49 quick ones (10 ms) with 2 in flight took {took:?} of (paused) \
+         time: the quick jobs must go through the free slot while the slow one runs. Awaiting \
+         the jobs one at a time (`then`), or handing results out in input order (`buffered`), \
+         holds them back"
+    );
+    assert_eq!(results.len(), 50, "every even number must come through");
+    assert_eq!(
+        results.last(),
+        Some(&4),
+        "the slow job finished last, so its result must come last: results are collected in the \
+         order the jobs finish"
+    );
+}
+
+#[test]
+#[should_panic(expected = "max_in_flight")]
+fn a_limit_of_zero_is_refused() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        pipeline(stream::iter(1..=4u64), 0, |x| async move { x }).await
+    });
+}
