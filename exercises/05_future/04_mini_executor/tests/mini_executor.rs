@@ -1,0 +1,206 @@
+//! Tests for the tiny executor: every task finishes and `run` returns, `run` does not spin, a
+//! wake from another thread is never lost, and tasks can spawn tasks and await their handles.
+//!
+//! Every test runs under `testkit::within`: an executor that sleeps through a wake-up, or whose
+//! `run` never returns, fails the test with a message instead of hanging it. Polls are counted
+//! with `testkit::Counted`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use mini_executor::Executor;
+use testkit::Counted;
+
+/// Generous: the slowest test waits about 50 ms of real time.
+const LIMIT: Duration = Duration::from_secs(10);
+
+/// Pending until a thread, started on the first poll, wakes it after `delay`.
+struct WokenByThread {
+    delay: Duration,
+    state: Arc<(AtomicBool, Mutex<Option<Waker>>)>,
+    started: bool,
+}
+
+impl WokenByThread {
+    fn after(delay: Duration) -> Self {
+        WokenByThread {
+            delay,
+            state: Arc::default(),
+            started: false,
+        }
+    }
+}
+
+impl Future for WokenByThread {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        *self.state.1.lock().unwrap() = Some(cx.waker().clone());
+        if self.state.0.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        if !self.started {
+            self.started = true;
+            let (delay, state) = (self.delay, Arc::clone(&self.state));
+            thread::spawn(move || {
+                thread::sleep(delay);
+                state.0.store(true, Ordering::Release);
+                if let Some(waker) = state.1.lock().unwrap().take() {
+                    waker.wake();
+                }
+            });
+        }
+        Poll::Pending
+    }
+}
+
+/// On its first poll, has another thread wake it and waits for that thread, then returns
+/// `Pending`: the wake arrives while the executor is still inside `poll`.
+struct WokenDuringPoll {
+    polled: bool,
+}
+
+impl Future for WokenDuringPoll {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            return Poll::Ready(());
+        }
+        self.polled = true;
+        let waker = cx.waker().clone();
+        thread::spawn(move || waker.wake())
+            .join()
+            .expect("the waking thread panicked");
+        Poll::Pending
+    }
+}
+
+#[test]
+fn run_with_no_tasks_returns() {
+    testkit::within(LIMIT, || Executor::new().run());
+}
+
+#[test]
+fn every_task_finishes_and_hands_back_its_output() {
+    let outputs = testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        let handles: Vec<_> = (0..100u32)
+            .map(|i| executor.spawn(async move { i * 2 }))
+            .collect();
+        executor.run();
+        handles
+            .iter()
+            .map(|h| h.try_take())
+            .collect::<Vec<Option<u32>>>()
+    });
+    let expected: Vec<Option<u32>> = (0..100).map(|i| Some(i * 2)).collect();
+    assert_eq!(
+        outputs, expected,
+        "after run() returns, every task has finished and each handle holds its own task's output"
+    );
+}
+
+#[test]
+fn a_waiting_task_is_polled_only_after_its_wake() {
+    let polls = testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        let counted = Counted::new(WokenByThread::after(Duration::from_millis(50)));
+        let stats = counted.stats();
+        executor.spawn(counted);
+        executor.run();
+        stats.polls()
+    });
+    assert_eq!(
+        polls, 2,
+        "a task that waits 50 ms for one wake from another thread must be polled exactly twice \
+         (once to start, once after the wake), not {polls} times: run() must sleep while nothing \
+         is queued instead of polling tasks again and again"
+    );
+}
+
+#[test]
+fn run_waits_for_tasks_that_are_alive_but_not_queued() {
+    let done = testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        let done = Arc::new(AtomicUsize::new(0));
+        for i in 0..20u64 {
+            let done = Arc::clone(&done);
+            executor.spawn(async move {
+                WokenByThread::after(Duration::from_millis(i)).await;
+                done.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        executor.run();
+        done.load(Ordering::SeqCst)
+    });
+    assert_eq!(
+        done, 20,
+        "run() returned while {} of 20 tasks were still waiting for a wake: it must return only \
+         when no task is alive, not when the queue is empty",
+        20 - done
+    );
+}
+
+#[test]
+fn a_wake_during_the_poll_is_not_lost() {
+    testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        for _ in 0..50 {
+            executor.spawn(WokenDuringPoll { polled: false });
+        }
+        executor.run();
+    });
+}
+
+#[test]
+fn many_wakes_from_other_threads_are_not_lost() {
+    // Short, varied delays make wakes arrive at every point of `run`'s loop, including just as it
+    // finds the queue empty and decides to sleep.
+    testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        for i in 0..300u64 {
+            executor.spawn(async move {
+                for _ in 0..3 {
+                    WokenByThread::after(Duration::from_micros(i % 7 * 50)).await;
+                }
+            });
+        }
+        executor.run();
+    });
+}
+
+#[test]
+fn a_task_can_spawn_tasks_and_await_their_handles() {
+    let sum = testkit::within(LIMIT, || {
+        let executor = Executor::new();
+        let spawner = executor.clone();
+        let total = executor.spawn(async move {
+            let handles: Vec<_> = (1..=10u32)
+                .map(|i| {
+                    spawner.spawn(async move {
+                        WokenByThread::after(Duration::from_millis(u64::from(i))).await;
+                        i
+                    })
+                })
+                .collect();
+            let mut sum = 0;
+            for handle in handles {
+                sum += handle.await;
+            }
+            sum
+        });
+        executor.run();
+        total.try_take()
+    });
+    assert_eq!(
+        sum,
+        Some(55),
+        "a task that spawns ten tasks and awaits their handles gets 1 + 2 + ... + 10"
+    );
+}
