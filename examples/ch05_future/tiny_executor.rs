@@ -12,7 +12,10 @@
 //! `run` never spins: when the queue is empty and tasks are still alive, it waits on the condvar
 //! until a wake pushes something.
 
-#![allow(dead_code, reason = "each example that includes this module uses part of it")]
+#![allow(
+    dead_code,
+    reason = "each example that includes this module uses part of it"
+)]
 
 use std::collections::{BinaryHeap, VecDeque};
 use std::future::Future;

@@ -107,12 +107,20 @@ async fn main() {
     // The thread sets the flag; there is no waker for it to call.
     set_later(Arc::clone(&flag), Arc::new(Mutex::new(None)));
     tokio::time::sleep(WATCH_FOR).await;
+    let flag = if flag.load(Ordering::SeqCst) {
+        "set"
+    } else {
+        "NOT set"
+    };
+    let state = if task.is_finished() {
+        "finished"
+    } else {
+        "still not finished"
+    };
     println!(
-        "forgetful: the flag was {}, but after {} ms the task was polled {} time and is {}",
-        if flag.load(Ordering::SeqCst) { "set" } else { "NOT set" },
+        "forgetful: the flag was {flag}, but after {} ms the task was polled {} time and is {state}",
         WATCH_FOR.as_millis(),
         polls.load(Ordering::SeqCst),
-        if task.is_finished() { "finished" } else { "still not finished" },
     );
     task.abort();
 

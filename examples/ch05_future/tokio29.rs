@@ -32,8 +32,6 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use futures::FutureExt;
-
 /// How long `main` waits for task B before calling it stuck. The event comes after 20 ms.
 const GIVE_UP_AFTER: Duration = Duration::from_millis(500);
 
@@ -105,10 +103,18 @@ async fn poll_in_a_then_finish_in_b<F>(fut: F, shared: Arc<Mutex<Shared>>) -> bo
 where
     F: Future<Output = ()> + Send + Unpin + 'static,
 {
+    #[allow(
+        clippy::async_yields_async,
+        reason = "task A hands back the unfinished future itself, to move it into task B"
+    )]
     let task_a = tokio::spawn(async move {
         let mut fut = fut;
-        // `now_or_never` polls once with task A's waker and gives up; we keep the future.
-        assert!((&mut fut).now_or_never().is_none(), "not ready before the event");
+        // `poll!` polls once with task A's own waker and hands back the result; we keep the
+        // future.
+        assert!(
+            futures::poll!(&mut fut).is_pending(),
+            "not ready before the event"
+        );
         fut
     });
     let fut = task_a.await.unwrap(); // task A is over; its waker now wakes nobody.
@@ -162,7 +168,11 @@ async fn main() {
     let finished = poll_in_a_then_finish_in_b(LatestWaker(Arc::clone(&shared)), shared).await;
     println!(
         "latest waker: task B {}",
-        if finished { "finished" } else { "still waiting (unexpected)" }
+        if finished {
+            "finished"
+        } else {
+            "still waiting (unexpected)"
+        }
     );
 
     // ANCHOR: same_task

@@ -54,7 +54,10 @@ fn main() {
     let mut fused = pin!(async { 7 }.fuse());
     for n in 1..=2 {
         let poll = show(fused.as_mut().poll(&mut cx));
-        println!("fused, poll {n}: {poll}, is_terminated: {}", fused.is_terminated());
+        println!(
+            "fused, poll {n}: {poll}, is_terminated: {}",
+            fused.is_terminated()
+        );
     }
 }
 // ANCHOR_END: main

@@ -40,7 +40,7 @@ impl Future for CountdownFuture {
         //       the count (`CountdownFuture` is `Unpin`, so `self.count` can be changed through
         //       the `Pin`), make sure this future will be polled again (the `Context` holds the
         //       waker of whoever polls it), and return `Poll::Pending`.
-        let _ = (self, cx);
+        let _ = (self.count, cx);
         todo!()
     }
 }

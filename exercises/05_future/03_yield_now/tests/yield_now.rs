@@ -52,8 +52,7 @@ fn two_yielding_tasks_take_turns_on_one_thread() {
         for task in tasks {
             task.await.expect("a yielding task panicked");
         }
-        let order = order.lock().unwrap().clone();
-        order
+        order.lock().unwrap().clone()
     });
     assert_eq!(
         order,

@@ -169,7 +169,8 @@ fn run_waits_for_tasks_that_are_alive_but_not_queued() {
     run_bounded(&executor, LOST_WAKE);
     let done = done.load(Ordering::SeqCst);
     assert_eq!(
-        done, 20,
+        done,
+        20,
         "run() returned while {} of 20 tasks were still waiting for a wake: it must return only \
          when no task is alive, not when the queue is empty",
         20 - done
