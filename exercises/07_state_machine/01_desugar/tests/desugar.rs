@@ -113,9 +113,26 @@ fn each_poll_leaves_the_expected_state() {
     let counter = WakeCounter::new();
     let waker = counter.waker();
     let mut cx = Context::from_waker(&waker);
-    let mut poll = |fut: &mut WeightedSum| Pin::new(fut).poll(&mut cx);
+    // Polls once and checks that a `Pending` comes with a wake-up arranged.
+    let mut poll = |fut: &mut WeightedSum| {
+        let wakes_before = counter.count();
+        let result = Pin::new(fut).poll(&mut cx);
+        assert!(
+            result.is_ready() || counter.count() > wakes_before,
+            "a poll returned Pending with no wake-up arranged, so an executor would never poll \
+             it again. When an input is Ready, go on (loop) to the next state in the same poll, \
+             as the code after an .await does"
+        );
+        result
+    };
 
     assert_eq!(poll(&mut fut), Poll::Pending, "poll 1: a is Pending");
+    assert_eq!(
+        *trace.lock().unwrap(),
+        ["a:Pending"],
+        "poll 1 must poll a and nothing else: the async fn does not touch b or c before a.await \
+         has finished"
+    );
     assert!(
         matches!(fut, WeightedSum::AwaitA { .. }),
         "after poll 1 the machine waits at a.await: {fut:?}"
