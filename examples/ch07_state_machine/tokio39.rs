@@ -152,8 +152,14 @@ fn main() {
     let (out_hand, polls_hand) = drive(AddAndScale::Start { a, b, c });
 
     let (ta, th) = (trace_async.lock().unwrap(), trace_hand.lock().unwrap());
-    println!("async fn: {} => {out_async} after {polls_async} polls", ta.join(" "));
-    println!("by hand:  {} => {out_hand} after {polls_hand} polls", th.join(" "));
+    println!(
+        "async fn: {} => {out_async} after {polls_async} polls",
+        ta.join(" ")
+    );
+    println!(
+        "by hand:  {} => {out_hand} after {polls_hand} polls",
+        th.join(" ")
+    );
     let same = *ta == *th && out_async == out_hand && polls_async == polls_hand;
     println!("same trace, same output, same number of polls: {same}");
 }

@@ -106,11 +106,23 @@ fn show(label: &str, size: usize) {
 
 // ANCHOR: main
 fn main() {
-    show("nothing held across an .await", size_of_val(&nothing_held()));
-    show("a 16 KiB array held across an .await", size_of_val(&array_held()));
-    show("the same array dropped before the .await", size_of_val(&array_dropped()));
+    show(
+        "nothing held across an .await",
+        size_of_val(&nothing_held()),
+    );
+    show(
+        "a 16 KiB array held across an .await",
+        size_of_val(&array_held()),
+    );
+    show(
+        "the same array dropped before the .await",
+        size_of_val(&array_dropped()),
+    );
     show("the same data in a Vec", size_of_val(&in_a_vec()));
-    show("awaiting the large future inline", size_of_val(&awaits_inline()));
+    show(
+        "awaiting the large future inline",
+        size_of_val(&awaits_inline()),
+    );
     show("awaiting it through Box::pin", size_of_val(&awaits_boxed()));
 }
 // ANCHOR_END: main

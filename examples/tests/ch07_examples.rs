@@ -84,7 +84,10 @@ fn tokio41_sizes_respect_their_bounds() {
     for (line, (label, bound)) in texts.iter().zip(SIZE_BOUNDS) {
         let (got_label, bytes, words) = parse_size_line(line)
             .unwrap_or_else(|| panic!("{line:?} is not `<label>: <n> bytes (<bound>)`\n{run}"));
-        assert_eq!(got_label, label, "lines come in the documented order\n{run}");
+        assert_eq!(
+            got_label, label,
+            "lines come in the documented order\n{run}"
+        );
         assert!(
             bound.holds(bytes),
             "{label}: {bytes} bytes breaks the bound {bound:?}; the state machine explanation on \
@@ -98,7 +101,11 @@ fn tokio41_sizes_respect_their_bounds() {
     }
     // The header shows a recorded run: same labels and bounds, figures from that run.
     let header = header_text_block("tokio41", 1);
-    assert_eq!(header.len(), SIZE_BOUNDS.len(), "the header shows every line");
+    assert_eq!(
+        header.len(),
+        SIZE_BOUNDS.len(),
+        "the header shows every line"
+    );
     for (line, (label, bound)) in header.iter().zip(SIZE_BOUNDS) {
         let (got_label, bytes, words) =
             parse_size_line(line).unwrap_or_else(|| panic!("header line {line:?} is malformed"));

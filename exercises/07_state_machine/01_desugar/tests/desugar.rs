@@ -137,14 +137,29 @@ fn each_poll_leaves_the_expected_state() {
         matches!(fut, WeightedSum::AwaitA { .. }),
         "after poll 1 the machine waits at a.await: {fut:?}"
     );
-    assert_eq!(poll(&mut fut), Poll::Pending, "poll 2: a is Ready, b is Pending");
+    assert_eq!(
+        poll(&mut fut),
+        Poll::Pending,
+        "poll 2: a is Ready, b is Pending"
+    );
     assert!(
         matches!(fut, WeightedSum::AwaitB { weight: 20, .. }),
         "after poll 2 the machine waits at b.await, keeping weight = a * 10 = 20: {fut:?}"
     );
-    assert_eq!(poll(&mut fut), Poll::Pending, "poll 3: b is Ready, c is Pending");
+    assert_eq!(
+        poll(&mut fut),
+        Poll::Pending,
+        "poll 3: b is Ready, c is Pending"
+    );
     assert!(
-        matches!(fut, WeightedSum::AwaitC { weight: 20, y: 3, .. }),
+        matches!(
+            fut,
+            WeightedSum::AwaitC {
+                weight: 20,
+                y: 3,
+                ..
+            }
+        ),
         "after poll 3 the machine waits at c.await, keeping weight = 20 and y = 3: {fut:?}"
     );
     assert_eq!(
