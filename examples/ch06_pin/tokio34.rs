@@ -76,7 +76,10 @@ fn main() {
     let moved = plain;
     let after = &moved as *const _ as usize;
     std::hint::black_box(&plain); // keeps the original alive next to the copy
-    println!("moving a value to a new variable changes its address: {}", before != after);
+    println!(
+        "moving a value to a new variable changes its address: {}",
+        before != after
+    );
 
     let before = &*fut as *const _ as usize;
     let moved_box = fut; // moves the Box (a pointer), not the future it points to

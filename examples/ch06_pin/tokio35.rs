@@ -81,18 +81,30 @@ async fn main() {
     };
     let boxed = Box::new(async { 2 });
     println!("u32 is Unpin: {}", is_unpin!(Probe::<u32>(PhantomData)));
-    println!("String is Unpin: {}", is_unpin!(Probe::<String>(PhantomData)));
+    println!(
+        "String is Unpin: {}",
+        is_unpin!(Probe::<String>(PhantomData))
+    );
     println!("an async block is Unpin: {}", is_unpin!(probe_of(&block)));
-    println!("tokio::time::Sleep is Unpin: {}", is_unpin!(probe_of(&sleep)));
+    println!(
+        "tokio::time::Sleep is Unpin: {}",
+        is_unpin!(probe_of(&sleep))
+    );
     println!(
         "a struct with a PhantomPinned field is Unpin: {}",
         is_unpin!(probe_of(&anchored))
     );
-    println!("Box of an async block is Unpin: {}", is_unpin!(probe_of(&boxed)));
+    println!(
+        "Box of an async block is Unpin: {}",
+        is_unpin!(probe_of(&boxed))
+    );
 
     // `Pin::new` only accepts `Unpin` targets: `std::future::Ready` is one.
     let mut ready = std::future::ready(5);
-    println!("Pin::new on an Unpin future: {}", Pin::new(&mut ready).await);
+    println!(
+        "Pin::new on an Unpin future: {}",
+        Pin::new(&mut ready).await
+    );
     // `pin!` pins in place, on the stack: the future can no longer be moved, and it is dropped
     // at the end of this scope.
     let on_stack = pin!(async { 6 });

@@ -62,7 +62,10 @@ async fn main() {
         outputs.push(fut.await);
     }
     println!("three different async blocks in one Vec: {outputs:?}");
-    println!("recursive async fn through Box::pin: fib(10) = {}", fib(10).await);
+    println!(
+        "recursive async fn through Box::pin: fib(10) = {}",
+        fib(10).await
+    );
 
     // Each boxed future is `Send + 'static`, exactly what `tokio::spawn` asks for.
     let handles: Vec<_> = three_futures().into_iter().map(tokio::spawn).collect();

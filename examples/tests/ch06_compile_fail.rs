@@ -131,7 +131,10 @@ fn check_lessons() -> BTreeMap<String, Vec<Reported>> {
         if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
             continue;
         }
-        let name = msg["target"]["name"].as_str().unwrap_or_default().to_string();
+        let name = msg["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let file = format!("src/bin/{name}.rs");
         let message = &msg["message"];
         let spans = message["spans"].as_array().cloned().unwrap_or_default();
@@ -190,7 +193,9 @@ fn every_lesson_fails_as_annotated_and_every_fix_compiles() {
         }
         let errors = reported.get(name).cloned().unwrap_or_default();
         if errors.is_empty() {
-            problems.push(format!("{name}: compiles, but the lesson is that it must not"));
+            problems.push(format!(
+                "{name}: compiles, but the lesson is that it must not"
+            ));
         }
         for e in &expected {
             if !errors.iter().any(|r| matches(e, r)) {
@@ -235,7 +240,10 @@ fn the_book_names_every_lessons_error() {
         let path = lessons_dir().join(format!("src/bin/{name}.rs"));
         for e in annotations(&path) {
             if let Some(code) = &e.code {
-                assert!(page.contains(code.as_str()), "the page does not name {code} ({name})");
+                assert!(
+                    page.contains(code.as_str()),
+                    "the page does not name {code} ({name})"
+                );
             }
             assert!(
                 page.contains(&e.phrase),
