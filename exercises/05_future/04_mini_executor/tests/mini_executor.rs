@@ -232,3 +232,21 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
         "a task that spawns ten tasks and awaits their handles gets 1 + 2 + ... + 10"
     );
 }
+
+#[test]
+fn a_lone_wake_as_run_goes_to_sleep_is_not_lost() {
+    // One task, one wake from another thread, a few microseconds after the task's first poll:
+    // about when `run` finds the queue empty and goes to sleep. If that wake can fall between
+    // the check and the wait, nothing else will ever wake `run`. Repeated with varied delays so
+    // that some wake lands in that window.
+    for i in 0..300u64 {
+        let executor = Executor::new();
+        executor.spawn(WokenByThread::after(Duration::from_micros(i % 30)));
+        run_bounded(
+            &executor,
+            "a single task's only wake came from another thread while run() was deciding to \
+             sleep, and was lost: check the queue and wait on the Condvar under the same lock \
+             guard (`changed.wait(state)`), never unlock in between",
+        );
+    }
+}
