@@ -1,0 +1,120 @@
+//! Tests for `Delay`: it completes after its duration on both runtime flavours, `poll` never
+//! sleeps, the wake reaches the waker of the *latest* poll, and the wait is not a busy loop.
+//!
+//! The waker tests poll by hand with two `testkit::WakeCounter`s standing for two tasks.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use delay::Delay;
+use testkit::{Counted, WakeCounter};
+
+/// Generous: the longest wait here is the 2 s a wrong `poll` that sleeps would take.
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// Waits (bounded by `LIMIT`) until `counter` has been woken at least once, or `other` has.
+fn wait_for_a_wake(counter: &WakeCounter, other: &WakeCounter) {
+    let start = Instant::now();
+    while counter.count() == 0 && other.count() == 0 {
+        assert!(
+            start.elapsed() < LIMIT,
+            "no waker was woken {LIMIT:?} after a 20 ms Delay was polled: the thread must wake \
+             the stored waker when the time is up"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn completes_after_its_duration_on_both_flavours() {
+    testkit::run_both(LIMIT, || async {
+        let start = Instant::now();
+        let counted = Counted::new(Delay::new(Duration::from_millis(100)));
+        let stats = counted.stats();
+        counted.await;
+        assert!(
+            start.elapsed() >= Duration::from_millis(100),
+            "a 100 ms Delay completed after only {:?}",
+            start.elapsed()
+        );
+        assert!(
+            stats.polls() <= 3,
+            "a Delay should be polled about twice (once to start, once after its wake), not {}: \
+             a future that wakes itself to be polled again and again is busy-waiting",
+            stats.polls()
+        );
+    });
+}
+
+#[test]
+fn poll_returns_at_once_instead_of_sleeping() {
+    testkit::within(LIMIT, || {
+        let counter = WakeCounter::new();
+        let waker = counter.waker();
+        let mut cx = Context::from_waker(&waker);
+        // Two seconds: long enough that a `poll` that sleeps is plainly seen to, short enough that
+        // it comes back well inside `LIMIT`, so the assertion below (not the time-out) reports it.
+        let mut fut = pin!(Delay::new(Duration::from_secs(2)));
+        let start = Instant::now();
+        assert!(
+            fut.as_mut().poll(&mut cx).is_pending(),
+            "the first poll of a two-second Delay must return Pending"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "the first poll took {:?}: `poll` must never sleep; a thread does the waiting",
+            start.elapsed()
+        );
+    });
+}
+
+#[test]
+fn the_wake_goes_to_the_latest_waker() {
+    testkit::within(LIMIT, || {
+        let (first, latest) = (WakeCounter::new(), WakeCounter::new());
+        let mut fut = pin!(Delay::new(Duration::from_millis(20)));
+        let first_waker = first.waker();
+        assert!(
+            fut.as_mut()
+                .poll(&mut Context::from_waker(&first_waker))
+                .is_pending(),
+            "the first poll of a 20 ms Delay returns Pending"
+        );
+        // Polled again, by "another task", before the time is up.
+        let latest_waker = latest.waker();
+        assert!(
+            fut.as_mut()
+                .poll(&mut Context::from_waker(&latest_waker))
+                .is_pending(),
+            "a second poll right after the first still returns Pending"
+        );
+        wait_for_a_wake(&latest, &first);
+        assert_eq!(
+            (first.count(), latest.count()),
+            (0, 1),
+            "the thread must wake the waker of the latest poll exactly once, and not the first \
+             one (first woken {} times, latest {} times): store the waker on every poll",
+            first.count(),
+            latest.count()
+        );
+        assert_eq!(
+            fut.as_mut().poll(&mut Context::from_waker(&latest_waker)),
+            Poll::Ready(()),
+            "after the wake, the Delay is ready"
+        );
+    });
+}
+
+#[test]
+fn many_delays_at_once_all_complete() {
+    testkit::run_both(LIMIT, || async {
+        let handles: Vec<_> = (0..20u64)
+            .map(|i| tokio::spawn(Delay::new(Duration::from_millis(i * 3))))
+            .collect();
+        for handle in handles {
+            handle.await.expect("a Delay task panicked");
+        }
+    });
+}

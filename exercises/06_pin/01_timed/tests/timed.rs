@@ -1,0 +1,75 @@
+//! Tests for `timed`: it passes the output through, measures from the first poll to `Ready` on
+//! Tokio's (paused) clock, and works for `!Unpin` futures (an `async` block, Tokio's `Sleep`).
+//!
+//! Time is paused (`start_paused`), so a sleep of an hour takes no real time and the measured
+//! durations are exact. Each test has an in-test time-out (`testkit::timeout`).
+
+use std::time::Duration;
+
+use testkit::timeout;
+use timed::{Timed, timed};
+
+/// Virtual time: with the clock paused it passes at once.
+const LIMIT: Duration = Duration::from_secs(3600);
+
+#[tokio::test(start_paused = true)]
+async fn a_ready_future_passes_its_output_through_in_no_time() {
+    let (output, took) = timeout(LIMIT, timed(async { 5 })).await;
+    assert_eq!(output, 5, "timed(fut) completes with fut's output");
+    assert_eq!(
+        took,
+        Duration::ZERO,
+        "a future ready on its first poll takes no time on a paused clock"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn measures_a_sleep_exactly() {
+    // `Sleep` is `!Unpin`: this compiles only if `Timed` does not require `F: Unpin`.
+    let (_, took) = timeout(LIMIT, timed(tokio::time::sleep(Duration::from_millis(100)))).await;
+    assert_eq!(
+        took,
+        Duration::from_millis(100),
+        "timed(sleep(100 ms)) must measure 100 ms of Tokio's clock (use tokio::time::Instant)"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn measures_from_the_first_poll_not_from_creation() {
+    let fut: Timed<_> = timed(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        "slept"
+    });
+    // One second passes between creating the wrapper and polling it for the first time.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (output, took) = timeout(LIMIT, fut).await;
+    assert_eq!(output, "slept", "the async block's output passes through");
+    assert_eq!(
+        took,
+        Duration::from_millis(50),
+        "timed measured {took:?}: it must start at the first poll (a future does nothing before \
+         it is polled), not in `timed()` or `Timed::new()`"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn works_for_a_not_unpin_async_block_with_several_awaits() {
+    let (sum, took) = timeout(
+        LIMIT,
+        timed(async {
+            let mut sum = 0;
+            for i in 1..=3u64 {
+                tokio::time::sleep(Duration::from_millis(10 * i)).await;
+                sum += i;
+            }
+            sum
+        }),
+    )
+    .await;
+    assert_eq!(sum, 6, "the async block's output passes through");
+    assert_eq!(
+        took,
+        Duration::from_millis(60),
+        "three sleeps of 10, 20 and 30 ms take 60 ms"
+    );
+}

@@ -1,0 +1,67 @@
+//! Tests for the shrunk `checksum`: its future is under 1 KiB, it returns the same totals as the
+//! original, and it still yields once per round (its polls are counted on a runtime).
+
+use std::mem::size_of_val;
+use std::time::Duration;
+
+use shrink::{CHUNK, checksum};
+use testkit::{Counted, Flavor};
+
+/// Generous: the largest case here adds up 5 x 32 KiB bytes.
+const LIMIT: Duration = Duration::from_secs(10);
+
+/// The bound the exercise asks for.
+const MAX_BYTES: usize = 1024;
+
+/// The total the original `checksum` returns, computed without any future.
+fn reference(rounds: u32) -> u64 {
+    (0..rounds)
+        .map(|round| {
+            (0..CHUNK)
+                .map(|i| u64::from((i as u32 ^ round.wrapping_mul(7)) as u8))
+                .sum::<u64>()
+        })
+        .sum()
+}
+
+#[test]
+fn the_future_is_under_one_kib() {
+    let size = size_of_val(&checksum(3));
+    assert!(
+        size < MAX_BYTES,
+        "checksum's future is {size} bytes; it must be under {MAX_BYTES}. A local that lives \
+         across an .await is stored in the future: the 32 KiB array is one"
+    );
+}
+
+#[test]
+fn same_totals_as_the_original() {
+    for rounds in [0, 1, 2, 5] {
+        let got = testkit::run(Flavor::CurrentThread, LIMIT, move || checksum(rounds));
+        assert_eq!(
+            got,
+            reference(rounds),
+            "checksum({rounds}) must return what the original returned"
+        );
+    }
+}
+
+#[test]
+fn still_yields_once_per_round() {
+    for rounds in [1u32, 4] {
+        let (total, polls) = testkit::run(Flavor::CurrentThread, LIMIT, move || async move {
+            let counted = Counted::new(checksum(rounds));
+            let stats = counted.stats();
+            let total = counted.await;
+            (total, stats.polls())
+        });
+        assert_eq!(total, reference(rounds), "checksum({rounds}) total");
+        assert_eq!(
+            polls,
+            rounds as usize + 1,
+            "checksum({rounds}) must still yield to the runtime once per round (polled \
+             {} times: once to start and once after each yield), not {polls}",
+            rounds + 1
+        );
+    }
+}
