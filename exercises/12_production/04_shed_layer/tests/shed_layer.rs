@@ -150,6 +150,34 @@ fn inner_errors_are_wrapped() {
     });
 }
 
+#[test]
+fn sheds_over_a_rate_limit_on_the_paused_clock() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        // Tokio's clock is paused: tower's RateLimit waits with Tokio timers, so a second passes
+        // in no real time and the test decides exactly when.
+        tokio::time::pause();
+        let mut service = ServiceBuilder::new()
+            .layer(ShedLayer)
+            .rate_limit(1, Duration::from_secs(1))
+            .service(service_fn(|n: u32| async move { Ok::<u32, &str>(n) }));
+        let first = service.ready().await.expect("ready").call(1).await;
+        assert_eq!(first, Ok(1), "the first request of the second goes through");
+        let second = service.ready().await.expect("ready").call(2).await;
+        assert_eq!(
+            second,
+            Err(ShedError::Overloaded),
+            "a second request within the same second exceeds the rate: it must be refused at once"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let third = service.ready().await.expect("ready").call(3).await;
+        assert_eq!(
+            third,
+            Ok(3),
+            "a second later the rate allows one more request"
+        );
+    });
+}
+
 /// A service whose `poll_ready` always fails.
 struct Broken;
 
