@@ -14,8 +14,8 @@
 //! The gaps differ a little from run to run; one run printed:
 //!
 //! ```text
-//! work on the runtime thread: heartbeat stalled for 301 ms
-//! work in spawn_blocking: heartbeat stalled for 11 ms
+//! work on the runtime thread: heartbeat stalled for 311 ms
+//! work in spawn_blocking: heartbeat stalled for 14 ms
 //! ```
 //!
 //! The first gap is never shorter than the work (300 ms): the heartbeat cannot tick while the only

@@ -15,8 +15,8 @@
 //! The figures differ a little from run to run; one run printed:
 //!
 //! ```text
-//! std::thread::sleep: 3 pauses took 601 ms, heartbeat stalled for 601 ms
-//! tokio::time::sleep: 3 pauses took 201 ms, heartbeat stalled for 11 ms
+//! std::thread::sleep: 3 pauses took 600 ms, heartbeat stalled for 610 ms
+//! tokio::time::sleep: 3 pauses took 201 ms, heartbeat stalled for 13 ms
 //! ```
 //!
 //! The first time is never under 600 ms: the pauses cannot overlap on one thread. The first gap is

@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! one .await per line: 3 answers in 602 ms
-//! tokio::join!: 3 answers in 200 ms
+//! tokio::join!: 3 answers in 201 ms
 //! ```
 //!
 //! The first is never under 600 ms (three waits in a row); the second is about one wait.

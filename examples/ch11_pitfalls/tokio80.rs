@@ -16,7 +16,7 @@
 //! The times differ a little from run to run; one run printed:
 //!
 //! ```text
-//! lock in the while let: at most 1 job at a time, 6 jobs in 603 ms
+//! lock in the while let: at most 1 job at a time, 6 jobs in 610 ms
 //! lock in its own statement: at most 2 jobs at a time, 6 jobs in 302 ms
 //! ```
 
