@@ -1,0 +1,130 @@
+//! Tests for the `fetch_all` exercise. Do not edit: `cargo lab check fetch_all` runs this file as
+//! it is, against your `src/lib.rs`.
+//!
+//! Each test is named after the bug class it catches. The timing tests run on Tokio's paused clock
+//! (`tokio::time::pause`): the service's 100 ms answers take no real time, and the elapsed time
+//! they measure is exact. The blocking test is the exception: a blocked thread is only visible on
+//! the real clock, so it runs under testkit's watchdog.
+
+use std::time::Duration;
+
+use fetch_all::{FETCH_TIME, MAX_IN_FLIGHT, Service, fetch_all};
+use testkit::Flavor;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// The real-time limit for every test body.
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn urls(n: usize) -> Vec<String> {
+    (1..=n)
+        .map(|i| format!("https://example.test/{i}"))
+        .collect()
+}
+
+/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused.
+fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 'static) {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async move {
+        tokio::time::pause();
+        body().await;
+    });
+}
+
+#[test]
+fn bodies_come_back_in_input_order_and_progress_lists_every_url() {
+    paused(|| async {
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        let urls = urls(5);
+        let bodies = fetch_all(&service, &urls, &progress).await;
+        let expected: Vec<String> = urls.iter().map(|u| format!("body of {u}")).collect();
+        assert_eq!(
+            bodies, expected,
+            "one body per URL, in the order of the URLs"
+        );
+        let mut done = progress.into_inner();
+        done.sort();
+        let mut all = urls.clone();
+        all.sort();
+        assert_eq!(
+            done, all,
+            "progress must list every URL once its fetch has finished"
+        );
+    });
+}
+
+#[test]
+fn accidental_sequential_execution() {
+    paused(|| async {
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        let started = Instant::now();
+        fetch_all(&service, &urls(MAX_IN_FLIGHT + 1), &progress).await;
+        let took = started.elapsed();
+        // One more URL than the limit: two rounds of FETCH_TIME. One at a time would be five.
+        let rounds = 2;
+        assert!(
+            took <= FETCH_TIME * rounds + FETCH_TIME / 2,
+            "accidental sequential execution: {} fetches of {FETCH_TIME:?} took {took:?} of Tokio \
+             time, but with {MAX_IN_FLIGHT} in flight they take {:?}. Is each fetch awaited before \
+             the next one is even created, or does each fetch hold a lock the others wait for \
+             (see lock_held_across_await)?",
+            MAX_IN_FLIGHT + 1,
+            FETCH_TIME * rounds
+        );
+    });
+}
+
+#[test]
+fn unbounded_concurrency() {
+    paused(|| async {
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        fetch_all(&service, &urls(MAX_IN_FLIGHT + 2), &progress).await;
+        let most = service.most_in_flight();
+        assert!(
+            most <= MAX_IN_FLIGHT,
+            "unbounded concurrency: {most} requests were in flight at once, the limit is \
+             {MAX_IN_FLIGHT}. Starting every fetch at once (join_all, a spawn per URL) overloads the \
+             service; cap them with buffered({MAX_IN_FLIGHT}) or a Semaphore"
+        );
+    });
+}
+
+#[test]
+fn lock_held_across_await() {
+    paused(|| async {
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        let urls = urls(4);
+        let dashboard = async {
+            // Half-way through the first round of fetches, none has finished: nothing needs the
+            // progress lock, so the dashboard must get it at once.
+            tokio::time::sleep(FETCH_TIME / 2).await;
+            let got = tokio::time::timeout(Duration::from_millis(1), progress.lock()).await;
+            assert!(
+                got.is_ok(),
+                "lock held across .await: half-way through a fetch the dashboard could not lock \
+                 the progress list. Is a guard taken before the fetch and kept across its .await?"
+            );
+        };
+        tokio::join!(fetch_all(&service, &urls, &progress), dashboard);
+    });
+}
+
+#[test]
+fn blocking_the_executor() {
+    // The watchdog fails the test, naming a blocked runtime thread, if the thread that runs the
+    // fetches stops for more than 100 ms. The service answers in 100 ms, on the real clock here.
+    testkit::run_watched(
+        Flavor::CurrentThread,
+        LIMIT,
+        Duration::from_millis(100),
+        || async {
+            let service = Service::new();
+            let progress = Mutex::new(Vec::new());
+            let bodies = fetch_all(&service, &urls(3), &progress).await;
+            assert_eq!(bodies.len(), 3, "one body per URL");
+        },
+    );
+}

@@ -1,0 +1,102 @@
+//! Tests for the `rate_limited` exercise. Do not edit: `cargo lab check rate_limited` runs this
+//! file as it is, against your `src/lib.rs`.
+//!
+//! Every test runs on Tokio's paused clock (`tokio::time::pause`): the service's 100 ms answers and
+//! the fetcher's waits take no real time, and every time the service records is exact.
+
+use std::time::Duration;
+
+use rate_limited::{FETCH_TIME, Service, fetch_all};
+use testkit::Flavor;
+use tokio::time::Instant;
+
+/// The real-time limit for every test body.
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn urls(n: usize) -> Vec<String> {
+    (1..=n)
+        .map(|i| format!("https://api.test/item/{i}"))
+        .collect()
+}
+
+/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused.
+fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 'static) {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async move {
+        tokio::time::pause();
+        body().await;
+    });
+}
+
+#[test]
+fn every_body_comes_back_in_order() {
+    paused(|| async {
+        let service = Service::new();
+        let bodies = fetch_all(service, urls(7), 3, 100).await;
+        let expected: Vec<String> = urls(7).iter().map(|u| format!("body of {u}")).collect();
+        assert_eq!(
+            bodies, expected,
+            "one body per URL, in the order of the URLs"
+        );
+    });
+}
+
+#[test]
+fn never_more_than_max_in_flight() {
+    paused(|| async {
+        let service = Service::new();
+        // A generous rate, so that only the concurrency limit holds the requests back.
+        fetch_all(service.clone(), urls(12), 3, 1000).await;
+        let most = service.most_in_flight();
+        assert!(
+            most <= 3,
+            "concurrency limit: {most} requests were in flight at once, the limit was 3"
+        );
+        assert_eq!(
+            most, 3,
+            "with 12 requests and a fast rate the fetcher should use all 3 slots, not fewer"
+        );
+    });
+}
+
+#[test]
+fn never_more_than_per_second_started_in_a_second() {
+    paused(|| async {
+        let service = Service::new();
+        // Plenty of concurrency, so that only the rate holds the requests back.
+        fetch_all(service.clone(), urls(13), 20, 4).await;
+        let starts = service.starts();
+        assert_eq!(starts.len(), 13, "every URL must be fetched once");
+        // Any 5 consecutive starts must span at least one second: otherwise some one-second
+        // window held 5 starts, over the limit of 4.
+        for (i, window) in starts.windows(5).enumerate() {
+            let span = window[4] - window[0];
+            assert!(
+                span >= Duration::from_secs(1),
+                "rate limit: requests {} to {} started within {span:?}, so 5 started in under a \
+                 second with a limit of 4 per second",
+                i + 1,
+                i + 5
+            );
+        }
+    });
+}
+
+#[test]
+fn not_slower_than_the_limits_require() {
+    paused(|| async {
+        let service = Service::new();
+        let started = Instant::now();
+        fetch_all(service.clone(), urls(8), 2, 20).await;
+        let took = started.elapsed();
+        // 8 requests of 100 ms, 2 at a time, one start per 50 ms at most: request n starts when
+        // both its tick and a permit are there, at 0, 50, 100, ..., 350 ms, and the last ends at
+        // 450 ms. One at a time would take 800 ms.
+        let needed = FETCH_TIME * 4 + FETCH_TIME / 2;
+        assert!(
+            took <= needed + FETCH_TIME / 2,
+            "8 fetches, 2 at a time, at most 20 per second, took {took:?} of Tokio time; the limits \
+             need only {needed:?}. Are the requests really running side by side, or does each wait \
+             for a whole second, or for the one before it?"
+        );
+    });
+}
