@@ -27,52 +27,20 @@
 //! The queue lengths are the same on every run (one thread, a fixed order of turns); the heap
 //! figures can differ by a few KiB between builds.
 
-#![allow(
-    unsafe_code,
-    reason = "a GlobalAlloc is an unsafe trait; the impl only forwards to System and counts"
-)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use tokio::sync::mpsc;
 
 // ANCHOR: allocator
-/// The system allocator, plus a count of the bytes in use and the highest that count has been.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to `System`, which upholds the contract; the counters
-// are only bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as our caller's.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
+// The counting allocator of `crates/alloc-meter`: the system allocator, plus a count of the heap
+// bytes in use and the highest that count has been. Installing it is safe code; its `GlobalAlloc`
+// impl is the workspace's one `unsafe` block, kept in that crate.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
 /// Runs `f` and returns its result and how far the heap rose above where it started.
 async fn peak_growth<T>(f: impl Future<Output = T>) -> (T, usize) {
-    let start = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
+    let start = alloc_meter::reset_peak();
     let out = f.await;
-    (out, PEAK.load(Ordering::Relaxed) - start)
+    (out, alloc_meter::peak() - start)
 }
 // ANCHOR_END: allocator
 

@@ -23,46 +23,16 @@
 //! Semaphore(8) before spawn: at most 8 handlers at once, peak heap +594 KiB, 200 served
 //! ```
 
-#![allow(
-    unsafe_code,
-    reason = "a GlobalAlloc is an unsafe trait; the impl only forwards to System and counts"
-)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-/// The system allocator, plus a count of the bytes in use and the highest that count has been.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to `System`; the counters are only bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as our caller's.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
+/// The counting allocator of `crates/alloc-meter` (the one `tokio78` shows): heap bytes in use and
+/// their peak.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
 /// Requests that arrive at once.
 const REQUESTS: usize = 200;
@@ -112,10 +82,9 @@ async fn spawn_with_permits() -> usize {
 /// Runs `f`, and returns its result, the most handlers alive at once and the heap's peak growth.
 async fn measure(f: impl Future<Output = usize>) -> (usize, usize, usize) {
     MOST_ALIVE.store(0, Ordering::SeqCst);
-    let start = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
+    let start = alloc_meter::reset_peak();
     let served = f.await;
-    let growth = PEAK.load(Ordering::Relaxed) - start;
+    let growth = alloc_meter::peak() - start;
     (served, MOST_ALIVE.load(Ordering::SeqCst), growth)
 }
 

@@ -2,12 +2,6 @@
 //! that waits between items (paused clock), a mean that does not overflow, and memory that does not
 //! grow with the stream: the bytes allocated while 100,000 items go through are counted.
 
-// Counting allocations takes a global allocator, whose trait is `unsafe` to implement. The
-// implementation below only forwards to the system allocator and adds to a counter.
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -19,33 +13,10 @@ use testkit::{Flavor, Manual};
 /// margin is for a machine busy compiling other crates.
 const LIMIT: Duration = Duration::from_secs(5);
 
-thread_local! {
-    /// Bytes allocated on this thread so far. Each test runs on its own thread, so parallel tests
-    /// do not count each other's allocations.
-    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
-}
-
-struct CountingAllocator;
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // `try_with`: the thread-local may already be gone while a thread shuts down.
-        let _ = ALLOCATED.try_with(|n| n.set(n.get() + layout.size()));
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATED.try_with(|n| n.set(n.get() + new_size));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+/// Counts the bytes each thread allocates (`alloc_meter::thread_allocated`). Each test runs on its
+/// own thread, so parallel tests do not count each other's allocations.
 #[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+static GLOBAL: alloc_meter::Meter = alloc_meter::Meter;
 
 /// Runs `compute_stats` on a ready stream by hand, on this thread, with no runtime.
 fn stats_of(values: Vec<f64>) -> Option<Stats> {
@@ -132,9 +103,9 @@ fn memory_does_not_grow_with_the_stream() {
     const ITEMS: usize = 100_000;
     let values = stream::iter(0..ITEMS).map(|i| i as f64);
     let mut fut = Manual::new(compute_stats(values));
-    let before = ALLOCATED.with(Cell::get);
+    let before = alloc_meter::thread_allocated();
     let result = fut.poll();
-    let allocated = ALLOCATED.with(Cell::get) - before;
+    let allocated = alloc_meter::thread_allocated() - before;
     let Poll::Ready(Some(stats)) = result else {
         panic!("compute_stats did not finish a ready stream of {ITEMS} items in one poll");
     };

@@ -1,0 +1,52 @@
+//! The counts follow real allocations when the meter is installed.
+
+#[global_allocator]
+static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
+
+#[test]
+fn a_live_vec_is_in_use_and_counted_for_this_thread_and_freed_bytes_leave_in_use() {
+    let start = alloc_meter::reset_peak();
+    let mine = alloc_meter::thread_allocated();
+    let block: Vec<u8> = Vec::with_capacity(1 << 20);
+    assert!(
+        alloc_meter::in_use() >= start + (1 << 20),
+        "a live 1 MiB Vec must count as in use"
+    );
+    assert!(
+        alloc_meter::thread_allocated() >= mine + (1 << 20),
+        "the 1 MiB must be counted for the thread that allocated it"
+    );
+    drop(block);
+    assert!(
+        alloc_meter::peak() >= start + (1 << 20),
+        "the peak must remember the 1 MiB after it is freed"
+    );
+    assert!(
+        alloc_meter::in_use() < start + (1 << 20),
+        "freed bytes must leave `in_use`"
+    );
+}
+
+#[test]
+fn growing_a_vec_counts_its_new_size() {
+    let mut v: Vec<u8> = Vec::with_capacity(16);
+    let before = alloc_meter::thread_allocated();
+    v.reserve_exact(1 << 16);
+    assert!(
+        alloc_meter::thread_allocated() >= before + (1 << 16),
+        "a realloc to 64 KiB must count 64 KiB for this thread"
+    );
+    drop(v);
+}
+
+#[test]
+fn another_thread_allocations_are_not_counted_for_this_one() {
+    let before = alloc_meter::thread_allocated();
+    std::thread::spawn(|| drop(vec![0u8; 1 << 20]))
+        .join()
+        .expect("the thread ran");
+    assert!(
+        alloc_meter::thread_allocated() - before < 1 << 20,
+        "a MiB allocated by another thread must not count for this one"
+    );
+}
