@@ -8,6 +8,7 @@ use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
 use crate::manifest::{CrateInfo, Exercise};
 use crate::run::{self, TestExe, canon};
+use crate::{procs, results};
 
 /// Checks the stub of `ex`: the learner's copy.
 pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
@@ -160,6 +161,9 @@ pub fn compile_verdict(errors: &[String], cargo_stderr: &str) -> Verdict {
 }
 
 /// Runs the test executables of the crate in `dir`, one after the other, each under `limit`.
+///
+/// Each binary is first listed (`--list`), then run with libtest's results log in a fresh
+/// folder; [`crate::results`] explains why the verdict is counted from those and not from stdout.
 pub fn run_tests(
     dir: &Path,
     executables: &[TestExe],
@@ -172,21 +176,42 @@ pub fn run_tests(
         ..
     } in executables
     {
+        // Listing runs no test code and takes a few milliseconds; it runs while the tests do.
+        let lister = {
+            let exe = exe.clone();
+            let dir = dir.to_path_buf();
+            std::thread::spawn(move || {
+                let mut list = Command::new(&exe);
+                list.args(["--list", "--color", "never"]).current_dir(&dir);
+                run::run_limited(list, Duration::from_secs(10))
+                    .map(|l| diagnose::listed_tests(&l.stdout))
+            })
+        };
+        let logs = tempfile::Builder::new()
+            .prefix("lab-results-")
+            .tempdir()
+            .map_err(LabError::io("creating a folder in", std::env::temp_dir()))?;
+        let log_path = logs.path().join("results.log");
         let mut cmd = Command::new(exe);
-        cmd.args(["--color", "never"])
+        cmd.args(["--color", "never", "--logfile"])
+            .arg(&log_path)
             .current_dir(dir)
             // `cargo test` sets this for the test process too; tests that find files rely on it.
             .env("CARGO_MANIFEST_DIR", dir)
             // A verdict shows the panic message and its place; a backtrace would bury them.
             // `cargo test -p <package>` still gives the full run when it is wanted.
             .env("RUST_BACKTRACE", "0");
-        let done = run::run_limited(cmd, limit)?;
+        let done = run::run_test_process(cmd, limit)?;
+        let names = lister.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+        let log = results::parse_log(&std::fs::read_to_string(&log_path).unwrap_or_default());
+        // libtest warns that `--logfile` is deprecated; the warning is lab's doing, not the test's.
+        let stderr: String = done
+            .stderr
+            .lines()
+            .filter(|l| !l.contains("`--logfile` is deprecated"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         if let Some(after) = done.killed_after {
-            let mut list = Command::new(exe);
-            list.args(["--list", "--color", "never"]).current_dir(dir);
-            let names = run::run_limited(list, Duration::from_secs(10))
-                .map(|l| diagnose::listed_tests(&l.stdout))
-                .unwrap_or_default();
             return Ok(diagnose::from_killed(
                 &done.stdout,
                 after,
@@ -194,15 +219,70 @@ pub fn run_tests(
                 done.busy,
             ));
         }
-        match diagnose::from_test_run(&done.stdout, &done.stderr, done.success) {
-            Verdict::Passed { tests } => passed += tests,
+        if let Some(signal) = done.signal {
+            return Ok(diagnose::from_crash(
+                signal,
+                &done.stdout,
+                &stderr,
+                done.memory_limited.then_some(procs::MEMORY_LIMIT_GIB),
+            ));
+        }
+        if !done.success {
+            let verdict = diagnose::from_test_run(&done.stdout, &stderr, false);
+            // Tests the log records as failed, in case their lines on stdout were garbled.
+            return Ok(match verdict {
+                Verdict::Failed {
+                    first,
+                    failed,
+                    diagnosis,
+                } if failed.is_empty() => Verdict::Failed {
+                    first,
+                    failed: log
+                        .iter()
+                        .filter(|(_, r)| **r == results::Logged::Failed)
+                        .map(|(n, _)| n.clone())
+                        .collect(),
+                    diagnosis,
+                },
+                other => other,
+            });
+        }
+        if names.is_empty() {
             // A library's unit-test harness may rightly hold no test; an exercise's test file
             // may not, and neither may the whole crate (checked below).
-            Verdict::Failed {
-                diagnosis: Diagnosis::NoTests,
-                ..
-            } if !integration => {}
-            failed => return Ok(failed),
+            if *integration {
+                return Ok(diagnose::from_test_run(&done.stdout, &stderr, true));
+            }
+            continue;
+        }
+        match results::judge_success(&names, &log, &done.stdout) {
+            None => passed += names.len(),
+            Some(results::Shortfall::Ignored(ignored)) => {
+                return Ok(Verdict::Failed {
+                    first: format!("skipped with #[ignore]: {}", ignored.join(", ")),
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::IgnoredTests,
+                });
+            }
+            Some(results::Shortfall::NeverRan(never)) => {
+                return Ok(Verdict::Failed {
+                    first: format!(
+                        "the test process exited with status 0, but {} of its {} tests never reported a result: {}",
+                        never.len(),
+                        names.len(),
+                        never.join(", ")
+                    ),
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::EndedEarly,
+                });
+            }
+            Some(results::Shortfall::Inconsistent(why)) => {
+                return Ok(Verdict::Failed {
+                    first: why,
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::ResultsInconsistent,
+                });
+            }
         }
     }
     if passed == 0 {
@@ -268,6 +348,15 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
                 "diagnosis: {layer}{}",
                 diagnosis.explain().replace("<id>", &ex.id)
             );
+        }
+        Verdict::Crashed {
+            how,
+            explain,
+            output,
+        } => {
+            println!("✗ {} ({place}): {how}.", ex.id);
+            println!("\nThe end of its output:\n\n{output}\n");
+            println!("diagnosis: the test process crashed. {explain}");
         }
         Verdict::Killed {
             after,

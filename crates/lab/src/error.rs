@@ -65,7 +65,7 @@ pub enum LabError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("stopped by Ctrl-C")]
+    #[error("stopped by a signal (Ctrl-C, SIGTERM or SIGHUP)")]
     Interrupted,
 }
 

@@ -14,8 +14,10 @@ mod check;
 mod diagnose;
 mod error;
 mod manifest;
+mod procs;
 mod progress;
 mod reset;
+mod results;
 mod run;
 mod verify;
 mod watch;
@@ -80,10 +82,13 @@ fn main() -> ExitCode {
     quiet_on_closed_stdout();
     let cli = Cli::parse();
     run::install_ctrl_c();
+    procs::become_subreaper();
     match run_cli(cli) {
         Ok(code) => code,
         Err(LabError::Interrupted) => {
-            eprintln!("stopped by Ctrl-C; every process lab started has been killed.");
+            eprintln!(
+                "stopped by a signal (Ctrl-C, SIGTERM or SIGHUP); every process lab started has been killed."
+            );
             ExitCode::from(130)
         }
         Err(e) => {

@@ -361,6 +361,7 @@ fn detail(verdict: &Verdict) -> String {
         Verdict::CompileError { first, .. } => format!(":\n{first}"),
         Verdict::Failed { first, .. } => format!(":\n{first}"),
         Verdict::Killed { running, .. } => format!(" (still running: {})", running.join(", ")),
+        Verdict::Crashed { how, output, .. } => format!(": {how}\n{output}"),
         Verdict::Passed { .. } => String::new(),
     }
 }

@@ -1,0 +1,199 @@
+//! Process control that ordinary learner code cannot escape.
+//!
+//! - Every child lab starts leads a process group of its own; when it ends (or at the limit) the
+//!   whole group is killed, so helpers a test left behind do not outlive the check.
+//! - On Linux lab is a *child subreaper* (`prctl(PR_SET_CHILD_SUBREAPER)`): a process that left
+//!   the group (`setsid`, `process_group(0)`, a double fork) is re-parented to lab instead of to
+//!   init when its parent ends, and [`sweep_orphans`] kills and reaps it.
+//! - Test processes get a memory ceiling (`RLIMIT_DATA`, set with `prlimit` right after the
+//!   spawn), so a runaway allocation ends the test rather than the machine.
+//!
+//! The calls go through [`rustix`](https://docs.rs/rustix), which wraps them without `unsafe`.
+//! On other systems only the group kill (a job object on Windows) is available.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The memory ceiling of a test process: the data segment and every private writable mapping
+/// (heap, thread stacks). Generous for any exercise (a test with 512 blocking threads maps 1 GiB
+/// of stacks), small enough that a runaway allocation fails fast.
+pub const MEMORY_LIMIT_GIB: u64 = 4;
+
+/// The children lab started and still waits for: [`sweep_orphans`] leaves them alone.
+static LEADERS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+
+/// Set once lab is a subreaper: only then are the children it did not start its orphans to
+/// sweep (lab's own unit tests, which share a process, never sweep).
+static SUBREAPER: AtomicBool = AtomicBool::new(false);
+
+/// Makes lab the reaper of every orphaned descendant (Linux); a no-op elsewhere.
+pub fn become_subreaper() {
+    #[cfg(target_os = "linux")]
+    {
+        if rustix::process::set_child_subreaper(Some(rustix::process::getpid())).is_ok() {
+            SUBREAPER.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Starts a child with `spawn` and records it as one lab waits for itself. The record is
+/// held locked across the spawn, so a sweep on another thread never sees the new child before
+/// it is recorded.
+pub fn spawn_registered(
+    spawn: impl FnOnce() -> std::io::Result<std::process::Child>,
+) -> std::io::Result<std::process::Child> {
+    let mut leaders = LEADERS.lock().expect("leaders lock");
+    let child = spawn()?;
+    leaders.insert(child.id());
+    Ok(child)
+}
+
+/// Forgets `pid` once it has been waited for.
+pub fn unregister(pid: u32) {
+    LEADERS.lock().expect("leaders lock").remove(&pid);
+}
+
+/// Sends SIGKILL to the process group `pgid`; nothing happens when it is already empty.
+#[cfg(unix)]
+pub fn kill_group(pgid: u32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pgid as i32) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+/// Gives process `pid` the memory ceiling [`MEMORY_LIMIT_GIB`] (Linux); `false` where that is
+/// not possible.
+pub fn limit_memory(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
+            return false;
+        };
+        let bytes = MEMORY_LIMIT_GIB << 30;
+        rustix::process::prlimit(
+            Some(pid),
+            rustix::process::Resource::Data,
+            rustix::process::Rlimit {
+                current: Some(bytes),
+                maximum: Some(bytes),
+            },
+        )
+        .is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// Kills and reaps every child of lab that lab did not start itself: descendants of a finished
+/// test that were re-parented to lab. Each kill re-parents the victim's own children to lab, so
+/// this goes on until a look finds none, for at most `grace`. Returns how many it killed.
+pub fn sweep_orphans(grace: Duration) -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        if !SUBREAPER.load(Ordering::SeqCst) {
+            return 0;
+        }
+        let start = Instant::now();
+        let mut killed = 0;
+        loop {
+            let found = orphans();
+            if found.is_empty() {
+                return killed;
+            }
+            for pid in found {
+                if let Some(p) = rustix::process::Pid::from_raw(pid as i32) {
+                    let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+                    // SIGKILL cannot be caught: the wait is short, and bounded all the same.
+                    let until = Instant::now() + Duration::from_millis(500);
+                    while Instant::now() < until {
+                        match rustix::process::waitpid(
+                            Some(p),
+                            rustix::process::WaitOptions::NOHANG,
+                        ) {
+                            Ok(Some(_)) | Err(_) => break,
+                            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+                        }
+                    }
+                    killed += 1;
+                }
+            }
+            if start.elapsed() > grace {
+                return killed;
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (grace, Instant::now(), SUBREAPER.load(Ordering::SeqCst));
+        0
+    }
+}
+
+/// The children of lab, from `/proc`, that are not in [`LEADERS`].
+#[cfg(target_os = "linux")]
+fn orphans() -> Vec<u32> {
+    let me = std::process::id();
+    let leaders = LEADERS.lock().expect("leaders lock").clone();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| !leaders.contains(pid))
+        .filter(|pid| parent_of(*pid) == Some(me))
+        .collect()
+}
+
+/// The parent of `pid`, from `/proc/<pid>/stat` (the field after the state, which follows the
+/// command name in parentheses).
+#[cfg(target_os = "linux")]
+pub fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The name of a signal, as a learner would search for it.
+pub fn signal_name(sig: i32) -> String {
+    match sig {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        4 => "SIGILL".into(),
+        5 => "SIGTRAP".into(),
+        6 => "SIGABRT".into(),
+        7 => "SIGBUS".into(),
+        8 => "SIGFPE".into(),
+        9 => "SIGKILL".into(),
+        11 => "SIGSEGV".into(),
+        13 => "SIGPIPE".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parent_of_a_child_is_this_process() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let parent = parent_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(
+            parent,
+            Some(std::process::id()),
+            "/proc/<pid>/stat names this test process as the parent of the child it started"
+        );
+        assert_eq!(signal_name(11), "SIGSEGV", "signal 11 is a segfault");
+    }
+}
