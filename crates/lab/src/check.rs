@@ -8,7 +8,7 @@ use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
 use crate::manifest::{CrateInfo, Exercise};
 use crate::run::{self, TestExe, canon};
-use crate::{procs, results};
+use crate::{integrity, procs, results};
 
 /// Checks the stub of `ex`: the learner's copy.
 pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
@@ -20,7 +20,42 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         });
     }
     let info = CrateInfo::read(&dir)?;
-    let expected = expected_tests(root, ex, &info);
+    let modified = integrity::modified(root, ex);
+    let verdict = build_and_run(root, ex, &dir, &info)?;
+    match modified {
+        Ok(m) if m.any() => {
+            let Verdict::Passed { tests } = verdict else {
+                println!(
+                    "note: the exercise's tests differ from the shipped ones, so this run is not the real verdict:\n{}",
+                    m.describe()
+                );
+                return Ok(verdict);
+            };
+            Ok(Verdict::Failed {
+                first: format!(
+                    "{}\nWith these modified tests, {tests} passed; that does not count.",
+                    m.describe()
+                ),
+                failed: Vec::new(),
+                diagnosis: Diagnosis::TestsModified,
+            })
+        }
+        Ok(_) => Ok(verdict),
+        Err(why) => {
+            eprintln!("note: the tests could not be compared with the shipped ones ({why}).");
+            Ok(verdict)
+        }
+    }
+}
+
+/// Builds the exercise's test targets and runs them.
+fn build_and_run(
+    root: &Path,
+    ex: &Exercise,
+    dir: &Path,
+    info: &CrateInfo,
+) -> Result<Verdict, LabError> {
+    let expected = expected_tests(root, ex, info);
     // Only the exercise's test targets: the library's own unit-test harness would be one more
     // compile after every edit, and exercises keep their tests in `tests/`.
     let mut extra = Vec::new();
@@ -31,7 +66,7 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
     if let Some(note) = lock_note(&report.stderr) {
         eprintln!("note: {note}");
     }
-    let built = report.crates.get(&canon(&dir)).cloned().unwrap_or_default();
+    let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
     if built.errors.is_empty() && missing_target(&report.stderr) {
         return Ok(missing_tests_verdict(&report.stderr, &expected));
     }
@@ -55,7 +90,7 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         ));
     }
     run_tests(
-        &dir,
+        dir,
         &built.executables,
         Duration::from_secs(ex.time_limit_secs),
     )

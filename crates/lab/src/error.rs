@@ -10,6 +10,10 @@ pub enum LabError {
     )]
     RootNotFound { start: PathBuf },
     #[error(
+        "{root} looks like an async-lab checkout (it has Cargo.toml and exercises/), but exercises/lab.toml, the list of exercises, is missing: restore it with `git checkout -- exercises/lab.toml`"
+    )]
+    ManifestMissing { root: PathBuf },
+    #[error(
         "--root {root} is not an async-lab checkout: it has no exercises/lab.toml; pass the folder that holds `exercises/` and `Cargo.toml`, or leave --root out inside the checkout"
     )]
     NotACheckout { root: PathBuf },

@@ -81,8 +81,10 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
     }
 
     let mut store = lab.store()?;
-    if store.progress.done.remove(id) {
-        store.save()?;
+    if store.is_done(id) {
+        store.update(|p| {
+            p.done.remove(id);
+        })?;
     }
     if saved > 0 {
         println!(
@@ -100,7 +102,7 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
 
 /// The git revision that holds the stub as shipped: the first of `@{upstream}`, `origin/HEAD`
 /// and `HEAD` that exists and has files under `rel`.
-fn shipped_ref(root: &Path, rel: &Path) -> String {
+pub(crate) fn shipped_ref(root: &Path, rel: &Path) -> String {
     for candidate in ["@{upstream}", "refs/remotes/origin/HEAD"] {
         let Ok(name) = git(
             root,

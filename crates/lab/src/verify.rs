@@ -74,7 +74,9 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
         }
     }
 
-    // 2. Build every solution's and every stub's tests, one cargo invocation each.
+    // 2. Build every solution's and every stub's tests, one cargo invocation each, with the
+    //    shipped tests in place whatever the working tree holds (put back when `_held` drops).
+    let _held = crate::integrity::Held::shipped_tests(&lab.root, &lab.state_dir, exercises)?;
     let sol_pkgs: Vec<String> = infos
         .iter()
         .filter_map(|(_, s)| s.as_ref().map(|s| s.package.clone()))
