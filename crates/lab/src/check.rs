@@ -195,6 +195,9 @@ pub fn compile_verdict(errors: &[String], cargo_stderr: &str) -> Verdict {
     }
 }
 
+/// What libtest 1.95 writes to stderr first when given `--logfile`.
+const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
+
 /// Runs the test executables of the crate in `dir`, one after the other, each under `limit`.
 ///
 /// Each binary is first listed (`--list`), then run with libtest's results log in a fresh
@@ -239,13 +242,13 @@ pub fn run_tests(
         let done = run::run_test_process(cmd, limit)?;
         let names = lister.join().unwrap_or_else(|_| Ok(Vec::new()))?;
         let log = results::parse_log(&std::fs::read_to_string(&log_path).unwrap_or_default());
-        // libtest warns that `--logfile` is deprecated; the warning is lab's doing, not the test's.
-        let stderr: String = done
+        // libtest warns, without a newline, that `--logfile` is deprecated; the warning is lab's
+        // doing, not the test's.
+        let stderr = done
             .stderr
-            .lines()
-            .filter(|l| !l.contains("`--logfile` is deprecated"))
-            .map(|l| format!("{l}\n"))
-            .collect();
+            .strip_prefix(LOGFILE_WARNING)
+            .unwrap_or(&done.stderr)
+            .to_owned();
         if let Some(after) = done.killed_after {
             return Ok(diagnose::from_killed(
                 &done.stdout,

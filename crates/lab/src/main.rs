@@ -80,6 +80,10 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    let mut args = std::env::args_os();
+    if args.nth(1).is_some_and(|a| a == procs::LAUNCH_ARG) {
+        procs::launch(args.collect());
+    }
     quiet_on_closed_stdout();
     let cli = Cli::parse();
     run::install_ctrl_c();

@@ -63,29 +63,64 @@ pub fn kill_group(pgid: u32) {
     }
 }
 
-/// Gives process `pid` the memory ceiling [`MEMORY_LIMIT_GIB`] (Linux); `false` where that is
-/// not possible.
-pub fn limit_memory(pid: u32) -> bool {
+/// The first argument with which lab runs itself as a test's launcher: lab (the launcher) sets
+/// its own memory ceiling, then replaces itself with the test (`exec`), so the test runs under
+/// the ceiling from its first instruction, with no window in between.
+pub const LAUNCH_ARG: &str = "__lab-launch-with-memory-limit";
+
+/// Wraps `cmd` so that it runs under the memory ceiling (Linux): returns the command to spawn
+/// instead, and whether the ceiling applies.
+pub fn with_memory_limit(cmd: std::process::Command) -> (std::process::Command, bool) {
+    #[cfg(target_os = "linux")]
+    if let Ok(me) = std::env::current_exe() {
+        let mut launcher = std::process::Command::new(me);
+        launcher
+            .arg(LAUNCH_ARG)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        if let Some(dir) = cmd.get_current_dir() {
+            launcher.current_dir(dir);
+        }
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(v) => launcher.env(key, v),
+                None => launcher.env_remove(key),
+            };
+        }
+        return (launcher, true);
+    }
+    (cmd, false)
+}
+
+/// The launcher's side of [`with_memory_limit`]: called by `main` when lab was started with
+/// [`LAUNCH_ARG`]; never returns.
+pub fn launch(args: Vec<std::ffi::OsString>) -> ! {
+    let Some((program, rest)) = args.split_first() else {
+        eprintln!("lab: {LAUNCH_ARG} needs a program to run");
+        std::process::exit(127);
+    };
     #[cfg(target_os = "linux")]
     {
-        let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
-            return false;
-        };
         let bytes = MEMORY_LIMIT_GIB << 30;
-        rustix::process::prlimit(
-            Some(pid),
+        let _ = rustix::process::setrlimit(
             rustix::process::Resource::Data,
             rustix::process::Rlimit {
                 current: Some(bytes),
                 maximum: Some(bytes),
             },
-        )
-        .is_ok()
+        );
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(unix)]
     {
-        let _ = pid;
-        false
+        use std::os::unix::process::CommandExt;
+        let err = std::process::Command::new(program).args(rest).exec();
+        eprintln!("lab: could not start {}: {err}", program.to_string_lossy());
+        std::process::exit(127);
+    }
+    #[cfg(not(unix))]
+    {
+        let status = std::process::Command::new(program).args(rest).status();
+        std::process::exit(status.ok().and_then(|s| s.code()).unwrap_or(127));
     }
 }
 

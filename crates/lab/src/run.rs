@@ -190,8 +190,13 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     procs::spawn_registered(|| cmd.spawn())
 }
 
-fn run_tree(mut cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, LabError> {
+fn run_tree(cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let (mut cmd, memory_limited) = if is_test {
+        procs::with_memory_limit(cmd)
+    } else {
+        (cmd, false)
+    };
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -207,7 +212,6 @@ fn run_tree(mut cmd: Command, limit: Duration, is_test: bool) -> Result<Finished
     #[cfg(not(unix))]
     let inner = child.inner();
     let pid = inner.id();
-    let memory_limited = is_test && procs::limit_memory(pid);
     // Both pipes are drained on threads of their own, so a chatty child cannot fill one pipe and
     // stall while lab waits on it; each keeps a bounded head and tail.
     let (tx, rx) = mpsc::channel();
