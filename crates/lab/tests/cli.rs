@@ -387,8 +387,10 @@ fn a_listed_folder_that_is_gone_gets_a_clear_message() {
     );
     assert!(out.stderr.contains("renamed or removed"), "{}", out.stderr);
     assert!(
-        out.stderr.contains("fx_renamed_long_ago is dropped"),
-        "{}",
+        out.stderr
+            .contains("progress is recorded for fx_renamed_long_ago")
+            && out.stderr.contains("it is kept"),
+        "progress for an id the manifest no longer lists is kept, and said so:\n{}",
         out.stderr
     );
     let list = run_lab(
