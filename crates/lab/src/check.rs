@@ -67,6 +67,12 @@ fn build_and_run(
         eprintln!("note: {note}");
     }
     let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
+    if built.errors.is_empty()
+        && !report.success
+        && let Some(detail) = infrastructure_failure(root, &report.stderr)
+    {
+        return Err(LabError::Infrastructure { detail });
+    }
     if built.errors.is_empty() && missing_target(&report.stderr) {
         return Ok(missing_tests_verdict(&report.stderr, &expected));
     }
@@ -135,6 +141,33 @@ fn expected_tests(root: &Path, ex: &Exercise, stub: &CrateInfo) -> Vec<String> {
     } else {
         vec![ex.id.clone()]
     }
+}
+
+/// cargo's lines about a failure of the machine rather than of the code: a full disk, a
+/// read-only or unwritable target folder, a quota, or a target path that is not a folder.
+/// `None` when nothing like that is in cargo's stderr.
+fn infrastructure_failure(root: &Path, cargo_stderr: &str) -> Option<String> {
+    const OS_ERRORS: [&str; 4] = [
+        "(os error 28)",  // ENOSPC: no space left on device
+        "(os error 30)",  // EROFS: read-only file system
+        "(os error 122)", // EDQUOT: disk quota exceeded
+        "(os error 13)",  // EACCES: permission denied
+    ];
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target = target.to_string_lossy().into_owned();
+    let machine = OS_ERRORS.iter().any(|e| cargo_stderr.contains(e))
+        || (cargo_stderr.contains("(os error") && cargo_stderr.contains(target.as_str()));
+    if !machine {
+        return None;
+    }
+    let from = cargo_stderr
+        .lines()
+        .position(|l| l.starts_with("error"))
+        .unwrap_or(0);
+    let all: Vec<&str> = cargo_stderr.lines().skip(from).collect();
+    Some(diagnose::clip(&all.join("\n"), 12))
 }
 
 /// Whether cargo refused the build because a test target does not exist: `--test NAME` for a

@@ -69,6 +69,10 @@ pub enum LabError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "cargo could not build because of the machine, not your code:\n{detail}\nCheck the free space and the permissions of the target folder (or CARGO_TARGET_DIR), then run the check again; recorded progress is unchanged"
+    )]
+    Infrastructure { detail: String },
     #[error("stopped by a signal (Ctrl-C, SIGTERM or SIGHUP)")]
     Interrupted,
 }

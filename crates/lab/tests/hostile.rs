@@ -628,3 +628,106 @@ fn an_empty_manifest_is_an_error_and_progress_is_kept() {
         "the unlisted id stays next to the new pass: {progress}"
     );
 }
+
+#[test]
+fn an_unwritable_target_folder_is_not_the_learners_error_and_keeps_progress() {
+    let _serial = serial();
+    let state = tempfile::tempdir().unwrap();
+    let passed = run(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
+    assert_eq!(passed.code, Some(0), "{}\n{}", passed.stdout, passed.stderr);
+    // A target "folder" that is a file: cargo cannot create anything in it, as with a read-only
+    // or full disk (chmod would not do here: the tests may run as root).
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let out = lab(&hostile(), state.path(), &["check", "hx_no_newline"])
+        .env("CARGO_TARGET_DIR", file.path())
+        .spawn()
+        .unwrap();
+    let out = finish(
+        out,
+        Instant::now(),
+        BUILD,
+        "lab check with a broken target dir",
+    );
+    assert_eq!(
+        out.code,
+        Some(2),
+        "an error, not a verdict:\n{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("because of the machine, not your code"),
+        "the message blames the machine:\n{}",
+        out.stderr
+    );
+    assert!(
+        !out.stdout.contains("does not compile"),
+        "not shown as the learner's compile error:\n{}",
+        out.stdout
+    );
+    let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
+    assert!(
+        progress.contains("hx_no_newline"),
+        "a done exercise stays done after an infrastructure failure: {progress}"
+    );
+}
+
+#[test]
+fn reset_does_not_follow_symlinks_out_of_the_stub() {
+    let _serial = serial();
+    let root = scratch_copy();
+    let outside = tempfile::tempdir().unwrap();
+    let precious = outside.path().join("precious.txt");
+    std::fs::write(&precious, "keep me\n").unwrap();
+    let stub = root.path().join("exercises/00_fx/02_fail");
+    let test_file = stub.join("tests/fx_fail.rs");
+    let shipped = std::fs::read_to_string(&test_file).unwrap();
+    // The test file replaced by a link to a file outside, and a folder linking outside.
+    std::fs::remove_file(&test_file).unwrap();
+    std::os::unix::fs::symlink(&precious, &test_file).unwrap();
+    std::os::unix::fs::symlink(outside.path(), stub.join("src/outside")).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let out = run(
+        root.path(),
+        state.path(),
+        &["reset", "fx_fail"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&precious).unwrap(),
+        "keep me\n",
+        "the file the symlink pointed at is untouched"
+    );
+    assert!(
+        !std::fs::symlink_metadata(&test_file)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+            && std::fs::read_to_string(&test_file).unwrap() == shipped,
+        "the shipped test file is back in place of the link"
+    );
+    let backed_up_outside = walk(&state.path().join("backups"))
+        .into_iter()
+        .any(|p| p.ends_with("precious.txt"));
+    assert!(
+        !backed_up_outside,
+        "the backup did not follow the folder link out of the stub"
+    );
+}
+
+/// Every path under `dir`, links not followed.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(walk(&path));
+        }
+        out.push(path);
+    }
+    out
+}
