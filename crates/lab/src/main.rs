@@ -181,12 +181,12 @@ fn find_root() -> Result<PathBuf, LabError> {
     let found = start
         .ancestors()
         .find(|d| d.join(manifest::MANIFEST_PATH).is_file());
-    if found.is_none() {
-        if let Some(checkout) = start.ancestors().find(|d| looks_like_checkout(d)) {
-            return Err(LabError::ManifestMissing {
-                root: checkout.to_owned(),
-            });
-        }
+    if found.is_none()
+        && let Some(checkout) = start.ancestors().find(|d| looks_like_checkout(d))
+    {
+        return Err(LabError::ManifestMissing {
+            root: checkout.to_owned(),
+        });
     }
     match found {
         Some(d) => Ok(run::canon(d)),

@@ -469,7 +469,9 @@ fn edited_tests_never_make_a_pass_and_verify_uses_the_shipped_ones() {
     let toml = std::fs::read_to_string(stub.join("Cargo.toml")).unwrap();
     let state = tempfile::tempdir().unwrap();
 
-    let edits: [(&str, Box<dyn Fn()>); 3] = [
+    /// One way of weakening the tests, and how to apply it.
+    type Edit<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let edits: [Edit<'_>; 3] = [
         (
             "an emptied test body",
             Box::new(|| std::fs::write(&test_file, "#[test]\nfn nothing() {}\n").unwrap()),
