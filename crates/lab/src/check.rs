@@ -62,7 +62,15 @@ fn build_and_run(
     for name in &expected {
         extra.extend(["--test", name.as_str()]);
     }
-    let report = run::build_tests(root, std::slice::from_ref(&info.package), "test", &extra)?;
+    // A build script of the exercise's that hangs is cut off at the exercise's limit; compiling
+    // itself keeps the generous build limit (a cold build of Tokio takes minutes).
+    let report = run::build_tests_with(
+        root,
+        std::slice::from_ref(&info.package),
+        "test",
+        &extra,
+        Some(Duration::from_secs(ex.time_limit_secs)),
+    )?;
     if let Some(note) = lock_note(&report.stderr) {
         eprintln!("note: {note}");
     }

@@ -193,6 +193,81 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Build scripts seen running in a cargo process group, and since when.
+#[derive(Default)]
+pub struct BuildScripts {
+    /// (pid, its executable's name, when lab first saw it).
+    seen: Vec<(u32, String, Instant)>,
+    /// When lab last looked; a look costs a walk of `/proc`, so it is done every 100 ms.
+    last_look: Option<Instant>,
+}
+
+impl BuildScripts {
+    /// Looks (at most every 100 ms) for build scripts in process group `pgid`; returns the
+    /// name of one that has run longer than `limit`. Always `None` off Linux.
+    pub fn overrun(&mut self, pgid: u32, limit: Duration) -> Option<String> {
+        #[cfg(target_os = "linux")]
+        {
+            let now = Instant::now();
+            if self
+                .last_look
+                .is_some_and(|t| now - t < Duration::from_millis(100))
+            {
+                return None;
+            }
+            self.last_look = Some(now);
+            let running = build_scripts_in(pgid);
+            self.seen
+                .retain(|(pid, _, _)| running.iter().any(|(p, _)| p == pid));
+            for (pid, name) in running {
+                if !self.seen.iter().any(|(p, _, _)| *p == pid) {
+                    self.seen.push((pid, name, now));
+                }
+            }
+            self.seen
+                .iter()
+                .find(|(_, _, since)| now - *since > limit)
+                .map(|(_, name, _)| name.clone())
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (pgid, limit, &mut self.seen, &mut self.last_look);
+            None
+        }
+    }
+}
+
+/// The build scripts (`build-script-build` executables) running in process group `pgid`.
+#[cfg(target_os = "linux")]
+fn build_scripts_in(pgid: u32) -> Vec<(u32, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = &stat[stat.rfind(')')? + 1..];
+            // state, ppid, pgrp
+            let group: u32 = after.split_whitespace().nth(2)?.parse().ok()?;
+            if group != pgid {
+                return None;
+            }
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+            let name = exe.file_name()?.to_string_lossy().into_owned();
+            name.starts_with("build-script-").then(|| {
+                // `.../build/<package>-<hash>/build-script-build`: the package names the script.
+                let package = exe
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (pid, format!("{package}/{name}"))
+            })
+        })
+        .collect()
+}
+
 /// The name of a signal, as a learner would search for it.
 pub fn signal_name(sig: i32) -> String {
     match sig {

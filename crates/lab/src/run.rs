@@ -115,6 +115,8 @@ pub struct Finished {
     pub signal: Option<i32>,
     /// Whether the process ran under lab's memory ceiling ([`procs::MEMORY_LIMIT_GIB`]).
     pub memory_limited: bool,
+    /// A build script that ran past its limit, and the limit: cargo was stopped because of it.
+    pub hung_build_script: Option<(String, Duration)>,
 }
 
 /// How much of each output stream lab keeps: its first bytes and its last ones, with a note of
@@ -174,12 +176,12 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
 /// Returns [`LabError::Interrupted`] (after killing it) on Ctrl-C, SIGTERM or SIGHUP.
 pub fn run_limited(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, false)
+    run_tree(cmd, limit, false, None)
 }
 
 /// [`run_limited`] for a learner's test process: it also gets the memory ceiling.
 pub fn run_test_process(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, true)
+    run_tree(cmd, limit, true, None)
 }
 
 /// Starts `cmd` as the leader of a process group of its own, registered with [`procs`].
@@ -190,7 +192,12 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     procs::spawn_registered(|| cmd.spawn())
 }
 
-fn run_tree(cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, LabError> {
+fn run_tree(
+    cmd: Command,
+    limit: Duration,
+    is_test: bool,
+    build_script_limit: Option<Duration>,
+) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let (mut cmd, memory_limited) = if is_test {
         procs::with_memory_limit(cmd)
@@ -220,6 +227,8 @@ fn run_tree(cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, La
     let mut killed_after = None;
     let mut busy = None;
     let mut interrupted = false;
+    let mut scripts = procs::BuildScripts::default();
+    let mut hung_script = None;
     let status = loop {
         #[cfg(unix)]
         let polled = child.try_wait();
@@ -229,6 +238,15 @@ fn run_tree(cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, La
             Ok(Some(status)) => break Some(status),
             Ok(None) => {}
             Err(_) => break None,
+        }
+        if let Some(script_limit) = build_script_limit
+            && let Some(name) = scripts.overrun(pid, script_limit)
+        {
+            hung_script = Some(name);
+            #[cfg(unix)]
+            procs::kill_group(pid);
+            let _ = child.kill();
+            break wait_bounded(&mut child, Duration::from_secs(5));
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
@@ -297,6 +315,7 @@ fn run_tree(cmd: Command, limit: Duration, is_test: bool) -> Result<Finished, La
         killed_after,
         busy,
         memory_limited,
+        hung_build_script: hung_script.zip(build_script_limit),
     })
 }
 
@@ -490,6 +509,18 @@ pub fn build_tests(
     subcommand: &str,
     extra: &[&str],
 ) -> Result<BuildReport, LabError> {
+    build_tests_with(root, packages, subcommand, extra, None)
+}
+
+/// [`build_tests`], stopping cargo if one build script runs longer than `build_script_limit`
+/// (where lab can see build scripts: Linux).
+pub fn build_tests_with(
+    root: &Path,
+    packages: &[String],
+    subcommand: &str,
+    extra: &[&str],
+    build_script_limit: Option<Duration>,
+) -> Result<BuildReport, LabError> {
     let mut cmd = cargo(root);
     if subcommand == "test" {
         // `cargo build --tests` compiles the same units as `cargo test --no-run` (so the two
@@ -508,7 +539,19 @@ pub fn build_tests(
         cmd.args(["-p", p]);
     }
     cmd.args(extra);
-    let done = run_limited(cmd, BUILD_LIMIT)?;
+    let done = run_tree(cmd, BUILD_LIMIT, false, build_script_limit)?;
+    if let Some((script, limit)) = &done.hung_build_script {
+        return Ok(BuildReport {
+            crates: std::collections::HashMap::new(),
+            stderr: format!(
+                "error: the build script `{script}` was still running after {} s, the exercise's limit, and the \
+                 build was stopped. A build script (`build.rs`) runs before the crate compiles; look for a \
+                 loop or a wait in it that never ends.\n",
+                limit.as_secs()
+            ),
+            success: false,
+        });
+    }
     let mut crates: std::collections::HashMap<PathBuf, Built> = std::collections::HashMap::new();
     for line in done.stdout.lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {

@@ -733,3 +733,17 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_build_script_that_hangs_is_cut_off_at_the_limit() {
+    let _serial = serial();
+    let out = check("hx_build_hang");
+    assert_eq!(out.code, Some(1), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("build-script-build` was still running after 3 s"),
+        "the verdict names the hanging build script and the limit:\n{}",
+        out.stdout
+    );
+    assert_none_left("build-script-build", "the hanging build script");
+}
