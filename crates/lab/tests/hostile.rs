@@ -134,10 +134,9 @@ fn processes_with(marker: &str) -> Vec<(u32, String)> {
             .split(|b| *b == 0)
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        if words
-            .iter()
-            .any(|w| w == marker || w.contains(marker) && w.contains("/deps/"))
-        {
+        if words.iter().any(|w| {
+            w == marker || (w.contains(marker) && (w.contains("/deps/") || w.contains("/build/")))
+        }) {
             found.push((pid, words.join(" ")));
         }
     }
