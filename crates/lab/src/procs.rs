@@ -72,8 +72,10 @@ pub const LAUNCH_ARG: &str = "__lab-launch-with-memory-limit";
 /// instead, and whether the ceiling applies.
 pub fn with_memory_limit(cmd: std::process::Command) -> (std::process::Command, bool) {
     #[cfg(target_os = "linux")]
-    if let Ok(me) = std::env::current_exe() {
-        let mut launcher = std::process::Command::new(me);
+    {
+        // `/proc/self/exe`, read by the forked child, is this very binary, even if a rebuild
+        // has replaced the file since lab started (as `cargo run` does during a `watch`).
+        let mut launcher = std::process::Command::new("/proc/self/exe");
         launcher
             .arg(LAUNCH_ARG)
             .arg(cmd.get_program())
@@ -87,8 +89,9 @@ pub fn with_memory_limit(cmd: std::process::Command) -> (std::process::Command, 
                 None => launcher.env_remove(key),
             };
         }
-        return (launcher, true);
+        (launcher, true)
     }
+    #[cfg(not(target_os = "linux"))]
     (cmd, false)
 }
 
