@@ -33,8 +33,10 @@
 //! Without yielding, B cannot start until A has finished: the scheduler only gets control back
 //! when a task's `poll` returns, and a current_thread runtime runs its queued tasks in the order
 //! they were spawned. `yield_now` returns `Pending` once and hands its waker to the scheduler,
-//! which wakes it only after the other ready tasks have had their turn, so B starts as soon as A
-//! finishes its first chunk, and neither task ever runs all its chunks while the other waits.
+//! which wakes deferred tasks whenever it polls its drivers: when the run queue is empty, and also
+//! after every `event_interval` (61) tasks even if it is not (`park_yield` in tokio
+//! `src/runtime/scheduler/current_thread/mod.rs`). With only two tasks queued, B runs before A
+//! resumes, so B starts as soon as A finishes its first chunk, and neither task ever runs all its chunks while the other waits.
 //! Beyond that, the order of turns is the scheduler's business: here B goes twice in a row in the
 //! middle because the current_thread scheduler wakes the yielded tasks most recent first. Code
 //! that needs a strict order must say so with a channel or a lock, not rely on `yield_now`.

@@ -31,7 +31,9 @@
 //!
 //! It prints the calibration, the limit, and a table with one row per strategy and flavour:
 //! the heartbeat's lateness (p50, p99, max), the longest freeze (the largest gap between two
-//! heartbeats), the median job time, jobs per second and that as a percentage of the limit.
+//! heartbeats), the median job time, jobs per second, that as a percentage of the limit, and the
+//! most OS threads the process had while the case ran (read from `/proc/self/status` on Linux,
+//! `-` elsewhere).
 //! Every figure is the median of the repetitions; `[min–max]` shows how noisy the machine was.
 //! With `--json` the same report goes to stdout as JSON instead, and nothing else. It also writes a chart of the
 //! heartbeat gaps to `target/blocking-lab/heartbeat.svg` (or `--chart PATH`) and prints that path.
@@ -41,10 +43,13 @@
 //! is hashing. `pool` and `rayon`, one thread per core outside the runtime, keep the heartbeat's
 //! p99 near 2 ms (the timer's resolution) and come within a few percent of the limit;
 //! `spawn_blocking_bounded` stays within a few milliseconds at a little less. Unbounded
-//! `spawn_blocking` on a current_thread runtime is the surprise: the pool starts a thread for
-//! every job that finds none idle, so the batch gets about 200 of them, and the runtime's only
-//! thread, busy starting them, has to share two cores with every one it has already started. The
-//! heartbeat is frozen until the last one is started, hundreds of milliseconds. The book's page
+//! `spawn_blocking` on a current_thread runtime is the surprise: the pool reuses an idle thread
+//! when there is one and starts a new one for every job that finds none idle (`spawn_task` in
+//! tokio `src/runtime/blocking/pool.rs`), so how many threads the batch gets depends on timing; the
+//! `threads` column, the most OS threads the process had during the case, counted about a hundred
+//! for 200 jobs on a 2-core machine. The runtime's only thread, busy handing the jobs over, has to
+//! share two cores with every thread already hashing, and the heartbeat is frozen until the last
+//! job is handed over, hundreds of milliseconds. The book's page
 //! *The blocking lab: measuring it* explains every row.
 
 use std::io::IsTerminal;

@@ -1,8 +1,10 @@
 //! # tokio6: one blocking call freezes the whole runtime
 //!
 //! Chapter 3, *The blocking-task pitfall*. The same two tasks as `tokio5`, but now `block_on` waits
-//! 900 ms on a Tokio timer, so the runtime gets to run them. Task 1 starts a real asynchronous file
-//! read and yields. Task 2 calls `std::thread::sleep` for 800 ms, which does not yield: the runtime's
+//! 900 ms on a Tokio timer, so the runtime gets to run them. Task 1 starts a file read with
+//! `tokio::fs`, which is not asynchronous I/O: it runs a blocking `std::fs` call on Tokio's blocking
+//! pool through `spawn_blocking` (`asyncify` in tokio `src/fs/mod.rs`), and the task yields until
+//! that call is done. Task 2 calls `std::thread::sleep` for 800 ms, which does not yield: the runtime's
 //! only thread is stuck inside that call, so nothing else on the runtime can run until it returns.
 //!
 //! ```text

@@ -59,6 +59,10 @@ fn tokio21_prints_a_table_and_draws_the_chart() {
         ],
         "{run}"
     );
+    assert!(
+        texts[header].contains("threads [min–max]"),
+        "the table has the peak thread count column: {run}"
+    );
     assert_eq!(
         texts.last().copied(),
         Some(format!("chart: {}", chart.display()).as_str()),
@@ -104,6 +108,17 @@ fn tokio21_json_has_one_entry_per_case() {
         ]
     );
     assert_eq!(json["config"]["jobs"], 10);
+    for case in json["cases"].as_array().unwrap() {
+        let peak = &case["peak_threads"];
+        if cfg!(target_os = "linux") {
+            assert!(
+                peak["median"].as_f64().is_some_and(|n| n >= 2.0),
+                "on Linux every case has its peak OS thread count: {case}"
+            );
+        } else {
+            assert!(peak.is_null(), "elsewhere the count is unknown: {case}");
+        }
+    }
     assert!(json["limit_jobs_per_sec"]["median"].as_f64().unwrap() > 0.0);
     assert!(chart.exists());
 }

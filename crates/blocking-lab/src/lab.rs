@@ -110,6 +110,9 @@ pub struct CaseReport {
     pub jobs_per_sec: Spread,
     /// Jobs per second as a percentage of the limit measured in the same repetition.
     pub percent_of_limit: Spread,
+    /// The most OS threads the process had while the case ran, read from the OS
+    /// (`/proc/self/status`); `null` where the system does not tell.
+    pub peak_threads: Option<Spread>,
 }
 
 /// The heartbeat of one run, for the chart: when it ran and how long it had waited.
@@ -274,7 +277,11 @@ pub fn summarise(
     let mut handover = Vec::new();
     let mut rate = Vec::new();
     let mut percent = Vec::new();
+    let mut peak_threads = Vec::new();
     for (rep, run) in runs.iter().enumerate() {
+        if let Some(n) = run.peak_threads {
+            peak_threads.push(n as f64);
+        }
         let late = stats::lateness(&run.lateness).ok_or(LabError::NoSamples)?;
         p50.push(ms(late.p50));
         p99.push(ms(late.p99));
@@ -304,6 +311,12 @@ pub fn summarise(
         handover_ms: spread(&handover)?,
         jobs_per_sec: spread(&rate)?,
         percent_of_limit: spread(&percent)?,
+        // Known only when every repetition could count.
+        peak_threads: if peak_threads.len() == runs.len() {
+            Spread::of(&peak_threads)
+        } else {
+            None
+        },
     };
     let mut by_p99: Vec<usize> = (0..runs.len()).collect();
     by_p99.sort_by(|&a, &b| p99[a].total_cmp(&p99[b]));
@@ -350,9 +363,9 @@ impl Report {
         );
         out += "medians of the repetitions, [min–max] across them; times in ms\n";
         out += "late: heartbeat lateness; freeze: longest gap between heartbeats; job: median job time; \
-                handover: until the last job was handed over\n\n";
+                handover: until the last job was handed over; threads: most OS threads of the process during the case\n\n";
         out += &format!(
-            "{:<22} {:<14} {:>6} {:>20} {:>7} {:>20} {:>5} {:>8} {:>6} {:>13}\n",
+            "{:<22} {:<14} {:>6} {:>20} {:>7} {:>20} {:>5} {:>8} {:>6} {:>13} {:>17}\n",
             "strategy",
             "flavour",
             "p50",
@@ -362,11 +375,12 @@ impl Report {
             "job",
             "handover",
             "jobs/s",
-            "% of limit"
+            "% of limit",
+            "threads [min–max]"
         );
         for row in &self.cases {
             out += &format!(
-                "{:<22} {:<14} {:>6.1} {:>20} {:>7.1} {:>20} {:>5.1} {:>8.1} {:>6.0} {:>13}\n",
+                "{:<22} {:<14} {:>6.1} {:>20} {:>7.1} {:>20} {:>5.1} {:>8.1} {:>6.0} {:>13} {:>17}\n",
                 row.case.strategy.name(),
                 row.case.flavour.name(),
                 row.lateness_p50_ms.median,
@@ -377,6 +391,8 @@ impl Report {
                 row.handover_ms.median,
                 row.jobs_per_sec.median,
                 with_range(row.percent_of_limit, 0),
+                row.peak_threads
+                    .map_or_else(|| "-".to_owned(), |t| with_range(t, 0)),
             );
         }
         out

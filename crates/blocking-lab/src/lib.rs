@@ -13,6 +13,7 @@
 //! - [`run`]: one case on a fresh runtime, the heartbeat, and the limit of plain threads.
 //! - [`lab`]: the whole experiment, interleaved repetitions, the report and its table.
 //! - [`stats`]: percentiles, longest gap, throughput and spread, checked exactly by the tests.
+//! - [`threads`]: the process's OS thread count, sampled while a case runs (Linux).
 //! - [`chart`]: the heartbeat gaps of every case drawn to an SVG file.
 
 pub mod chart;
@@ -20,6 +21,7 @@ pub mod lab;
 pub mod run;
 pub mod stats;
 pub mod strategy;
+pub mod threads;
 pub mod work;
 
 pub use lab::{Config, Progress, Report, run_lab};
@@ -50,7 +52,7 @@ pub enum LabError {
     NotApplicable(Case),
     /// The operating system refused a thread.
     #[error(
-        "could not start a thread: {0}; lower --jobs (unbounded spawn_blocking starts one per job) or raise the process limit (ulimit -u)"
+        "could not start a thread: {0}; lower --jobs (unbounded spawn_blocking may start up to one thread per job) or raise the process limit (ulimit -u)"
     )]
     Thread(#[source] std::io::Error),
     /// Tokio could not build the runtime.

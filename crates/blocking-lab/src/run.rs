@@ -47,6 +47,9 @@ pub struct CaseRun {
     pub job_times: Vec<Duration>,
     /// XOR of every job's digest.
     pub checksum: [u8; 32],
+    /// The most OS threads the process had while the case ran (every thread: the runtime's,
+    /// the blocking pool's, the strategy's own and the sampler's); `None` off Linux.
+    pub peak_threads: Option<usize>,
 }
 
 // ANCHOR: heartbeat
@@ -291,6 +294,7 @@ pub fn run_case(case: Case, spec: &Arc<JobSpec>, params: CaseParams) -> Result<C
         ),
         _ => Offload::None,
     };
+    let sampler = crate::threads::PeakSampler::start();
     let rt = runtime(case.flavour, params.threads)?;
     let measured = rt.block_on(async {
         // A [`watch`](https://docs.rs/tokio/latest/tokio/sync/watch/index.html) channel: the
@@ -317,6 +321,7 @@ pub fn run_case(case: Case, spec: &Arc<JobSpec>, params: CaseParams) -> Result<C
             outcomes,
         ))
     });
+    let peak_threads = sampler.stop();
     // Dropping the runtime waits for its blocking threads, which are idle by now.
     drop(rt);
     if let Offload::Pool(pool) = offload {
@@ -339,6 +344,7 @@ pub fn run_case(case: Case, spec: &Arc<JobSpec>, params: CaseParams) -> Result<C
         handover,
         job_times: outcomes.iter().map(|o| o.took).collect(),
         checksum,
+        peak_threads,
     })
 }
 

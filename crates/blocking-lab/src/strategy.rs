@@ -13,8 +13,9 @@ use crate::LabError;
 pub enum Strategy {
     /// In the async task itself, on a runtime thread: the mistake.
     Inline,
-    /// One `spawn_blocking` call per job, all at once: as many blocking threads as jobs, up to
-    /// the pool's limit.
+    /// One `spawn_blocking` call per job, all at once. The pool starts a thread only for a job
+    /// that finds none idle, so the batch gets anywhere up to one thread per job (and at most the
+    /// pool's limit), depending on timing: the report's peak thread count shows how many.
     SpawnBlocking,
     /// `spawn_blocking`, with a `Semaphore` holding the number in flight to the core count.
     SpawnBlockingBounded,

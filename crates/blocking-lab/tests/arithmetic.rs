@@ -113,6 +113,7 @@ fn run(late: &[u64], beats: &[u64], jobs: usize, job: u64, window: u64) -> CaseR
         handover: ms(window / 10),
         job_times: vec![ms(job); jobs],
         checksum: [0; 32],
+        peak_threads: Some(jobs + 3),
     }
 }
 
@@ -133,6 +134,22 @@ fn summarise_reduces_runs_to_a_row() {
     let limits = [250.0, 250.0, 200.0];
     let (row, trace) = summarise(case, &runs, &limits).unwrap();
     assert_eq!(row.case, case);
+    assert_eq!(
+        row.peak_threads,
+        Some(Spread {
+            median: 103.0,
+            min: 103.0,
+            max: 103.0
+        }),
+        "the peak thread count of every repetition, summarised like the other figures"
+    );
+    let mut uncounted = runs.clone();
+    uncounted[1].peak_threads = None;
+    let (row, _) = summarise(case, &uncounted, &limits).unwrap();
+    assert_eq!(
+        row.peak_threads, None,
+        "a repetition whose count is unknown makes the figure unknown, not a smaller one"
+    );
     assert_eq!(
         row.lateness_p50_ms,
         Spread {

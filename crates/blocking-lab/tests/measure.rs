@@ -192,6 +192,37 @@ fn the_pool_gets_near_the_limit() {
     );
 }
 
+/// The thread count comes from the OS and counts what is really there: the pool's threads while
+/// the pool runs, and no more threads for unbounded `spawn_blocking` than it has jobs.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_peak_thread_count_is_read_from_the_os() {
+    let _serial = timing_lock();
+    let spec = small_job();
+    let jobs = 24;
+    let before = blocking_lab::threads::os_threads().expect("Linux has /proc/self/status");
+    let pool = run(Strategy::Pool, Flavour::CurrentThread, &spec, jobs);
+    let pool_peak = pool.peak_threads.expect("Linux tells the count");
+    assert!(
+        pool_peak >= threads() + 2,
+        "the pool's {} threads, the caller and the sampler were all counted: peak {pool_peak}",
+        threads()
+    );
+    let unbounded = run(Strategy::SpawnBlocking, Flavour::CurrentThread, &spec, jobs);
+    let peak = unbounded.peak_threads.expect("Linux tells the count");
+    // The caller, the sampler and at least one blocking thread; at most one blocking thread
+    // per job on top of what the process had. The margin of 16 covers threads other tests of
+    // this binary may start meanwhile (they do not hold the timing lock).
+    assert!(
+        peak >= 3,
+        "at least one blocking thread ran the jobs: peak {peak}"
+    );
+    assert!(
+        peak <= before + jobs + 16,
+        "spawn_blocking never starts more threads than it has jobs: peak {peak}, {before} before, {jobs} jobs"
+    );
+}
+
 #[test]
 fn a_whole_small_lab_gives_a_table_json_and_a_chart() {
     let _serial = timing_lock();
@@ -235,6 +266,17 @@ fn a_whole_small_lab_gives_a_table_json_and_a_chart() {
     );
     assert!(json["limit_jobs_per_sec"]["median"].as_f64().unwrap() > 0.0);
     assert_eq!(json["config"]["job"], 1.0);
+    assert!(
+        table.contains("threads [min–max]"),
+        "the table has the thread column: {table}"
+    );
+    if cfg!(target_os = "linux") {
+        let peak = json["cases"][0]["peak_threads"]["median"].as_f64();
+        assert!(
+            peak.is_some_and(|n| n >= 2.0),
+            "on Linux the JSON gives each case's peak OS thread count (at least the caller and the sampler): {peak:?}"
+        );
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gaps.svg");

@@ -8,6 +8,7 @@ use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
 use crate::manifest::{CrateInfo, Exercise, Reading};
 use crate::run::{self, TestExe, canon};
+use crate::{integrity, procs, results};
 
 /// Checks the stub of `ex`: the learner's copy.
 pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
@@ -19,18 +20,67 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         });
     }
     let info = CrateInfo::read(&dir)?;
-    let expected = expected_tests(root, ex, &info);
+    let modified = integrity::modified(root, ex);
+    let verdict = build_and_run(root, ex, &dir, &info)?;
+    match modified {
+        Ok(m) if m.any() => {
+            let Verdict::Passed { tests } = verdict else {
+                println!(
+                    "note: the exercise's tests differ from the shipped ones, so this run is not the real verdict:\n{}",
+                    m.describe()
+                );
+                return Ok(verdict);
+            };
+            Ok(Verdict::Failed {
+                first: format!(
+                    "{}\nWith these modified tests, {tests} passed; that does not count.",
+                    m.describe()
+                ),
+                failed: Vec::new(),
+                diagnosis: Diagnosis::TestsModified,
+            })
+        }
+        Ok(_) => Ok(verdict),
+        Err(why) => {
+            eprintln!("note: the tests could not be compared with the shipped ones ({why}).");
+            Ok(verdict)
+        }
+    }
+}
+
+/// Builds the exercise's test targets and runs them.
+fn build_and_run(
+    root: &Path,
+    ex: &Exercise,
+    dir: &Path,
+    info: &CrateInfo,
+) -> Result<Verdict, LabError> {
+    let expected = expected_tests(root, ex, info);
     // Only the exercise's test targets: the library's own unit-test harness would be one more
     // compile after every edit, and exercises keep their tests in `tests/`.
     let mut extra = Vec::new();
     for name in &expected {
         extra.extend(["--test", name.as_str()]);
     }
-    let report = run::build_tests(root, std::slice::from_ref(&info.package), "test", &extra)?;
+    // A build script of the exercise's that hangs is cut off at the exercise's limit; compiling
+    // itself keeps the generous build limit (a cold build of Tokio takes minutes).
+    let report = run::build_tests_with(
+        root,
+        std::slice::from_ref(&info.package),
+        "test",
+        &extra,
+        Some(Duration::from_secs(ex.time_limit_secs)),
+    )?;
     if let Some(note) = lock_note(&report.stderr) {
         eprintln!("note: {note}");
     }
-    let built = report.crates.get(&canon(&dir)).cloned().unwrap_or_default();
+    let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
+    if built.errors.is_empty()
+        && !report.success
+        && let Some(detail) = infrastructure_failure(root, &report.stderr)
+    {
+        return Err(LabError::Infrastructure { detail });
+    }
     if built.errors.is_empty() && missing_target(&report.stderr) {
         return Ok(missing_tests_verdict(&report.stderr, &expected));
     }
@@ -54,7 +104,7 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         ));
     }
     run_tests_with(
-        &dir,
+        dir,
         &built.executables,
         Duration::from_secs(ex.time_limit_secs),
         &ex.diagnosis,
@@ -100,6 +150,33 @@ fn expected_tests(root: &Path, ex: &Exercise, stub: &CrateInfo) -> Vec<String> {
     } else {
         vec![ex.id.clone()]
     }
+}
+
+/// cargo's lines about a failure of the machine rather than of the code: a full disk, a
+/// read-only or unwritable target folder, a quota, or a target path that is not a folder.
+/// `None` when nothing like that is in cargo's stderr.
+fn infrastructure_failure(root: &Path, cargo_stderr: &str) -> Option<String> {
+    const OS_ERRORS: [&str; 4] = [
+        "(os error 28)",  // ENOSPC: no space left on device
+        "(os error 30)",  // EROFS: read-only file system
+        "(os error 122)", // EDQUOT: disk quota exceeded
+        "(os error 13)",  // EACCES: permission denied
+    ];
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target = target.to_string_lossy().into_owned();
+    let machine = OS_ERRORS.iter().any(|e| cargo_stderr.contains(e))
+        || (cargo_stderr.contains("(os error") && cargo_stderr.contains(target.as_str()));
+    if !machine {
+        return None;
+    }
+    let from = cargo_stderr
+        .lines()
+        .position(|l| l.starts_with("error"))
+        .unwrap_or(0);
+    let all: Vec<&str> = cargo_stderr.lines().skip(from).collect();
+    Some(diagnose::clip(&all.join("\n"), 12))
 }
 
 /// Whether cargo refused the build because a test target does not exist: `--test NAME` for a
@@ -160,7 +237,13 @@ pub fn compile_verdict(errors: &[String], cargo_stderr: &str) -> Verdict {
     }
 }
 
+/// What libtest 1.95 writes to stderr first when given `--logfile`.
+const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
+
 /// Runs the test executables of the crate in `dir`, one after the other, each under `limit`.
+///
+/// Each binary is first listed (`--list`), then run with libtest's results log in a fresh
+/// folder; [`crate::results`] explains why the verdict is counted from those and not from stdout.
 pub fn run_tests(
     dir: &Path,
     executables: &[TestExe],
@@ -183,21 +266,42 @@ pub fn run_tests_with(
         ..
     } in executables
     {
+        // Listing runs no test code and takes a few milliseconds; it runs while the tests do.
+        let lister = {
+            let exe = exe.clone();
+            let dir = dir.to_path_buf();
+            std::thread::spawn(move || {
+                let mut list = Command::new(&exe);
+                list.args(["--list", "--color", "never"]).current_dir(&dir);
+                run::run_limited(list, Duration::from_secs(10))
+                    .map(|l| diagnose::listed_tests(&l.stdout))
+            })
+        };
+        let logs = tempfile::Builder::new()
+            .prefix("lab-results-")
+            .tempdir()
+            .map_err(LabError::io("creating a folder in", std::env::temp_dir()))?;
+        let log_path = logs.path().join("results.log");
         let mut cmd = Command::new(exe);
-        cmd.args(["--color", "never"])
+        cmd.args(["--color", "never", "--logfile"])
+            .arg(&log_path)
             .current_dir(dir)
             // `cargo test` sets this for the test process too; tests that find files rely on it.
             .env("CARGO_MANIFEST_DIR", dir)
             // A verdict shows the panic message and its place; a backtrace would bury them.
             // `cargo test -p <package>` still gives the full run when it is wanted.
             .env("RUST_BACKTRACE", "0");
-        let done = run::run_limited(cmd, limit)?;
+        let done = run::run_test_process(cmd, limit)?;
+        let names = lister.join().unwrap_or_else(|_| Ok(Vec::new()))?;
+        let log = results::parse_log(&std::fs::read_to_string(&log_path).unwrap_or_default());
+        // libtest warns, without a newline, that `--logfile` is deprecated; the warning is lab's
+        // doing, not the test's.
+        let stderr = done
+            .stderr
+            .strip_prefix(LOGFILE_WARNING)
+            .unwrap_or(&done.stderr)
+            .to_owned();
         if let Some(after) = done.killed_after {
-            let mut list = Command::new(exe);
-            list.args(["--list", "--color", "never"]).current_dir(dir);
-            let names = run::run_limited(list, Duration::from_secs(10))
-                .map(|l| diagnose::listed_tests(&l.stdout))
-                .unwrap_or_default();
             return Ok(diagnose::from_killed(
                 &done.stdout,
                 after,
@@ -205,15 +309,70 @@ pub fn run_tests_with(
                 done.busy,
             ));
         }
-        match diagnose::from_test_run_for(&done.stdout, &done.stderr, done.success, readings) {
-            Verdict::Passed { tests } => passed += tests,
+        if let Some(signal) = done.signal {
+            return Ok(diagnose::from_crash(
+                signal,
+                &done.stdout,
+                &stderr,
+                done.memory_limited.then_some(procs::MEMORY_LIMIT_GIB),
+            ));
+        }
+        if !done.success {
+            let verdict = diagnose::from_test_run_for(&done.stdout, &stderr, false, readings);
+            // Tests the log records as failed, in case their lines on stdout were garbled.
+            return Ok(match verdict {
+                Verdict::Failed {
+                    first,
+                    failed,
+                    diagnosis,
+                } if failed.is_empty() => Verdict::Failed {
+                    first,
+                    failed: log
+                        .iter()
+                        .filter(|(_, r)| **r == results::Logged::Failed)
+                        .map(|(n, _)| n.clone())
+                        .collect(),
+                    diagnosis,
+                },
+                other => other,
+            });
+        }
+        if names.is_empty() {
             // A library's unit-test harness may rightly hold no test; an exercise's test file
             // may not, and neither may the whole crate (checked below).
-            Verdict::Failed {
-                diagnosis: Diagnosis::NoTests,
-                ..
-            } if !integration => {}
-            failed => return Ok(failed),
+            if *integration {
+                return Ok(diagnose::from_test_run(&done.stdout, &stderr, true));
+            }
+            continue;
+        }
+        match results::judge_success(&names, &log, &done.stdout) {
+            None => passed += names.len(),
+            Some(results::Shortfall::Ignored(ignored)) => {
+                return Ok(Verdict::Failed {
+                    first: format!("skipped with #[ignore]: {}", ignored.join(", ")),
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::IgnoredTests,
+                });
+            }
+            Some(results::Shortfall::NeverRan(never)) => {
+                return Ok(Verdict::Failed {
+                    first: format!(
+                        "the test process exited with status 0, but {} of its {} tests never reported a result: {}",
+                        never.len(),
+                        names.len(),
+                        never.join(", ")
+                    ),
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::EndedEarly,
+                });
+            }
+            Some(results::Shortfall::Inconsistent(why)) => {
+                return Ok(Verdict::Failed {
+                    first: why,
+                    failed: Vec::new(),
+                    diagnosis: Diagnosis::ResultsInconsistent,
+                });
+            }
         }
     }
     if passed == 0 {
@@ -274,6 +433,15 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
                 "diagnosis: {layer}{}",
                 diagnosis.explain().replace("<id>", &ex.id)
             );
+        }
+        Verdict::Crashed {
+            how,
+            explain,
+            output,
+        } => {
+            println!("✗ {} ({place}): {how}.", ex.id);
+            println!("\nThe end of its output:\n\n{output}\n");
+            println!("diagnosis: the test process crashed. {explain}");
         }
         Verdict::Killed {
             after,

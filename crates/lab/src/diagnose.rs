@@ -48,6 +48,12 @@ pub enum Diagnosis {
     MissingTestTarget,
     /// Any other failed test (usually an assertion).
     Assertion,
+    /// The process exited with status 0 before every test had reported a result.
+    EndedEarly,
+    /// The results do not add up: the log, the list and libtest's summary disagree.
+    ResultsInconsistent,
+    /// The exercise's test files or test targets differ from the shipped ones.
+    TestsModified,
     /// The exercise's own reading of a failure, from its `[[exercise.diagnosis]]` table.
     Specific(&'static Specific),
 }
@@ -66,8 +72,9 @@ pub struct Specific {
 }
 
 impl Specific {
-    /// Makes a reading a `Diagnosis`. Lab gives one verdict per run and then exits, so the few
-    /// bytes are leaked rather than making every `Diagnosis` carry an owned string.
+    /// Makes a reading a `Diagnosis`. A check makes one verdict (`watch`, one per save), so the
+    /// few bytes of a reading are leaked rather than making every `Diagnosis` carry an owned
+    /// string: a few hundred bytes for each failing check.
     fn leak(base: Diagnosis, reading: &Reading) -> Diagnosis {
         Diagnosis::Specific(Box::leak(Box::new(Specific {
             base,
@@ -149,6 +156,9 @@ impl Diagnosis {
             Diagnosis::IgnoredTests => "tests skipped with #[ignore]",
             Diagnosis::MissingTestTarget => "the exercise's tests are missing",
             Diagnosis::Assertion => "test failed",
+            Diagnosis::EndedEarly => "the test process ended before every test ran",
+            Diagnosis::ResultsInconsistent => "the results do not add up",
+            Diagnosis::TestsModified => "tests modified: this is not a pass",
         }
     }
 
@@ -228,6 +238,24 @@ impl Diagnosis {
             Diagnosis::Assertion => {
                 "A test's check failed: compare the values in the message above with what the exercise asks for."
             }
+            Diagnosis::EndedEarly => {
+                "The test process exited with a success status before the tests named above had run, so they \
+                 checked nothing and this is not a pass. Something in the code ends the whole process: a \
+                 `std::process::exit`, or a child process or thread that calls it. Return from the function \
+                 instead."
+            }
+            Diagnosis::ResultsInconsistent => {
+                "The test process exited with a success status, but what libtest recorded for each test does \
+                 not match the tests the binary holds or its own summary. Lab counts results from libtest's own \
+                 record, not from lines printed to the terminal: code that prints test-like lines or ends the \
+                 process does not make a pass."
+            }
+            Diagnosis::TestsModified => {
+                "The tests are part of the exercise and the verdict is only a pass against the shipped ones. \
+                 Experiment as you like, but to have the exercise marked done, put the tests back: \
+                 `cargo lab reset <id>` restores them (your version is backed up first), or `git diff` shows \
+                 what changed."
+            }
         }
     }
 
@@ -238,7 +266,12 @@ impl Diagnosis {
         }
         matches!(
             self,
-            Diagnosis::NoTests | Diagnosis::IgnoredTests | Diagnosis::MissingTestTarget
+            Diagnosis::NoTests
+                | Diagnosis::IgnoredTests
+                | Diagnosis::MissingTestTarget
+                | Diagnosis::EndedEarly
+                | Diagnosis::ResultsInconsistent
+                | Diagnosis::TestsModified
         )
     }
 
@@ -288,6 +321,16 @@ pub enum Verdict {
         failed: Vec<String>,
         /// What the process was doing, judged by the state of its threads.
         stuck: Stuck,
+    },
+    /// The test process was ended by a signal lab did not send: a crash, an abort, a stack
+    /// overflow, or the out-of-memory killer.
+    Crashed {
+        /// What happened, in a few words ("crashed with SIGSEGV", "stack overflow in `t`").
+        how: String,
+        /// What it usually means.
+        explain: String,
+        /// The end of the process's output.
+        output: String,
     },
 }
 
@@ -355,6 +398,7 @@ impl Verdict {
             Verdict::Passed { .. } => None,
             Verdict::CompileError { .. } => Some(FailKind::CompileError),
             Verdict::Killed { .. } => Some(FailKind::Timeout),
+            Verdict::Crashed { .. } => Some(FailKind::TestFailure),
             Verdict::Failed { diagnosis, .. } if diagnosis.is_timeout() => Some(FailKind::Timeout),
             Verdict::Failed { .. } => Some(FailKind::TestFailure),
         }
@@ -379,6 +423,7 @@ impl Verdict {
                     diagnosis.name()
                 )
             }
+            Verdict::Crashed { how, .. } => how.clone(),
             Verdict::Killed { after, stuck, .. } => match stuck {
                 Stuck::Unknown => format!(
                     "killed by the process-level limit after {} s",
@@ -531,11 +576,12 @@ pub fn from_killed(
     }
 }
 
-/// `(name, result)` for each `test NAME ... RESULT` line libtest printed.
+/// `(name, result)` for each `test NAME ... RESULT` line libtest printed, found where it starts
+/// on its line, so that output without a newline in front of it does not hide it.
 fn finished_tests(stdout: &str) -> Vec<(String, String)> {
     stdout
         .lines()
-        .filter_map(|l| l.strip_prefix("test "))
+        .filter_map(|l| l.rfind("test ").map(|at| &l[at + "test ".len()..]))
         .filter_map(|l| l.split_once(" ... "))
         .filter(|(_, r)| !r.trim().is_empty())
         .map(|(n, r)| {
@@ -595,6 +641,70 @@ pub fn compile_note(first: &str) -> Option<&'static str> {
         );
     }
     None
+}
+
+/// Builds the verdict for a test process that a signal ended (lab sent none): what the
+/// signal means, the test that overflowed its stack if the runtime said so, and the memory
+/// ceiling when an allocation failed under it.
+pub fn from_crash(
+    signal: i32,
+    stdout: &str,
+    stderr: &str,
+    memory_limit_gib: Option<u64>,
+) -> Verdict {
+    let all = format!("{stdout}\n{stderr}");
+    let overflowed = all.lines().find_map(|l| {
+        let at = l.find(" has overflowed its stack")?;
+        let start = l[..at].find("thread '")? + "thread '".len();
+        let name = &l[start..at];
+        Some(name.split('\'').next().unwrap_or(name).to_owned())
+    });
+    let alloc_failed = all.contains("memory allocation of") && all.contains("failed");
+    let name = crate::procs::signal_name(signal);
+    let (how, explain) = if let Some(test) = overflowed {
+        (
+            format!("stack overflow in `{test}`"),
+            "The thread's stack ran out, which ends the whole process: usually a recursion without \
+             an end (an `async fn` or a `poll` that calls itself), or a very large value on the stack."
+                .to_owned(),
+        )
+    } else if alloc_failed {
+        let limit = memory_limit_gib
+            .map(|g| format!("limit {g} GiB"))
+            .unwrap_or_else(|| "the system's limit".into());
+        (
+            format!("killed: out of memory ({limit})"),
+            "An allocation failed, so the process aborted: something grows without bound, such as a \
+             queue nobody drains, a `Vec` pushed to in a loop, or an unbounded channel."
+                .to_owned(),
+        )
+    } else if signal == 9 {
+        (
+            "killed by SIGKILL (not sent by lab)".to_owned(),
+            "Something outside the test ended it, most often the system's out-of-memory killer: look \
+             for memory that grows without bound."
+                .to_owned(),
+        )
+    } else if signal == 6 {
+        (
+            "aborted (SIGABRT)".to_owned(),
+            "The process aborted: a panic while panicking, a panic in a `Drop` during unwinding, or an \
+             explicit `std::process::abort()`. The output below says which."
+                .to_owned(),
+        )
+    } else {
+        (
+            format!("crashed with {name}"),
+            "The process was ended by a signal, which safe Rust does not cause by itself: look at code \
+             that ends the process or sends signals, or at a dependency's native code."
+                .to_owned(),
+        )
+    };
+    Verdict::Crashed {
+        how,
+        explain,
+        output: tail(&all, 30),
+    }
 }
 
 /// Parses `--list` output (`name: test` lines).

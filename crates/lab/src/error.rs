@@ -10,6 +10,10 @@ pub enum LabError {
     )]
     RootNotFound { start: PathBuf },
     #[error(
+        "{root} looks like an async-lab checkout (it has Cargo.toml and exercises/), but exercises/lab.toml, the list of exercises, is missing: restore it with `git checkout -- exercises/lab.toml`"
+    )]
+    ManifestMissing { root: PathBuf },
+    #[error(
         "--root {root} is not an async-lab checkout: it has no exercises/lab.toml; pass the folder that holds `exercises/` and `Cargo.toml`, or leave --root out inside the checkout"
     )]
     NotACheckout { root: PathBuf },
@@ -65,7 +69,11 @@ pub enum LabError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("stopped by Ctrl-C")]
+    #[error(
+        "cargo could not build because of the machine, not your code:\n{detail}\nCheck the free space and the permissions of the target folder (or CARGO_TARGET_DIR), then run the check again; recorded progress is unchanged"
+    )]
+    Infrastructure { detail: String },
+    #[error("stopped by a signal (Ctrl-C, SIGTERM or SIGHUP)")]
     Interrupted,
 }
 

@@ -13,9 +13,12 @@
 mod check;
 mod diagnose;
 mod error;
+mod integrity;
 mod manifest;
+mod procs;
 mod progress;
 mod reset;
+mod results;
 mod run;
 mod verify;
 mod watch;
@@ -77,13 +80,20 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    let mut args = std::env::args_os();
+    if args.nth(1).is_some_and(|a| a == procs::LAUNCH_ARG) {
+        procs::launch(args.collect());
+    }
     quiet_on_closed_stdout();
     let cli = Cli::parse();
     run::install_ctrl_c();
+    procs::become_subreaper();
     match run_cli(cli) {
         Ok(code) => code,
         Err(LabError::Interrupted) => {
-            eprintln!("stopped by Ctrl-C; every process lab started has been killed.");
+            eprintln!(
+                "stopped by a signal (Ctrl-C, SIGTERM or SIGHUP); every process lab started has been killed."
+            );
             ExitCode::from(130)
         }
         Err(e) => {
@@ -129,6 +139,9 @@ impl Lab {
     fn open(root: Option<PathBuf>, state_dir: Option<PathBuf>) -> Result<Lab, LabError> {
         let root = match root {
             Some(r) if !r.join(manifest::MANIFEST_PATH).exists() => {
+                if looks_like_checkout(&r) {
+                    return Err(LabError::ManifestMissing { root: r });
+                }
                 return Err(LabError::NotACheckout { root: r });
             }
             Some(r) => run::canon(&r),
@@ -154,12 +167,27 @@ impl Lab {
     }
 }
 
+/// Whether `dir` has the shape of an async-lab checkout whatever its manifest: a Cargo.toml next
+/// to `exercises/` and `crates/lab/`.
+fn looks_like_checkout(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file()
+        && dir.join("exercises").is_dir()
+        && dir.join("crates/lab").is_dir()
+}
+
 /// The nearest folder at or above the current one that holds `exercises/lab.toml`.
 fn find_root() -> Result<PathBuf, LabError> {
     let start = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let found = start
         .ancestors()
         .find(|d| d.join(manifest::MANIFEST_PATH).is_file());
+    if found.is_none()
+        && let Some(checkout) = start.ancestors().find(|d| looks_like_checkout(d))
+    {
+        return Err(LabError::ManifestMissing {
+            root: checkout.to_owned(),
+        });
+    }
     match found {
         Some(d) => Ok(run::canon(d)),
         None => {
@@ -306,8 +334,9 @@ fn check(lab: &Lab, id: Option<String>) -> Result<ExitCode, LabError> {
     check::print_verdict(ex, &verdict, lab.hints_left(&store, ex));
     let passed = verdict.fail_kind().is_none();
     if passed {
-        store.progress.done.insert(ex.id.clone());
-        store.save()?;
+        store.update(|p| {
+            p.done.insert(ex.id.clone());
+        })?;
         match store.current(&lab.manifest) {
             Some(next) => println!(
                 "Next: {} ({}): `cargo lab check {}`.",
@@ -315,8 +344,10 @@ fn check(lab: &Lab, id: Option<String>) -> Result<ExitCode, LabError> {
             ),
             None => println!("That was the last one: every exercise is done."),
         }
-    } else if store.progress.done.remove(&ex.id) {
-        store.save()?;
+    } else if store.is_done(&ex.id) {
+        store.update(|p| {
+            p.done.remove(&ex.id);
+        })?;
     }
     Ok(if passed {
         ExitCode::SUCCESS
@@ -357,8 +388,10 @@ fn hint(lab: &Lab, id: Option<String>) -> Result<ExitCode, LabError> {
         );
     }
     if tier > shown {
-        store.progress.hints_shown.insert(ex.id.clone(), tier);
-        store.save()?;
+        store.update(|p| {
+            let seen = p.hints_shown.entry(ex.id.clone()).or_insert(0);
+            *seen = (*seen).max(tier);
+        })?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -109,6 +109,17 @@ impl Manifest {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
+        // An empty manifest is a damaged one (a bad merge, a truncated file), never an
+        // instruction: lab refuses it rather than showing no exercises.
+        if manifest.exercises.is_empty() {
+            return Err(LabError::ManifestParse {
+                path: path.to_owned(),
+                message:
+                    "it lists no exercises (no [[exercise]] entry); the file is probably truncated \
+                          or damaged, and progress is left untouched"
+                        .to_owned(),
+            });
+        }
         let mut seen = HashSet::new();
         for ex in &manifest.exercises {
             if !seen.insert(ex.id.as_str()) {

@@ -3,7 +3,14 @@
 //! The file is small and rewritten whole: a write goes to a temporary file in the same folder,
 //! which is then renamed over the old one, so a crash or Ctrl-C mid-write leaves either the old
 //! file or the new one, never half of each. A file that cannot be parsed is set aside (never
-//! deleted) and progress starts again; ids that an update renamed or removed are dropped with a note.
+//! deleted) and progress starts again; when it cannot be set aside (a read-only folder), the
+//! commands that only read (`list`) still run.
+//!
+//! Several lab commands may run at once (`watch` in one terminal, `check` in another): every
+//! change is a read-modify-write under an exclusive lock on `.lab/progress.lock` (`flock`, on
+//! Unix), applied to the file as it is *now*, so one command never erases what another recorded.
+//! Ids the manifest no longer lists (an update renamed or removed them) are kept, not dropped:
+//! they count for nothing, and come back if the id does.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -63,7 +70,25 @@ impl Store {
         let mut progress = match read {
             Ok(p) => p.unwrap_or_default(),
             Err(why) => {
-                let kept = set_aside(&file)?;
+                let kept = match set_aside(&file) {
+                    Ok(kept) => kept,
+                    Err(e) => {
+                        // Nothing can be written here; commands that only read still run, and
+                        // the first one that records something reports the folder's problem.
+                        eprintln!(
+                            "note: {} could not be read ({why}) and could not be set aside ({e}); \
+                             showing progress as empty.",
+                            file.display()
+                        );
+                        return Ok(Store {
+                            dir: dir.to_owned(),
+                            progress: Progress {
+                                format: FORMAT,
+                                ..Progress::default()
+                            },
+                        });
+                    }
+                };
                 eprintln!(
                     "note: {} could not be read ({why}); it was kept as {} and progress starts afresh. \
                      Run `cargo lab check` on the exercises you had done to mark them done again.",
@@ -75,38 +100,50 @@ impl Store {
         };
         progress.format = FORMAT;
         let known: BTreeSet<&str> = manifest.exercises.iter().map(|e| e.id.as_str()).collect();
-        let gone: Vec<String> = progress
+        let unlisted: BTreeSet<&String> = progress
             .done
             .iter()
             .chain(progress.hints_shown.keys())
             .filter(|id| !known.contains(id.as_str()))
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect();
-        if !gone.is_empty() {
-            for id in &gone {
-                progress.done.remove(id);
-                progress.hints_shown.remove(id);
-            }
+        if !unlisted.is_empty() {
+            let names: Vec<&str> = unlisted.iter().map(|s| s.as_str()).collect();
             eprintln!(
-                "note: progress recorded for {} is dropped: no exercise has that id any more \
-                 (an update renamed or removed it). See `cargo lab list` for the current ones.",
-                gone.join(", ")
+                "note: progress is recorded for {}, which exercises/lab.toml does not list (an update renamed \
+                 or removed it); it is kept in {} and counts for nothing.",
+                names.join(", "),
+                file.display()
             );
         }
-        let store = Store {
+        Ok(Store {
             dir: dir.to_owned(),
             progress,
-        };
-        if !gone.is_empty() {
-            store.save()?;
-        }
-        Ok(store)
+        })
     }
 
-    /// Writes progress atomically: temporary file, then rename.
-    pub fn save(&self) -> Result<(), LabError> {
+    /// Applies `change` to the progress on disk, under the lock: the file is read again, the
+    /// change applied to what it holds now, and the result written and kept in `self`.
+    pub fn update(&mut self, change: impl FnOnce(&mut Progress)) -> Result<(), LabError> {
+        std::fs::create_dir_all(&self.dir).map_err(LabError::io("creating", &self.dir))?;
+        let _lock = Lock::take(&self.dir)?;
+        let file = self.dir.join("progress.json");
+        let mut now = match std::fs::read(&file) {
+            Ok(bytes) => match serde_json::from_slice::<Progress>(&bytes) {
+                Ok(p) if p.format == FORMAT => p,
+                // A file damaged since this command loaded it: what was loaded is the best
+                // record there is.
+                _ => self.progress.clone(),
+            },
+            Err(_) => self.progress.clone(),
+        };
+        now.format = FORMAT;
+        change(&mut now);
+        self.progress = now;
+        self.save()
+    }
+
+    /// Writes progress atomically: temporary file, then rename. Callers hold the lock.
+    fn save(&self) -> Result<(), LabError> {
         std::fs::create_dir_all(&self.dir).map_err(LabError::io("creating", &self.dir))?;
         let file = self.dir.join("progress.json");
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)
@@ -130,6 +167,28 @@ impl Store {
     /// The first exercise, in manifest order, that has not passed.
     pub fn current<'m>(&self, manifest: &'m Manifest) -> Option<&'m crate::manifest::Exercise> {
         manifest.exercises.iter().find(|e| !self.is_done(&e.id))
+    }
+}
+
+/// An exclusive lock on `.lab/progress.lock`, released when dropped (Unix: `flock`; elsewhere
+/// no lock is taken).
+struct Lock {
+    _file: std::fs::File,
+}
+
+impl Lock {
+    fn take(dir: &Path) -> Result<Lock, LabError> {
+        let path = dir.join("progress.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(LabError::io("opening", &path))?;
+        #[cfg(unix)]
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| LabError::io("locking", &path)(e.into()))?;
+        Ok(Lock { _file: file })
     }
 }
 

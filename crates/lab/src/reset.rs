@@ -73,6 +73,10 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
     };
 
     for (f, bytes) in &originals {
+        // A symlink on the way (the file itself, or a folder inside the stub) could send the
+        // write outside the stub; it was backed up above, and is removed so the shipped file
+        // is written in its place.
+        remove_symlinks_on(&lab.root, &rel, f)?;
         let dest = lab.root.join(f);
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(LabError::io("creating", parent))?;
@@ -82,11 +86,13 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
 
     let mut store = lab.store()?;
     // A fresh start: the hints count again from the first, so the next verdict does not say
-    // that every hint has been seen.
-    let was_done = store.progress.done.remove(id);
-    let had_hints = store.progress.hints_shown.remove(id).is_some();
-    if was_done || had_hints {
-        store.save()?;
+    // that every hint has been seen. Changed under the progress lock, merged with what other
+    // `cargo lab` processes wrote.
+    if store.is_done(id) || store.progress.hints_shown.contains_key(id) {
+        store.update(|p| {
+            p.done.remove(id);
+            p.hints_shown.remove(id);
+        })?;
     }
     if saved > 0 {
         println!(
@@ -105,7 +111,7 @@ pub fn reset(lab: &Lab, id: &str) -> Result<ExitCode, LabError> {
 
 /// The git revision that holds the stub as shipped: the first of `@{upstream}`, `origin/HEAD`
 /// and `HEAD` that exists and has files under `rel`.
-fn shipped_ref(root: &Path, rel: &Path) -> String {
+pub(crate) fn shipped_ref(root: &Path, rel: &Path) -> String {
     for candidate in ["@{upstream}", "refs/remotes/origin/HEAD"] {
         let Ok(name) = git(
             root,
@@ -131,6 +137,26 @@ fn shipped_ref(root: &Path, rel: &Path) -> String {
         }
     }
     "HEAD".to_owned()
+}
+
+/// Removes every symlink among the paths from the stub folder `stub` down to `file` (both
+/// relative to `root`), so that writing `file` cannot leave the stub.
+fn remove_symlinks_on(root: &Path, stub: &Path, file: &Path) -> Result<(), LabError> {
+    let Ok(inside) = file.strip_prefix(stub) else {
+        return Ok(());
+    };
+    let mut at = root.join(stub);
+    let mut steps = vec![at.clone()];
+    for part in inside.components() {
+        at = at.join(part);
+        steps.push(at.clone());
+    }
+    for step in steps {
+        if std::fs::symlink_metadata(&step).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::fs::remove_file(&step).map_err(LabError::io("removing the symlink", &step))?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs git in `root` with `args` and an optional trailing path, returning stdout.
@@ -161,7 +187,20 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, LabError> {
             continue;
         }
         let dest = to.join(&name);
-        if path.is_dir() {
+        // The entry itself, not what a symlink points to: a link out of the stub is backed up
+        // as a link, and never followed.
+        let kind = entry.file_type().map_err(LabError::io("reading", &path))?;
+        if kind.is_symlink() {
+            let target = std::fs::read_link(&path).map_err(LabError::io("reading", &path))?;
+            std::fs::create_dir_all(to).map_err(LabError::io("creating", to))?;
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&target, &dest)
+                .map_err(LabError::io("backing up", &path))?;
+            #[cfg(not(unix))]
+            std::fs::write(&dest, target.to_string_lossy().as_bytes())
+                .map_err(LabError::io("backing up", &path))?;
+            count += 1;
+        } else if kind.is_dir() {
             count += copy_tree(&path, &dest)?;
         } else {
             std::fs::create_dir_all(to).map_err(LabError::io("creating", to))?;

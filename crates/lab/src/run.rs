@@ -1,30 +1,35 @@
 //! Running cargo and test binaries under a process-level limit.
 //!
-//! Every child is started in a process group of its own (a job object on Windows) through
-//! [`command_group`](https://docs.rs/command-group), so that killing it at the limit also kills
-//! whatever it started: cargo's rustc processes, or threads and processes a test left behind.
+//! Every child is started in a process group of its own (a job object on Windows, through
+//! [`command_group`](https://docs.rs/command-group)), so that killing it also kills whatever it
+//! started: cargo's rustc processes, or processes a test left behind. See [`procs`] for what
+//! catches the processes that leave the group.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[cfg(not(unix))]
 use command_group::CommandGroup;
 
 use crate::error::LabError;
+use crate::procs;
 
-/// Set once Ctrl-C has been pressed; every wait loop checks it.
+/// Set once Ctrl-C, SIGTERM or SIGHUP has arrived; every wait loop checks it.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Makes Ctrl-C set [`INTERRUPTED`] instead of killing lab at once.
+/// Makes Ctrl-C, SIGTERM (CI cancelling a job, an IDE's stop button) and SIGHUP (the terminal
+/// closed during `watch`) set [`INTERRUPTED`] instead of killing lab at once.
 ///
-/// The children run in process groups of their own, so the terminal's Ctrl-C does not reach
+/// The children run in process groups of their own, so the terminal's signals do not reach
 /// them; lab must kill them itself, and it can only do that if it survives the signal.
-/// [`tokio::signal::ctrl_c`](https://docs.rs/tokio/latest/tokio/signal/fn.ctrl_c.html) installs the
-/// handler portably; a second Ctrl-C while lab is cleaning up ends it at once.
+/// [`tokio::signal`](https://docs.rs/tokio/latest/tokio/signal/index.html) installs the
+/// handlers; a second signal while lab is cleaning up ends it at once.
 pub fn install_ctrl_c() {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     thread::spawn(move || {
@@ -36,22 +41,52 @@ pub fn install_ctrl_c() {
             return;
         };
         rt.block_on(async move {
+            #[cfg(unix)]
+            let (mut term, mut hup) = {
+                use tokio::signal::unix::{SignalKind, signal};
+                (
+                    signal(SignalKind::terminate()).ok(),
+                    signal(SignalKind::hangup()).ok(),
+                )
+            };
             let mut ready = Some(ready_tx);
             loop {
-                let mut signal = std::pin::pin!(tokio::signal::ctrl_c());
-                // The handler is registered on the first poll, so poll once before telling the
-                // main thread that Ctrl-C is covered.
-                let first = std::future::poll_fn(|cx| Poll::Ready(signal.as_mut().poll(cx))).await;
+                let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+                // The Ctrl-C handler is registered on the first poll, so poll once before
+                // telling the main thread that the signals are covered.
+                let first = std::future::poll_fn(|cx| Poll::Ready(ctrl_c.as_mut().poll(cx))).await;
                 if let Some(tx) = ready.take() {
                     let _ = tx.send(());
                 }
-                let result = match first {
-                    Poll::Ready(r) => r,
-                    Poll::Pending => signal.await,
-                };
-                if result.is_err() {
+                if let Poll::Ready(Err(_)) = first {
                     // No handler could be installed: Ctrl-C keeps its default effect.
                     return;
+                }
+                #[cfg(unix)]
+                {
+                    let term_recv = async {
+                        match term.as_mut() {
+                            Some(s) => s.recv().await,
+                            None => std::future::pending().await,
+                        }
+                    };
+                    let hup_recv = async {
+                        match hup.as_mut() {
+                            Some(s) => s.recv().await,
+                            None => std::future::pending().await,
+                        }
+                    };
+                    if first.is_pending() {
+                        tokio::select! {
+                            _ = ctrl_c => {}
+                            _ = term_recv => {}
+                            _ = hup_recv => {}
+                        }
+                    }
+                }
+                #[cfg(not(unix))]
+                if first.is_pending() {
+                    let _ = ctrl_c.await;
                 }
                 if INTERRUPTED.swap(true, Ordering::SeqCst) {
                     std::process::exit(130);
@@ -65,9 +100,9 @@ pub fn install_ctrl_c() {
 /// How a limited run ended.
 #[derive(Debug)]
 pub struct Finished {
-    /// Everything written to stdout.
+    /// What was written to stdout, capped by [`CAPTURE_HEAD`] and [`CAPTURE_TAIL`].
     pub stdout: String,
-    /// Everything written to stderr.
+    /// What was written to stderr, capped the same way.
     pub stderr: String,
     /// Whether the process exited with status 0.
     pub success: bool,
@@ -76,7 +111,25 @@ pub struct Finished {
     /// For a killed process: how often one of its threads was running or ready to run, in a few
     /// looks just before the kill, where the system tells (Linux).
     pub busy: Option<Busy>,
+    /// The signal that ended the process, when lab did not send it.
+    pub signal: Option<i32>,
+    /// Whether the process ran under lab's memory ceiling ([`procs::MEMORY_LIMIT_GIB`]).
+    pub memory_limited: bool,
+    /// A build script that ran past its limit, and the limit: cargo was stopped because of it.
+    pub hung_build_script: Option<(String, Duration)>,
 }
+
+/// How much of each output stream lab keeps: its first bytes and its last ones, with a note of
+/// how much was cut in between. Lab's memory stays bounded whatever a test prints.
+pub const CAPTURE_HEAD: usize = 512 * 1024;
+/// See [`CAPTURE_HEAD`].
+pub const CAPTURE_TAIL: usize = 512 * 1024;
+/// Lines longer than this are cut when the capture is turned into text.
+pub const LONGEST_LINE: usize = 4096;
+
+/// How long lab waits, after the process tree is gone, for its output pipes to close: a process
+/// lab could not kill (outside Linux, one that left the group) may still hold them.
+const PIPE_GRACE: Duration = Duration::from_secs(2);
 
 /// What a few looks at a process's threads saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,63 +174,285 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
 }
 
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
-/// Returns [`LabError::Interrupted`] (after killing it) if Ctrl-C is pressed.
-pub fn run_limited(mut cmd: Command, limit: Duration) -> Result<Finished, LabError> {
+/// Returns [`LabError::Interrupted`] (after killing it) on Ctrl-C, SIGTERM or SIGHUP.
+pub fn run_limited(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
+    run_tree(cmd, limit, false, None)
+}
+
+/// [`run_limited`] for a learner's test process: it also gets the memory ceiling.
+pub fn run_test_process(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
+    run_tree(cmd, limit, true, None)
+}
+
+/// Starts `cmd` as the leader of a process group of its own, registered with [`procs`].
+#[cfg(unix)]
+fn spawn_group(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0);
+    procs::spawn_registered(|| cmd.spawn())
+}
+
+fn run_tree(
+    cmd: Command,
+    limit: Duration,
+    is_test: bool,
+    build_script_limit: Option<Duration>,
+) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let (mut cmd, memory_limited) = if is_test {
+        procs::with_memory_limit(cmd)
+    } else {
+        (cmd, false)
+    };
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let start = Instant::now();
+    #[cfg(unix)]
+    let mut child = spawn_group(&mut cmd).map_err(|source| LabError::Spawn { program, source })?;
+    #[cfg(not(unix))]
     let mut child = cmd
         .group_spawn()
         .map_err(|source| LabError::Spawn { program, source })?;
+    #[cfg(unix)]
+    let inner = &mut child;
+    #[cfg(not(unix))]
+    let inner = child.inner();
+    let pid = inner.id();
     // Both pipes are drained on threads of their own, so a chatty child cannot fill one pipe and
-    // stall while lab waits on it.
-    let out = drain(child.inner().stdout.take());
-    let err = drain(child.inner().stderr.take());
+    // stall while lab waits on it; each keeps a bounded head and tail.
+    let (tx, rx) = mpsc::channel();
+    drain(inner.stdout.take(), true, tx.clone());
+    drain(inner.stderr.take(), false, tx);
     let mut killed_after = None;
     let mut busy = None;
     let mut interrupted = false;
+    let mut scripts = procs::BuildScripts::default();
+    let mut hung_script = None;
     let status = loop {
-        match child.try_wait() {
+        #[cfg(unix)]
+        let polled = child.try_wait();
+        #[cfg(not(unix))]
+        let polled = child.inner().try_wait();
+        match polled {
             Ok(Some(status)) => break Some(status),
             Ok(None) => {}
             Err(_) => break None,
+        }
+        if let Some(script_limit) = build_script_limit
+            && let Some(name) = scripts.overrun(pid, script_limit)
+        {
+            hung_script = Some(name);
+            #[cfg(unix)]
+            procs::kill_group(pid);
+            let _ = child.kill();
+            break wait_bounded(&mut child, Duration::from_secs(5));
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
         } else if start.elapsed() >= limit {
             killed_after = Some(limit);
-            busy = look_at_threads(child.id());
+            busy = look_at_threads(pid);
         }
         if interrupted || killed_after.is_some() {
+            #[cfg(unix)]
+            procs::kill_group(pid);
             let _ = child.kill();
-            break child.wait().ok();
+            // SIGKILL cannot be caught, so the leader ends at once; the wait is bounded anyway.
+            break wait_bounded(&mut child, Duration::from_secs(5));
         }
         thread::sleep(Duration::from_millis(3));
     };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
+    // The test has ended: whatever it left in its group, and whatever escaped the group and was
+    // re-parented to lab, goes now, not at the limit.
+    #[cfg(unix)]
+    {
+        procs::kill_group(pid);
+        procs::unregister(pid);
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
+    procs::sweep_orphans(Duration::from_secs(2));
+    let mut stdout = Capture::default();
+    let mut stderr = Capture::default();
+    let pipes_until = Instant::now() + PIPE_GRACE;
+    let mut open = 2;
+    while open > 0 {
+        match rx.recv_timeout(pipes_until.saturating_duration_since(Instant::now())) {
+            Ok((true, c)) => {
+                stdout = c;
+                open -= 1;
+            }
+            Ok((false, c)) => {
+                stderr = c;
+                open -= 1;
+            }
+            Err(_) => {
+                stderr.note = Some(format!(
+                    "[lab: the output pipes were still held open {} s after the test process ended, \
+                     by a process lab could not stop; the output was cut there]",
+                    PIPE_GRACE.as_secs()
+                ));
+                break;
+            }
+        }
+    }
     if interrupted {
         return Err(LabError::Interrupted);
     }
+    #[cfg(unix)]
+    let signal = {
+        use std::os::unix::process::ExitStatusExt;
+        status.and_then(|s| s.signal())
+    };
+    #[cfg(not(unix))]
+    let signal = None;
     Ok(Finished {
-        stdout,
-        stderr,
+        stdout: stdout.into_text(),
+        stderr: stderr.into_text(),
         success: killed_after.is_none() && status.is_some_and(|s| s.success()),
+        signal: if killed_after.is_none() { signal } else { None },
         killed_after,
         busy,
+        memory_limited,
+        hung_build_script: hung_script.zip(build_script_limit),
     })
 }
 
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
+/// Waits for a child that was just sent SIGKILL, for at most `bound`.
+#[cfg(unix)]
+fn wait_bounded(
+    child: &mut std::process::Child,
+    bound: Duration,
+) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + bound;
+    while Instant::now() < until {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => thread::sleep(Duration::from_millis(2)),
+            Err(_) => return None,
         }
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn wait_bounded(
+    child: &mut command_group::GroupChild,
+    bound: Duration,
+) -> Option<std::process::ExitStatus> {
+    let until = Instant::now() + bound;
+    while Instant::now() < until {
+        match child.inner().try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => thread::sleep(Duration::from_millis(2)),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// One output stream, kept as its first [`CAPTURE_HEAD`] bytes and its last [`CAPTURE_TAIL`].
+#[derive(Debug, Default)]
+pub struct Capture {
+    head: Vec<u8>,
+    tail: std::collections::VecDeque<u8>,
+    /// Bytes dropped between the head and the tail.
+    cut: u64,
+    /// A note lab adds at the end.
+    note: Option<String>,
+}
+
+impl Capture {
+    /// Appends bytes, keeping the head and the tail within their caps.
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        if self.head.len() < CAPTURE_HEAD {
+            let take = bytes.len().min(CAPTURE_HEAD - self.head.len());
+            self.head.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+        }
+        if bytes.len() >= CAPTURE_TAIL {
+            self.cut += (self.tail.len() + bytes.len() - CAPTURE_TAIL) as u64;
+            self.tail.clear();
+            self.tail.extend(&bytes[bytes.len() - CAPTURE_TAIL..]);
+            return;
+        }
+        let over = (self.tail.len() + bytes.len()).saturating_sub(CAPTURE_TAIL);
+        self.tail.drain(..over);
+        self.cut += over as u64;
+        self.tail.extend(bytes);
+    }
+
+    /// The kept text, with a line saying how much was cut, and over-long lines shortened.
+    pub fn into_text(self) -> String {
+        let mut text = String::from_utf8_lossy(&self.head).into_owned();
+        if self.cut > 0 {
+            text.push_str(&format!(
+                "\n[lab: {} bytes of output cut here; the first {} KiB and the last {} KiB are kept]\n",
+                self.cut,
+                CAPTURE_HEAD / 1024,
+                CAPTURE_TAIL / 1024
+            ));
+        }
+        let (a, b) = self.tail.as_slices();
+        let mut tail = a.to_vec();
+        tail.extend_from_slice(b);
+        text.push_str(&String::from_utf8_lossy(&tail));
+        if let Some(note) = self.note {
+            text.push('\n');
+            text.push_str(&note);
+            text.push('\n');
+        }
+        shorten_lines(&text)
+    }
+}
+
+/// Cuts every line longer than [`LONGEST_LINE`] bytes, saying how much of it was cut.
+fn shorten_lines(text: &str) -> String {
+    if text.lines().all(|l| l.len() <= LONGEST_LINE) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len().min(4 * CAPTURE_HEAD));
+    for line in text.split_inclusive('\n') {
+        if line.len() <= LONGEST_LINE {
+            out.push_str(line);
+        } else {
+            let mut end = LONGEST_LINE;
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&line[..end]);
+            out.push_str(&format!(
+                " [lab: {} more bytes of this line cut]\n",
+                line.len() - end
+            ));
+        }
+    }
+    out
+}
+
+/// Reads `pipe` to its end on a thread of its own and sends the capture on `done`, tagged
+/// `true` for stdout.
+fn drain<R: Read + Send + 'static>(
+    pipe: Option<R>,
+    is_stdout: bool,
+    done: mpsc::Sender<(bool, Capture)>,
+) {
+    thread::spawn(move || {
+        let mut capture = Capture::default();
+        if let Some(mut pipe) = pipe {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match pipe.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => capture.push(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        let _ = done.send((is_stdout, capture));
+    });
 }
 
 /// The cargo to run: the one that started lab (`cargo lab` sets `CARGO`), else `cargo` on the PATH.
@@ -234,6 +509,18 @@ pub fn build_tests(
     subcommand: &str,
     extra: &[&str],
 ) -> Result<BuildReport, LabError> {
+    build_tests_with(root, packages, subcommand, extra, None)
+}
+
+/// [`build_tests`], stopping cargo if one build script runs longer than `build_script_limit`
+/// (where lab can see build scripts: Linux).
+pub fn build_tests_with(
+    root: &Path,
+    packages: &[String],
+    subcommand: &str,
+    extra: &[&str],
+    build_script_limit: Option<Duration>,
+) -> Result<BuildReport, LabError> {
     let mut cmd = cargo(root);
     if subcommand == "test" {
         // `cargo build --tests` compiles the same units as `cargo test --no-run` (so the two
@@ -252,7 +539,19 @@ pub fn build_tests(
         cmd.args(["-p", p]);
     }
     cmd.args(extra);
-    let done = run_limited(cmd, BUILD_LIMIT)?;
+    let done = run_tree(cmd, BUILD_LIMIT, false, build_script_limit)?;
+    if let Some((script, limit)) = &done.hung_build_script {
+        return Ok(BuildReport {
+            crates: std::collections::HashMap::new(),
+            stderr: format!(
+                "error: the build script `{script}` was still running after {} s, the exercise's limit, and the \
+                 build was stopped. A build script (`build.rs`) runs before the crate compiles; look for a \
+                 loop or a wait in it that never ends.\n",
+                limit.as_secs()
+            ),
+            success: false,
+        });
+    }
     let mut crates: std::collections::HashMap<PathBuf, Built> = std::collections::HashMap::new();
     for line in done.stdout.lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {

@@ -74,7 +74,29 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
         }
     }
 
-    // 2. Build every solution's and every stub's tests, one cargo invocation each.
+    // A missing stub folder breaks the whole workspace for cargo (the solutions' [[test]] paths
+    // point into it), so every build would fail for that one reason: say it once, build nothing.
+    let missing: Vec<String> = exercises
+        .iter()
+        .filter(|e| !lab.root.join(&e.stub).is_dir())
+        .map(|e| e.stub.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        global.push(format!(
+            "the stub folder{} {} {} missing: the solutions' tests live in the stubs, so cargo cannot load \
+             the workspace and nothing was built. Restore {} (`git status`), or remove the entries from \
+             exercises/lab.toml, then run verify again",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            if missing.len() == 1 { "it" } else { "them" },
+        ));
+        return summary(exercises, &rows, &global, start);
+    }
+
+    // 2. Build every solution's and every stub's tests, one cargo invocation each, with the
+    //    shipped tests in place whatever the working tree holds (put back when `_held` drops).
+    let _held = crate::integrity::Held::shipped_tests(&lab.root, &lab.state_dir, exercises)?;
     let sol_pkgs: Vec<String> = infos
         .iter()
         .filter_map(|(_, s)| s.as_ref().map(|s| s.package.clone()))
@@ -190,6 +212,16 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
     }
 
     // 5. The summary.
+    summary(exercises, &rows, &global, start)
+}
+
+/// Prints the table and the breaches; the exit code says whether there were any.
+fn summary(
+    exercises: &[Exercise],
+    rows: &[Row],
+    global: &[String],
+    start: Instant,
+) -> Result<ExitCode, LabError> {
     let width = exercises
         .iter()
         .map(|e| e.id.len())
@@ -201,7 +233,7 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
         "id", "solution", "stub (declared: got)"
     );
     let mut breaches = 0;
-    for (ex, row) in exercises.iter().zip(&rows) {
+    for (ex, row) in exercises.iter().zip(rows) {
         println!(
             "{:<width$}  {:<10}  {:<32}  {}",
             ex.id, row.solution, row.stub, row.clippy
@@ -209,12 +241,12 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
         breaches += row.breaches.len();
     }
     breaches += global.len();
-    for (ex, row) in exercises.iter().zip(&rows) {
+    for (ex, row) in exercises.iter().zip(rows) {
         for b in &row.breaches {
             println!("\n✗ {}: {b}", ex.id);
         }
     }
-    for b in &global {
+    for b in global {
         println!("\n✗ {b}");
     }
     println!(
@@ -266,6 +298,23 @@ fn layout(root: &Path, ex: &Exercise, row: &mut Row) -> (Option<CrateInfo>, Opti
     };
     let stub = read(&ex.stub, "stub");
     let sol = read(&ex.solution, "solution");
+    // `unsafe_code` is `forbid` in the workspace's lints; a crate that does not inherit them
+    // could let a stub's `unsafe` (a forged constructor, a write to the results log's memory)
+    // through.
+    for (path, what) in [(&ex.stub, "stub"), (&ex.solution, "solution")] {
+        let toml_path = root.join(path).join("Cargo.toml");
+        let inherits = std::fs::read_to_string(&toml_path)
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .and_then(|t| t.get("lints")?.get("workspace")?.as_bool())
+            .unwrap_or(false);
+        if toml_path.is_file() && !inherits {
+            row.breaches.push(format!(
+                "the {what}'s Cargo.toml lacks `[lints] workspace = true`, so it escapes the workspace's \
+                 `unsafe_code = \"forbid\"`"
+            ));
+        }
+    }
     row.stub = "not built".into();
     row.solution = "not built".into();
     row.clippy = "-".into();
@@ -361,6 +410,7 @@ fn detail(verdict: &Verdict) -> String {
         Verdict::CompileError { first, .. } => format!(":\n{first}"),
         Verdict::Failed { first, .. } => format!(":\n{first}"),
         Verdict::Killed { running, .. } => format!(" (still running: {})", running.join(", ")),
+        Verdict::Crashed { how, output, .. } => format!(": {how}\n{output}"),
         Verdict::Passed { .. } => String::new(),
     }
 }

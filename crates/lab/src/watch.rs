@@ -79,8 +79,11 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
             };
             check::print_verdict(&ex, &verdict, lab.hints_left(&store, &ex));
             if verdict.fail_kind().is_none() {
-                store.progress.done.insert(ex.id.clone());
-                store.save()?;
+                // Re-read under the lock before saving: a `check` in another terminal may have
+                // recorded something since this watch started.
+                store.update(|p| {
+                    p.done.insert(ex.id.clone());
+                })?;
                 break;
             }
             // Drop events from the check itself and from saves during it; a save during the

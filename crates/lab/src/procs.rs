@@ -1,0 +1,312 @@
+//! Process control that ordinary learner code cannot escape.
+//!
+//! - Every child lab starts leads a process group of its own; when it ends (or at the limit) the
+//!   whole group is killed, so helpers a test left behind do not outlive the check.
+//! - On Linux lab is a *child subreaper* (`prctl(PR_SET_CHILD_SUBREAPER)`): a process that left
+//!   the group (`setsid`, `process_group(0)`, a double fork) is re-parented to lab instead of to
+//!   init when its parent ends, and [`sweep_orphans`] kills and reaps it.
+//! - Test processes get a memory ceiling (`RLIMIT_DATA`, set with `prlimit` right after the
+//!   spawn), so a runaway allocation ends the test rather than the machine.
+//!
+//! The calls go through [`rustix`](https://docs.rs/rustix), which wraps them without `unsafe`.
+//! On other systems only the group kill (a job object on Windows) is available.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The memory ceiling of a test process: the data segment and every private writable mapping
+/// (heap, thread stacks). Generous for any exercise (a test with 512 blocking threads maps 1 GiB
+/// of stacks), small enough that a runaway allocation fails fast.
+pub const MEMORY_LIMIT_GIB: u64 = 4;
+
+/// The children lab started and still waits for: [`sweep_orphans`] leaves them alone.
+static LEADERS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+
+/// Set once lab is a subreaper: only then are the children it did not start its orphans to
+/// sweep (lab's own unit tests, which share a process, never sweep).
+static SUBREAPER: AtomicBool = AtomicBool::new(false);
+
+/// Makes lab the reaper of every orphaned descendant (Linux); a no-op elsewhere.
+pub fn become_subreaper() {
+    #[cfg(target_os = "linux")]
+    {
+        if rustix::process::set_child_subreaper(Some(rustix::process::getpid())).is_ok() {
+            SUBREAPER.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Starts a child with `spawn` and records it as one lab waits for itself. The record is
+/// held locked across the spawn, so a sweep on another thread never sees the new child before
+/// it is recorded.
+pub fn spawn_registered(
+    spawn: impl FnOnce() -> std::io::Result<std::process::Child>,
+) -> std::io::Result<std::process::Child> {
+    let mut leaders = LEADERS.lock().expect("leaders lock");
+    let child = spawn()?;
+    leaders.insert(child.id());
+    Ok(child)
+}
+
+/// Forgets `pid` once it has been waited for.
+pub fn unregister(pid: u32) {
+    LEADERS.lock().expect("leaders lock").remove(&pid);
+}
+
+/// Sends SIGKILL to the process group `pgid`; nothing happens when it is already empty.
+#[cfg(unix)]
+pub fn kill_group(pgid: u32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pgid as i32) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+/// The first argument with which lab runs itself as a test's launcher: lab (the launcher) sets
+/// its own memory ceiling, then replaces itself with the test (`exec`), so the test runs under
+/// the ceiling from its first instruction, with no window in between.
+pub const LAUNCH_ARG: &str = "__lab-launch-with-memory-limit";
+
+/// Wraps `cmd` so that it runs under the memory ceiling (Linux): returns the command to spawn
+/// instead, and whether the ceiling applies.
+pub fn with_memory_limit(cmd: std::process::Command) -> (std::process::Command, bool) {
+    #[cfg(target_os = "linux")]
+    {
+        // `/proc/self/exe`, read by the forked child, is this very binary, even if a rebuild
+        // has replaced the file since lab started (as `cargo run` does during a `watch`).
+        let mut launcher = std::process::Command::new("/proc/self/exe");
+        launcher
+            .arg(LAUNCH_ARG)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        if let Some(dir) = cmd.get_current_dir() {
+            launcher.current_dir(dir);
+        }
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(v) => launcher.env(key, v),
+                None => launcher.env_remove(key),
+            };
+        }
+        (launcher, true)
+    }
+    #[cfg(not(target_os = "linux"))]
+    (cmd, false)
+}
+
+/// The launcher's side of [`with_memory_limit`]: called by `main` when lab was started with
+/// [`LAUNCH_ARG`]; never returns.
+pub fn launch(args: Vec<std::ffi::OsString>) -> ! {
+    let Some((program, rest)) = args.split_first() else {
+        eprintln!("lab: {LAUNCH_ARG} needs a program to run");
+        std::process::exit(127);
+    };
+    #[cfg(target_os = "linux")]
+    {
+        let bytes = MEMORY_LIMIT_GIB << 30;
+        let _ = rustix::process::setrlimit(
+            rustix::process::Resource::Data,
+            rustix::process::Rlimit {
+                current: Some(bytes),
+                maximum: Some(bytes),
+            },
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = std::process::Command::new(program).args(rest).exec();
+        eprintln!("lab: could not start {}: {err}", program.to_string_lossy());
+        std::process::exit(127);
+    }
+    #[cfg(not(unix))]
+    {
+        let status = std::process::Command::new(program).args(rest).status();
+        std::process::exit(status.ok().and_then(|s| s.code()).unwrap_or(127));
+    }
+}
+
+/// Kills and reaps every child of lab that lab did not start itself: descendants of a finished
+/// test that were re-parented to lab. Each kill re-parents the victim's own children to lab, so
+/// this goes on until a look finds none, for at most `grace`. Returns how many it killed.
+pub fn sweep_orphans(grace: Duration) -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        if !SUBREAPER.load(Ordering::SeqCst) {
+            return 0;
+        }
+        let start = Instant::now();
+        let mut killed = 0;
+        loop {
+            let found = orphans();
+            if found.is_empty() {
+                return killed;
+            }
+            for pid in found {
+                if let Some(p) = rustix::process::Pid::from_raw(pid as i32) {
+                    let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+                    // SIGKILL cannot be caught: the wait is short, and bounded all the same.
+                    let until = Instant::now() + Duration::from_millis(500);
+                    while Instant::now() < until {
+                        match rustix::process::waitpid(
+                            Some(p),
+                            rustix::process::WaitOptions::NOHANG,
+                        ) {
+                            Ok(Some(_)) | Err(_) => break,
+                            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+                        }
+                    }
+                    killed += 1;
+                }
+            }
+            if start.elapsed() > grace {
+                return killed;
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (grace, Instant::now(), SUBREAPER.load(Ordering::SeqCst));
+        0
+    }
+}
+
+/// The children of lab, from `/proc`, that are not in [`LEADERS`].
+#[cfg(target_os = "linux")]
+fn orphans() -> Vec<u32> {
+    let me = std::process::id();
+    let leaders = LEADERS.lock().expect("leaders lock").clone();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| !leaders.contains(pid))
+        .filter(|pid| parent_of(*pid) == Some(me))
+        .collect()
+}
+
+/// The parent of `pid`, from `/proc/<pid>/stat` (the field after the state, which follows the
+/// command name in parentheses).
+#[cfg(target_os = "linux")]
+pub fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Build scripts seen running in a cargo process group, and since when.
+#[derive(Default)]
+pub struct BuildScripts {
+    /// (pid, its executable's name, when lab first saw it).
+    seen: Vec<(u32, String, Instant)>,
+    /// When lab last looked; a look costs a walk of `/proc`, so it is done every 100 ms.
+    last_look: Option<Instant>,
+}
+
+impl BuildScripts {
+    /// Looks (at most every 100 ms) for build scripts in process group `pgid`; returns the
+    /// name of one that has run longer than `limit`. Always `None` off Linux.
+    pub fn overrun(&mut self, pgid: u32, limit: Duration) -> Option<String> {
+        #[cfg(target_os = "linux")]
+        {
+            let now = Instant::now();
+            if self
+                .last_look
+                .is_some_and(|t| now - t < Duration::from_millis(100))
+            {
+                return None;
+            }
+            self.last_look = Some(now);
+            let running = build_scripts_in(pgid);
+            self.seen
+                .retain(|(pid, _, _)| running.iter().any(|(p, _)| p == pid));
+            for (pid, name) in running {
+                if !self.seen.iter().any(|(p, _, _)| *p == pid) {
+                    self.seen.push((pid, name, now));
+                }
+            }
+            self.seen
+                .iter()
+                .find(|(_, _, since)| now - *since > limit)
+                .map(|(_, name, _)| name.clone())
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (pgid, limit, &mut self.seen, &mut self.last_look);
+            None
+        }
+    }
+}
+
+/// The build scripts (`build-script-build` executables) running in process group `pgid`.
+#[cfg(target_os = "linux")]
+fn build_scripts_in(pgid: u32) -> Vec<(u32, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = &stat[stat.rfind(')')? + 1..];
+            // state, ppid, pgrp
+            let group: u32 = after.split_whitespace().nth(2)?.parse().ok()?;
+            if group != pgid {
+                return None;
+            }
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+            let name = exe.file_name()?.to_string_lossy().into_owned();
+            name.starts_with("build-script-").then(|| {
+                // `.../build/<package>-<hash>/build-script-build`: the package names the script.
+                let package = exe
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (pid, format!("{package}/{name}"))
+            })
+        })
+        .collect()
+}
+
+/// The name of a signal, as a learner would search for it.
+pub fn signal_name(sig: i32) -> String {
+    match sig {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        4 => "SIGILL".into(),
+        5 => "SIGTRAP".into(),
+        6 => "SIGABRT".into(),
+        7 => "SIGBUS".into(),
+        8 => "SIGFPE".into(),
+        9 => "SIGKILL".into(),
+        11 => "SIGSEGV".into(),
+        13 => "SIGPIPE".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parent_of_a_child_is_this_process() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let parent = parent_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(
+            parent,
+            Some(std::process::id()),
+            "/proc/<pid>/stat names this test process as the parent of the child it started"
+        );
+        assert_eq!(signal_name(11), "SIGSEGV", "signal 11 is a segfault");
+    }
+}
