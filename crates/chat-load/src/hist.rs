@@ -48,8 +48,10 @@ fn upper_edge(bucket: usize) -> u64 {
     }
     let shift = bucket / SUB - 1;
     let sub = bucket % SUB;
-    // The bucket holds [(SUB + sub) << shift, (SUB + sub + 1) << shift).
-    ((SUB + sub + 1) << shift).saturating_sub(1)
+    // The bucket holds [(SUB + sub) << shift, (SUB + sub + 1) << shift); the top one ends past
+    // `u64::MAX`, hence the wider type.
+    let end = u128::from(SUB + sub + 1) << shift;
+    u64::try_from(end - 1).unwrap_or(u64::MAX)
 }
 
 impl Histogram {
@@ -118,7 +120,10 @@ mod tests {
             let bucket = bucket_of(value);
             assert!(bucket < BUCKETS, "value {value} maps past the last bucket");
             let edge = upper_edge(bucket);
-            assert!(edge >= value, "bucket {bucket} edge {edge} is below its value {value}");
+            assert!(
+                edge >= value,
+                "bucket {bucket} edge {edge} is below its value {value}"
+            );
             assert!(
                 (edge - value) as f64 <= value as f64 / 32.0 + 1.0,
                 "bucket {bucket} edge {edge} is more than 1/32 above {value}"
@@ -137,7 +142,11 @@ mod tests {
             b.record(v * 1000);
         }
         a.merge(&b);
-        assert_eq!(a.count(), 100_000, "merge must add the counts of both histograms");
+        assert_eq!(
+            a.count(),
+            100_000,
+            "merge must add the counts of both histograms"
+        );
         assert_eq!(a.max(), 100_000_000, "merge must keep the larger maximum");
         let p50 = a.quantile(0.5).unwrap() as f64;
         let p99 = a.quantile(0.99).unwrap() as f64;
@@ -149,7 +158,15 @@ mod tests {
             (99_000_000.0..=99_000_000.0 * 1.04).contains(&p99),
             "p99 of 1..100 ms should be about 99 ms, got {p99} ns"
         );
-        assert_eq!(a.quantile(1.0), Some(100_000_000), "p100 is the exact maximum");
-        assert_eq!(Histogram::new().quantile(0.5), None, "an empty histogram has no quantile");
+        assert_eq!(
+            a.quantile(1.0),
+            Some(100_000_000),
+            "p100 is the exact maximum"
+        );
+        assert_eq!(
+            Histogram::new().quantile(0.5),
+            None,
+            "an empty histogram has no quantile"
+        );
     }
 }

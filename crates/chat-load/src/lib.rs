@@ -21,8 +21,8 @@
 //! for `LG ` anywhere in a line, so whatever prefix a server adds is fine. Send times come from one
 //! monotonic clock in the generator's process, which is why all clients live in that one process.
 
-pub mod hist;
 pub mod cli;
+pub mod hist;
 pub mod load;
 pub mod naive;
 pub mod process;

@@ -582,7 +582,9 @@ async fn sender(
     let senders = config.senders as u64;
     let per_second = config.rate as f64 / senders as f64;
     // This sender's share of `--messages`, if set.
-    let quota = config.messages.map(|m| m / senders + u64::from((client as u64) < m % senders));
+    let quota = config
+        .messages
+        .map(|m| m / senders + u64::from((client as u64) < m % senders));
     let start = shared.base + Duration::from_nanos(times.t0);
     let mut seq: u64 = 0;
     let mut in_window: u64 = 0;

@@ -191,10 +191,18 @@ mod tests {
     #[test]
     fn this_process_has_a_peak_rss_at_least_its_current_rss() {
         let pid = std::process::id();
-        let hwm = status_kib(pid, "VmHWM").expect("VmHWM must be readable in /proc/self/status");
+        // The current RSS first: the peak read afterwards can only be higher.
         let rss = status_kib(pid, "VmRSS").expect("VmRSS must be readable in /proc/self/status");
+        let hwm = status_kib(pid, "VmHWM").expect("VmHWM must be readable in /proc/self/status");
         assert!(hwm > 0, "a running process has a non-zero peak RSS");
-        assert!(hwm >= rss, "the peak RSS ({hwm} KiB) is below the current one ({rss} KiB)");
-        assert_eq!(status_kib(pid, "NoSuchField"), None, "an unknown field reads as None");
+        assert!(
+            hwm >= rss,
+            "the peak RSS ({hwm} KiB) is below the current one ({rss} KiB)"
+        );
+        assert_eq!(
+            status_kib(pid, "NoSuchField"),
+            None,
+            "an unknown field reads as None"
+        );
     }
 }

@@ -131,7 +131,10 @@ impl Report {
                 "latency",
                 format!(
                     "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
-                    self.latency.p50_ms, self.latency.p99_ms, self.latency.max_ms, self.latency.count
+                    self.latency.p50_ms,
+                    self.latency.p99_ms,
+                    self.latency.max_ms,
+                    self.latency.count
                 ),
             ),
             (

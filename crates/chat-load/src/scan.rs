@@ -133,7 +133,11 @@ mod tests {
         let finder = Finder::new(MARKER);
         let mut line = b"[lobby] lg7: ".to_vec();
         write_payload(&mut line, 7, 42, 123_456_789, 64);
-        assert_eq!(line.len(), 13 + 64 + 1, "the payload is padded to its size, plus the newline");
+        assert_eq!(
+            line.len(),
+            13 + 64 + 1,
+            "the payload is padded to its size, plus the newline"
+        );
         let parsed = parse_line(&finder, &line[..line.len() - 1]);
         assert_eq!(
             parsed,
@@ -144,22 +148,34 @@ mod tests {
             }),
             "the marker must be found after the server's prefix"
         );
-        assert_eq!(parse_line(&finder, b"* welcome"), None, "a notice is no payload");
-        assert_eq!(parse_line(&finder, b"a: LG x"), None, "a marker without numbers is no payload");
+        assert_eq!(
+            parse_line(&finder, b"* welcome"),
+            None,
+            "a notice is no payload"
+        );
+        assert_eq!(
+            parse_line(&finder, b"a: LG x"),
+            None,
+            "a marker without numbers is no payload"
+        );
     }
 
     #[test]
     fn lines_split_across_reads_are_joined_and_overlong_lines_are_skipped() {
         let mut lines = LineBuffer::new(64);
         let mut seen: Vec<Vec<u8>> = Vec::new();
-        let mut feed = |lines: &mut LineBuffer, bytes: &[u8], seen: &mut Vec<Vec<u8>>| {
+        let feed = |lines: &mut LineBuffer, bytes: &[u8], seen: &mut Vec<Vec<u8>>| {
             let spare = lines.spare();
             spare[..bytes.len()].copy_from_slice(bytes);
             lines.filled(bytes.len(), |l| seen.push(l.to_vec()));
         };
         feed(&mut lines, b"one\r\ntw", &mut seen);
         feed(&mut lines, b"o\nthr", &mut seen);
-        assert_eq!(seen, vec![b"one".to_vec(), b"two".to_vec()], "a line split by a read is joined");
+        assert_eq!(
+            seen,
+            vec![b"one".to_vec(), b"two".to_vec()],
+            "a line split by a read is joined"
+        );
         // 3 + 61 bytes fill the buffer without a newline: the line is overlong.
         feed(&mut lines, &[b'y'; 61], &mut seen);
         feed(&mut lines, b"yyy\nfour\n", &mut seen);
