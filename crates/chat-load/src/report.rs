@@ -129,13 +129,17 @@ impl Report {
             ),
             (
                 "latency",
-                format!(
-                    "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
-                    self.latency.p50_ms,
-                    self.latency.p99_ms,
-                    self.latency.max_ms,
-                    self.latency.count
-                ),
+                if self.latency.count == 0 {
+                    "none: no measured message was delivered".to_owned()
+                } else {
+                    format!(
+                        "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+                        self.latency.p50_ms,
+                        self.latency.p99_ms,
+                        self.latency.max_ms,
+                        self.latency.count
+                    )
+                },
             ),
             (
                 "other",

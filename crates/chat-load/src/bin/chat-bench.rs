@@ -219,6 +219,12 @@ fn main() -> ExitCode {
     } else {
         println!();
         println!("{}", table(&rows));
+        println!(
+            "loss: deliveries still missing {:.0} s after the senders stopped (dropped, or too late); \
+             latency: from the sender's write to the reader's read, for messages sent after the \
+             warm-up; peak RSS: VmHWM of the server process.",
+            args.drain.as_secs_f64()
+        );
         for (scenario, ratio) in throughput_ratio {
             match ratio {
                 Some(r) => println!(
@@ -357,17 +363,27 @@ fn table(rows: &[Row]) -> String {
             s => format!("{s:?}").to_lowercase(),
         };
         let cells = match &row.report {
-            Some(r) => format!(
-                "{} + {} stalled | {} | {} | {:.3} % | {:.1} ms | {:.1} ms | {:.1} ms",
-                r.clients,
-                r.stalled,
-                human(r.offered_deliveries_per_sec),
-                human(r.delivered_per_sec),
-                r.loss_ratio * 100.0,
-                r.latency.p50_ms,
-                r.latency.p99_ms,
-                r.latency.max_ms
-            ),
+            Some(r) => {
+                // Without a single measured delivery there is no latency to show.
+                let ms = |v: f64| {
+                    if r.latency.count == 0 {
+                        "-".to_owned()
+                    } else {
+                        format!("{v:.1} ms")
+                    }
+                };
+                format!(
+                    "{} + {} stalled | {} | {} | {:.3} % | {} | {} | {}",
+                    r.clients,
+                    r.stalled,
+                    human(r.offered_deliveries_per_sec),
+                    human(r.delivered_per_sec),
+                    r.loss_ratio * 100.0,
+                    ms(r.latency.p50_ms),
+                    ms(r.latency.p99_ms),
+                    ms(r.latency.max_ms)
+                )
+            }
             None => format!(
                 "failed: {} | | | | | | ",
                 row.error.as_deref().unwrap_or("?")
