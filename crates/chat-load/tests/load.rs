@@ -125,43 +125,71 @@ fn counts_are_exact_on_a_small_run_against_the_naive_server() {
     );
 }
 
-/// A one-room server that silently drops every `nth` chat message it is sent (counted across all
-/// clients), and otherwise behaves like the naive one.
-async fn dropping_server(listener: TcpListener, stop: oneshot::Receiver<()>, nth: u64) {
-    type Queues = Arc<Mutex<(u64, HashMap<u64, mpsc::UnboundedSender<Arc<str>>>)>>;
+/// Bytes a test server queued for, and wrote to, each nickname.
+#[derive(Default)]
+struct Traffic {
+    queued: HashMap<String, u64>,
+    written: HashMap<String, Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// A one-room server like the naive one that silently drops every `nth` chat message it is sent
+/// (counted across all clients; 0 drops none) and records its traffic per nickname.
+async fn test_server(
+    listener: TcpListener,
+    stop: oneshot::Receiver<()>,
+    nth: u64,
+    traffic: Arc<Mutex<Traffic>>,
+) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    type Queues = Arc<Mutex<(u64, HashMap<u64, (String, mpsc::UnboundedSender<Arc<str>>)>)>>;
     let queues: Queues = Arc::default();
     let mut next = 0;
     let accept = async {
         loop {
             let (stream, _) = listener.accept().await.expect("accept");
             next += 1;
-            let (id, queues) = (next, queues.clone());
+            let (id, queues, traffic) = (next, queues.clone(), traffic.clone());
             tokio::spawn(async move {
                 let (read, mut write) = stream.into_split();
                 let (tx, mut rx) = mpsc::unbounded_channel::<Arc<str>>();
+                let written = Arc::new(AtomicU64::new(0));
+                let counter = written.clone();
                 tokio::spawn(async move {
                     while let Some(line) = rx.recv().await {
                         if write.write_all(line.as_bytes()).await.is_err() {
                             break;
                         }
+                        counter.fetch_add(line.len() as u64, Ordering::Relaxed);
                     }
                 });
                 let mut lines = BufReader::new(read).lines();
                 while let Ok(Some(line)) = lines.next_line().await {
                     if let Some(nick) = line.strip_prefix("/nick ") {
                         let _ = tx.send(format!("* you are {nick}, in room lobby\n").into());
-                        queues.lock().unwrap().1.insert(id, tx.clone());
+                        traffic
+                            .lock()
+                            .unwrap()
+                            .written
+                            .insert(nick.to_owned(), written.clone());
+                        queues
+                            .lock()
+                            .unwrap()
+                            .1
+                            .insert(id, (nick.to_owned(), tx.clone()));
                         continue;
                     }
                     let mut state = queues.lock().unwrap();
                     state.0 += 1;
-                    if state.0 % nth == 0 {
+                    if nth > 0 && state.0 % nth == 0 {
                         continue;
                     }
                     let message: Arc<str> = format!("x: {line}\n").into();
-                    for (&peer, queue) in &state.1 {
+                    let mut traffic = traffic.lock().unwrap();
+                    for (&peer, (nick, queue)) in &state.1 {
                         if peer != id {
                             let _ = queue.send(message.clone());
+                            *traffic.queued.entry(nick.clone()).or_default() +=
+                                message.len() as u64;
                         }
                     }
                 }
@@ -176,7 +204,8 @@ async fn dropping_server(listener: TcpListener, stop: oneshot::Receiver<()>, nth
 
 #[test]
 fn loss_is_detected_when_the_server_drops_messages() {
-    let server = start(|listener, stop| dropping_server(listener, stop, 5));
+    let traffic = Arc::default();
+    let server = start(|listener, stop| test_server(listener, stop, 5, traffic));
     let report = run(LoadConfig {
         // The dropped messages never come: there is nothing to wait for after a short drain.
         drain: Duration::from_millis(500),
@@ -206,7 +235,9 @@ fn loss_is_detected_when_the_server_drops_messages() {
 
 #[test]
 fn a_stalled_reader_does_not_stall_the_generator() {
-    let server = naive();
+    let traffic: Arc<Mutex<Traffic>> = Arc::default();
+    let seen = traffic.clone();
+    let server = start(|listener, stop| test_server(listener, stop, 0, seen));
     // 40,000 messages of 200 bytes: 8 MB queued for each stalled reader, more than loopback socket
     // buffers hold, so the stalled sockets really fill up while the other readers go on.
     let report = run(LoadConfig {
@@ -235,6 +266,18 @@ fn a_stalled_reader_does_not_stall_the_generator() {
         report.closed_early, 0,
         "no reading connection may end early"
     );
+    // The stalled clients are 4, 5 and 6. Their sockets must really have filled: the server could
+    // not write everything it queued for them.
+    let traffic = traffic.lock().unwrap();
+    for nick in ["lg4", "lg5", "lg6"] {
+        let queued = traffic.queued.get(nick).copied().unwrap_or(0);
+        let written = traffic.written[nick].load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            queued >= 8_000_000 && queued.saturating_sub(written) >= 1_000_000,
+            "stalled reader {nick} was queued {queued} bytes and took {written}: a stalled reader \
+             must leave megabytes unread (is the generator reading its socket?)"
+        );
+    }
 }
 
 #[test]
