@@ -166,6 +166,8 @@ struct Shared {
     window_sent: Vec<AtomicU64>,
     /// Messages sent in total by all senders.
     total_sent: AtomicU64,
+    /// Senders that gave up on a write the server never took.
+    senders_blocked: AtomicU64,
 }
 
 impl Shared {
@@ -211,6 +213,7 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
         received: AtomicU64::new(0),
         window_sent: (0..config.clients).map(|_| AtomicU64::new(0)).collect(),
         total_sent: AtomicU64::new(0),
+        senders_blocked: AtomicU64::new(0),
     });
     let (phase_tx, phase_rx) = watch::channel(Phase::Setup);
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<Result<(), LoadError>>(total);
@@ -589,6 +592,9 @@ async fn sender(
     let mut seq: u64 = 0;
     let mut in_window: u64 = 0;
     let mut out = Vec::with_capacity(64 * 1024);
+    let give_up = tokio::time::Instant::from_std(
+        shared.base + Duration::from_nanos(times.send_end) + config.drain,
+    );
     loop {
         let now = shared.now_ns();
         if now >= times.send_end || quota.is_some_and(|q| seq >= q) {
@@ -614,8 +620,15 @@ async fn sender(
         if now >= times.warm_end {
             in_window += n;
         }
-        if write.write_all(&out).await.is_err() {
-            break;
+        // A server that stops reading a sender's socket would block this write forever; past the
+        // end of sending plus the drain time, give up and say so.
+        match tokio::time::timeout_at(give_up, write.write_all(&out)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => break,
+            Err(_) => {
+                shared.senders_blocked.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
         }
     }
     shared.window_sent[client].store(in_window, Ordering::Release);
@@ -707,6 +720,7 @@ fn summarize(
     report.warmup_secs = config.warmup.as_secs_f64();
     report.window_secs = window_secs;
     report.sent_total = shared.total_sent.load(Ordering::Relaxed);
+    report.senders_blocked = shared.senders_blocked.load(Ordering::Relaxed) as usize;
     report.sent_measured = window_total;
     report.sent_per_sec = if window_secs > 0.0 {
         window_total as f64 / window_secs

@@ -73,6 +73,9 @@ pub struct Report {
     pub closed_early: usize,
     /// Readers whose socket failed.
     pub read_errors: usize,
+    /// Senders whose write the server had not taken by the end of the drain time (it stopped
+    /// reading them); their last batch counts as sent.
+    pub senders_blocked: usize,
 }
 
 impl Report {
@@ -144,12 +147,14 @@ impl Report {
             (
                 "other",
                 format!(
-                    "{} notice lines, {} echoed, {} overlong, {} closed early, {} read errors",
+                    "{} notice lines, {} echoed, {} overlong, {} closed early, {} read errors, \
+                     {} senders blocked",
                     self.other_lines,
                     self.echoed,
                     self.overlong_lines,
                     self.closed_early,
-                    self.read_errors
+                    self.read_errors,
+                    self.senders_blocked
                 ),
             ),
         ];

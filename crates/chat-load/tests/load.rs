@@ -280,6 +280,53 @@ fn a_stalled_reader_does_not_stall_the_generator() {
     }
 }
 
+/// A server that answers `/nick` and then never reads from or writes to a client again.
+async fn deaf_server(listener: TcpListener, stop: oneshot::Receiver<()>) {
+    let accept = async {
+        let mut held = Vec::new();
+        loop {
+            let (stream, _) = listener.accept().await.expect("accept");
+            let mut stream = BufReader::new(stream);
+            let mut nick = String::new();
+            let _ = stream.read_line(&mut nick).await;
+            let _ = stream
+                .get_mut()
+                .write_all(b"* you are in room lobby\n")
+                .await;
+            held.push(stream);
+        }
+    };
+    tokio::select! {
+        () = accept => {}
+        _ = stop => {}
+    }
+}
+
+#[test]
+fn a_server_that_stops_reading_cannot_hang_the_generator() {
+    let server = start(deaf_server);
+    // 10 MB per sender in one second, far more than the socket buffers of a connection nobody reads.
+    let report = run(LoadConfig {
+        clients: 3,
+        senders: 2,
+        rate: 20_000,
+        size: 1000,
+        messages: None,
+        duration: Duration::from_secs(1),
+        drain: Duration::from_secs(1),
+        ..small(server.addr)
+    });
+    assert_eq!(
+        report.senders_blocked, 2,
+        "both senders must give up on a write the server never takes, and say so"
+    );
+    assert_eq!(report.received, 0, "the deaf server delivers nothing");
+    assert_eq!(
+        report.lost, report.expected,
+        "everything the senders counted as sent is missing"
+    );
+}
+
 #[test]
 fn a_server_that_is_not_there_is_a_connect_error() {
     // Bind and drop a listener: its port is very likely free and refuses connections.
