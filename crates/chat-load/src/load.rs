@@ -286,8 +286,8 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
     drop(ready_tx);
 
     // Wait until every client is ready.
+    let mut ready = 0;
     let wait_ready = async {
-        let mut ready = 0;
         while ready < total {
             match ready_rx.recv().await {
                 Some(Ok(())) => ready += 1,
@@ -295,29 +295,19 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
                 None => break,
             }
         }
-        Ok(ready)
+        Ok(())
     };
-    let ready = match tokio::time::timeout(config.connect_timeout, wait_ready).await {
-        Ok(ready) => ready,
-        Err(_) => Err(LoadError::NotReady {
-            ready: 0,
+    let outcome = match tokio::time::timeout(config.connect_timeout, wait_ready).await {
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(())) | Err(_) if ready < total => Err(LoadError::NotReady {
+            ready,
             total,
             limit: config.connect_timeout,
         }),
+        Ok(Ok(())) | Err(_) => Ok(()),
     };
-    let ready = ready.and_then(|n| {
-        if n == total {
-            Ok(())
-        } else {
-            Err(LoadError::NotReady {
-                ready: n,
-                total,
-                limit: config.connect_timeout,
-            })
-        }
-    });
-    if let Err(e) = ready {
-        // Let every task end before the error goes back.
+    if let Err(e) = outcome {
+        // Tell every task to end; dropping the runtime (in `run`) cancels what is still waiting.
         let _ = phase_tx.send(Phase::Over);
         return Err(e);
     }

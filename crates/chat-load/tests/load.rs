@@ -340,3 +340,26 @@ fn a_server_that_is_not_there_is_a_connect_error() {
         "connecting to a closed port must fail with LoadError::Connect for client 0, got {result:?}"
     );
 }
+
+#[test]
+fn a_ready_line_that_never_comes_is_a_not_ready_error_in_bounded_time() {
+    let server = naive();
+    let config = LoadConfig {
+        ready: Some("a line the naive server never sends".to_owned()),
+        connect_timeout: Duration::from_secs(1),
+        ..small(server.addr)
+    };
+    let result = testkit::within(LIMIT, move || chat_load::load::run(&config));
+    assert!(
+        matches!(
+            result,
+            Err(LoadError::NotReady {
+                ready: 0,
+                total: 6,
+                ..
+            })
+        ),
+        "clients waiting for a --ready line that never comes must end in NotReady after \
+         --connect-timeout, got {result:?}"
+    );
+}
