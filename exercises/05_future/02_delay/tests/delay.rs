@@ -20,7 +20,7 @@ fn wait_for_a_wake(counter: &WakeCounter, other: &WakeCounter) {
     while counter.count() == 0 && other.count() == 0 {
         assert!(
             start.elapsed() < LIMIT,
-            "no waker was woken {LIMIT:?} after a 20 ms Delay was polled: the thread must wake \
+            "no waker was woken {LIMIT:?} after a 100 ms Delay was polled: the thread must wake \
              the stored waker when the time is up"
         );
         std::thread::sleep(Duration::from_millis(1));
@@ -58,14 +58,15 @@ fn poll_returns_at_once_instead_of_sleeping() {
         // it comes back well inside `LIMIT`, so the assertion below (not the time-out) reports it.
         let mut fut = pin!(Delay::new(Duration::from_secs(2)));
         let start = Instant::now();
+        let first = fut.as_mut().poll(&mut cx);
+        let took = start.elapsed();
         assert!(
-            fut.as_mut().poll(&mut cx).is_pending(),
-            "the first poll of a two-second Delay must return Pending"
+            took < Duration::from_secs(1),
+            "the first poll took {took:?}: `poll` must never sleep; a thread does the waiting"
         );
         assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "the first poll took {:?}: `poll` must never sleep; a thread does the waiting",
-            start.elapsed()
+            first.is_pending(),
+            "the first poll of a two-second Delay must return Pending"
         );
     });
 }
@@ -74,15 +75,19 @@ fn poll_returns_at_once_instead_of_sleeping() {
 fn the_wake_goes_to_the_latest_waker() {
     testkit::within(LIMIT, || {
         let (first, latest) = (WakeCounter::new(), WakeCounter::new());
-        let mut fut = pin!(Delay::new(Duration::from_millis(20)));
+        let mut fut = pin!(Delay::new(Duration::from_millis(100)));
         let first_waker = first.waker();
         assert!(
             fut.as_mut()
                 .poll(&mut Context::from_waker(&first_waker))
                 .is_pending(),
-            "the first poll of a 20 ms Delay returns Pending"
+            "the first poll of a 100 ms Delay returns Pending"
         );
-        // Polled again, by "another task", before the time is up.
+        // Polled again, by "another task", before the time is up. The pause makes the order of
+        // events certain for a wrong answer that starts a thread on every poll: the first poll's
+        // thread is then always the first to finish, and wakes the first waker. The delay is ten
+        // times the pause, so that a loaded machine still polls twice before the time is up.
+        std::thread::sleep(Duration::from_millis(10));
         let latest_waker = latest.waker();
         assert!(
             fut.as_mut()
@@ -90,14 +95,31 @@ fn the_wake_goes_to_the_latest_waker() {
                 .is_pending(),
             "a second poll right after the first still returns Pending"
         );
+        // A wake that came before the 100 ms were up came from `poll` itself.
+        let woken_during_the_polls = first.count() + latest.count();
         wait_for_a_wake(&latest, &first);
+        if first.count() > 0 {
+            // Already wrong; wait a little for the latest waker too, to tell which mistake it is.
+            let start = Instant::now();
+            while latest.count() == 0 && start.elapsed() < Duration::from_millis(200) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        let (first_wakes, latest_wakes) = (first.count(), latest.count());
+        let cause = if woken_during_the_polls > 0 {
+            "`poll` woke the waker itself before the time was up, which has the task polled again \
+             and again: busy-waiting; only the thread should wake, once, when the time is up"
+        } else if first_wakes > 0 && latest_wakes > 0 {
+            "both wakers were woken, so each poll started a thread of its own: start the thread \
+             on the first poll only, and let it wake the waker stored by the latest poll"
+        } else {
+            "store the waker on every poll, where the thread will find it when the time is up"
+        };
         assert_eq!(
-            (first.count(), latest.count()),
+            (first_wakes, latest_wakes),
             (0, 1),
             "the thread must wake the waker of the latest poll exactly once, and not the first \
-             one (first woken {} times, latest {} times): store the waker on every poll",
-            first.count(),
-            latest.count()
+             one (first woken {first_wakes} times, latest {latest_wakes} times): {cause}"
         );
         assert_eq!(
             fut.as_mut().poll(&mut Context::from_waker(&latest_waker)),

@@ -30,7 +30,12 @@ fn pending_once_with_a_wake_then_ready() {
         Poll::Ready(()),
         "the second poll of yield_now() must return Ready(())"
     );
-    assert_eq!(fut.wakes(), 1, "no wake after Ready");
+    assert_eq!(
+        fut.wakes(),
+        1,
+        "the second poll returned Ready(()) and woke the task again: a future that is done must \
+         not wake, or the executor polls its task once more for nothing"
+    );
 }
 
 #[test]

@@ -11,12 +11,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll, Waker};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mini_executor::Executor;
 use testkit::Counted;
 
-/// Generous: the slowest test waits about 50 ms of real time.
+/// Generous: the slowest test waits about 100 ms of real time.
 const LIMIT: Duration = Duration::from_secs(10);
 
 /// Runs `executor.run()` on a thread of its own and waits at most `LIMIT` for it to return. If it
@@ -152,6 +152,47 @@ fn a_waiting_task_is_polled_only_after_its_wake() {
         "a task that waits 50 ms for one wake from another thread must be polled exactly twice \
          (once to start, once after the wake), not {polls} times: run() must sleep while nothing \
          is queued instead of polling tasks again and again"
+    );
+}
+
+/// The CPU time the calling thread has used so far, from Linux's per-thread scheduler statistics
+/// (its first field is the time spent on a CPU, in nanoseconds).
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("/proc/thread-self/schedstat is readable on Linux");
+    let nanos: u64 = stat
+        .split_whitespace()
+        .next()
+        .and_then(|field| field.parse().ok())
+        .expect("the first field of schedstat is a number of nanoseconds");
+    Duration::from_nanos(nanos)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn run_sleeps_instead_of_spinning_while_nothing_is_queued() {
+    // One task that waits 100 ms for a wake from another thread. Meanwhile nothing is queued and
+    // `run` should be asleep on the Condvar, using next to no CPU (well under a millisecond). A
+    // `run` that keeps checking the queue uses the CPU for the whole wait, or, on a machine busy
+    // with other work, for its share of it: the bound of a tenth of the wait sits far from both.
+    let executor = Executor::new();
+    executor.spawn(WokenByThread::after(Duration::from_millis(100)));
+    let runner = executor.clone();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let (cpu_before, start) = (thread_cpu_time(), Instant::now());
+        runner.run();
+        let _ = done_tx.send((thread_cpu_time() - cpu_before, start.elapsed()));
+    });
+    let (cpu, wall) = done_rx
+        .recv_timeout(LIMIT)
+        .unwrap_or_else(|_| panic!("run() had not returned after {LIMIT:?}: {LOST_WAKE}"));
+    assert!(
+        cpu < wall / 10,
+        "run() was busy on the CPU for {cpu:?} of the {wall:?} it spent waiting for one task's \
+         wake: it spins. While tasks are alive but none is queued, run() must sleep on the \
+         Condvar (`changed.wait(state)`), not loop checking the queue"
     );
 }
 

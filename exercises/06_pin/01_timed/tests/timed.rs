@@ -2,8 +2,12 @@
 //! Tokio's (paused) clock, and works for `!Unpin` futures (an `async` block, Tokio's `Sleep`).
 //!
 //! Time is paused (`start_paused`), so a sleep of an hour takes no real time and the measured
-//! durations are exact. Each test has an in-test time-out (`testkit::timeout`).
+//! durations are exact. Each test has an in-test time-out (`testkit::timeout`), and the tests that
+//! wait also count polls, since a `Timed` that wakes itself would stop the paused clock.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use testkit::timeout;
@@ -11,6 +15,40 @@ use timed::{Timed, timed};
 
 /// Virtual time: with the clock paused it passes at once.
 const LIMIT: Duration = Duration::from_secs(3600);
+
+/// More polls than a correct `Timed` needs in these tests (a handful), and far fewer than a future
+/// that wakes itself in a loop makes in a moment.
+const MAX_POLLS: usize = 1_000;
+
+/// Wraps a future and fails the test, naming busy polling, when it is polled more than
+/// [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself stops time from
+/// advancing, so the virtual time-out would never fire.
+struct SpinGuard<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
+    SpinGuard {
+        inner: Box::pin(fut),
+        polls: 0,
+    }
+}
+
+impl<F: Future> Future for SpinGuard<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls += 1;
+        assert!(
+            self.polls <= MAX_POLLS,
+            "Timed was polled more than {MAX_POLLS} times: it wakes its task itself. When the \
+             inner future returns Pending, return Pending and nothing else: the inner future has \
+             already arranged its wake-up"
+        );
+        self.inner.as_mut().poll(cx)
+    }
+}
 
 #[tokio::test(start_paused = true)]
 async fn a_ready_future_passes_its_output_through_in_no_time() {
@@ -26,7 +64,11 @@ async fn a_ready_future_passes_its_output_through_in_no_time() {
 #[tokio::test(start_paused = true)]
 async fn measures_a_sleep_exactly() {
     // `Sleep` is `!Unpin`: this compiles only if `Timed` does not require `F: Unpin`.
-    let (_, took) = timeout(LIMIT, timed(tokio::time::sleep(Duration::from_millis(100)))).await;
+    let (_, took) = timeout(
+        LIMIT,
+        spin_guard(timed(tokio::time::sleep(Duration::from_millis(100)))),
+    )
+    .await;
     assert_eq!(
         took,
         Duration::from_millis(100),
@@ -42,7 +84,7 @@ async fn measures_from_the_first_poll_not_from_creation() {
     });
     // One second passes between creating the wrapper and polling it for the first time.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (output, took) = timeout(LIMIT, fut).await;
+    let (output, took) = timeout(LIMIT, spin_guard(fut)).await;
     assert_eq!(output, "slept", "the async block's output passes through");
     assert_eq!(
         took,
@@ -56,14 +98,14 @@ async fn measures_from_the_first_poll_not_from_creation() {
 async fn works_for_a_not_unpin_async_block_with_several_awaits() {
     let (sum, took) = timeout(
         LIMIT,
-        timed(async {
+        spin_guard(timed(async {
             let mut sum = 0;
             for i in 1..=3u64 {
                 tokio::time::sleep(Duration::from_millis(10 * i)).await;
                 sum += i;
             }
             sum
-        }),
+        })),
     )
     .await;
     assert_eq!(sum, 6, "the async block's output passes through");

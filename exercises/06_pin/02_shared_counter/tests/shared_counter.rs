@@ -37,3 +37,28 @@ fn a_hundred_tasks_return_one_to_a_hundred_on_both_flavours() {
         );
     });
 }
+
+#[test]
+fn the_task_still_yields_between_its_increment_and_its_return() {
+    // On a current_thread runtime spawned tasks run in the order they were spawned. The observer,
+    // spawned right after the increment task, therefore runs just after that task's first poll:
+    // a task that yields (as `spawn_increment` must) has not finished by then; a task whose
+    // `.await` was deleted to make it compile has.
+    let (finished_at_first_poll, value) =
+        testkit::run(testkit::Flavor::CurrentThread, LIMIT, || async {
+            let counter = Arc::new(Mutex::new(0u64));
+            let task = spawn_increment(counter);
+            let observer = tokio::spawn(async move {
+                let finished = task.is_finished();
+                (finished, task.await.expect("the increment task panicked"))
+            });
+            observer.await.expect("the observer task panicked")
+        });
+    assert!(
+        !finished_at_first_poll,
+        "the increment task finished on its first poll: it must still yield once (keep the \
+         `yield_now().await`) and make the future Send by ending the guard's life before it, \
+         not by removing the .await"
+    );
+    assert_eq!(value, 1, "a single increment of a counter at 0 returns 1");
+}

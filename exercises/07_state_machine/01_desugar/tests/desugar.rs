@@ -135,7 +135,8 @@ fn each_poll_leaves_the_expected_state() {
     );
     assert!(
         matches!(fut, WeightedSum::AwaitA { .. }),
-        "after poll 1 the machine waits at a.await: {fut:?}"
+        "after poll 1 the machine waits at a.await, but it is \
+         {fut:?} (if it is Done, the poll took the state out and did not put it back before Pending)"
     );
     assert_eq!(
         poll(&mut fut),
@@ -144,7 +145,8 @@ fn each_poll_leaves_the_expected_state() {
     );
     assert!(
         matches!(fut, WeightedSum::AwaitB { weight: 20, .. }),
-        "after poll 2 the machine waits at b.await, keeping weight = a * 10 = 20: {fut:?}"
+        "after poll 2 the machine waits at b.await, keeping weight = a * 10 = 20, but it is \
+         {fut:?} (if it is Done, the poll took the state out and did not put it back before Pending)"
     );
     assert_eq!(
         poll(&mut fut),
@@ -160,7 +162,8 @@ fn each_poll_leaves_the_expected_state() {
                 ..
             }
         ),
-        "after poll 3 the machine waits at c.await, keeping weight = 20 and y = 3: {fut:?}"
+        "after poll 3 the machine waits at c.await, keeping weight = 20 and y = 3, but it is \
+         {fut:?} (if it is Done, the poll took the state out and did not put it back before Pending)"
     );
     assert_eq!(
         poll(&mut fut),

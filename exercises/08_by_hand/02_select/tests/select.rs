@@ -157,6 +157,37 @@ fn each_side_wins_about_half_the_time_when_both_are_ready() {
 }
 
 #[test]
+fn each_side_wins_about_half_the_time_when_selects_come_in_pairs() {
+    // A loop whose body makes two selects, one after the other. A starting side that merely
+    // alternates (a counter or a flag shared by all selects) starts the first select of every
+    // pair on the same side, so that select is as biased as one that always starts left.
+    let mut left = 0;
+    for _ in 0..ROUNDS {
+        let mut first = Manual::new(select(ready('L'), ready('R')));
+        match first.poll() {
+            Poll::Ready(Either::Left(_)) => left += 1,
+            Poll::Ready(Either::Right(_)) => {}
+            Poll::Pending => panic!("select of two ready futures returned Pending"),
+        }
+        let mut second = Manual::new(select(ready('L'), ready('R')));
+        assert!(
+            second.poll().is_ready(),
+            "select of two ready futures returned Pending"
+        );
+    }
+    // The same bound as for a single select: 20 standard deviations from a fair coin.
+    let share = left as f64 / ROUNDS as f64;
+    assert!(
+        (0.4..=0.6).contains(&share),
+        "in a loop that makes two selects per turn, the first one's left future won {left} of \
+         {ROUNDS} times ({:.1}%): the starting side follows a fixed pattern (it alternates), \
+         which a loop can fall in step with. Pick it at random on each poll \
+         (`RandomState::new().hash_one(..)`)",
+        share * 100.0
+    );
+}
+
+#[test]
 fn select_neither_wakes_itself_nor_misses_a_wake_up() {
     let (tx_a, rx_a) = oneshot::channel::<u8>();
     let (_tx_b, rx_b) = oneshot::channel::<u8>();

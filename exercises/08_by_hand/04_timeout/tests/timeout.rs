@@ -118,6 +118,31 @@ fn a_ready_future_wins_even_after_the_deadline() {
 }
 
 #[test]
+fn a_future_ready_at_the_deadline_wins() {
+    let out = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        // The job and the deadline fall due at the same instant of the paused clock, so the
+        // timer wakes the task once for both. The job's output is there: it must not be thrown
+        // away because the deadline has been reached too.
+        timeout(
+            Duration::from_secs(1),
+            spin_guard(async {
+                sleep(Duration::from_secs(1)).await;
+                "on time"
+            }),
+        )
+        .await
+    });
+    assert_eq!(
+        out,
+        Ok("on time"),
+        "the future was ready at the deadline but timeout returned Err(Elapsed): on every poll, \
+         poll the future first and look at the deadline (poll the Sleep) only when the future is \
+         Pending, as tokio::time::timeout does"
+    );
+}
+
+#[test]
 fn timeout_asks_the_timer_for_its_wake_up_and_does_not_spin() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();

@@ -121,8 +121,9 @@ fn room_is_made_as_soon_as_a_job_finishes() {
         took < Duration::from_millis(1100),
         "one slow job (1 s) and 49 quick ones (10 ms) with 2 in flight took {took:?} of (paused) \
          time: the quick jobs must go through the free slot while the slow one runs. Awaiting \
-         the jobs one at a time (`then`), or handing results out in input order (`buffered`), \
-         holds them back"
+         the jobs one at a time (`then`), handing results out in input order (`buffered`), or \
+         running them in batches that each wait for their slowest job (`chunks` and \
+         `join_all`) holds them back"
     );
     assert_eq!(results.len(), 50, "every even number must come through");
     assert_eq!(

@@ -152,3 +152,83 @@ fn no_jobs_no_results() {
     });
     assert!(results.is_empty(), "no jobs should give an empty Vec");
 }
+
+#[test]
+fn a_free_slot_is_filled_as_soon_as_a_job_finishes() {
+    // Limit 2: one slow job (500 ms) first, then ten quick ones (10 ms each). While the slow job
+    // runs, the quick ones go one after another through the other slot: 100 ms, so the whole
+    // takes 500 ms of the paused clock. Running the jobs in batches of two, each batch waiting
+    // for its slowest job, takes 500 + 5 × 10 = 550 ms.
+    let took = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let jobs: Vec<_> = (0..11u64)
+            .map(|i| {
+                move || async move {
+                    let ms = if i == 0 { 500 } else { 10 };
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    i
+                }
+            })
+            .collect();
+        let start = tokio::time::Instant::now();
+        let results = run_with_limit(2, jobs).await;
+        assert_eq!(
+            results,
+            (0..11).collect::<Vec<u64>>(),
+            "results must come back in input order, whatever order the jobs finish in: tag each \
+             task's output with its job's index"
+        );
+        start.elapsed()
+    });
+    assert!(
+        took < Duration::from_millis(550),
+        "one 500 ms job and ten 10 ms jobs with a limit of 2 took {took:?} of (paused) time: a \
+         slot must be refilled as soon as any job finishes (`join_next`), not after a whole batch \
+         of `limit` jobs has finished"
+    );
+}
+
+#[test]
+fn a_panicking_job_panics_run_with_limit_with_the_same_payload() {
+    let outcome = std::panic::catch_unwind(|| {
+        testkit::run(Flavor::CurrentThread, LIMIT, || async {
+            let jobs: Vec<_> = (0..6u32)
+                .map(|i| {
+                    move || async move {
+                        if i == 4 {
+                            panic!("job 4 exploded");
+                        }
+                        i
+                    }
+                })
+                .collect();
+            run_with_limit(2, jobs).await
+        })
+    });
+    let payload = match outcome {
+        Ok(results) => panic!(
+            "job 4 panicked, but run_with_limit returned {results:?}: a job's panic must not be \
+             swallowed"
+        ),
+        Err(payload) => payload,
+    };
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned());
+    assert_eq!(
+        message.as_deref(),
+        Some("job 4 exploded"),
+        "run_with_limit must panic with the job's own panic, unchanged: pass the payload on \
+         with `std::panic::resume_unwind(err.into_panic())` (an `unwrap` or `expect` on the \
+         `JoinError` panics with a message of its own)"
+    );
+}
+
+#[test]
+#[should_panic(expected = "limit")]
+fn a_limit_of_zero_is_refused() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        run_with_limit(0, jobs(3, STEP, &Arc::new(Record::default()))).await
+    });
+}

@@ -85,6 +85,24 @@ fn the_first_matching_route_answers_the_rest_of_the_request() {
 }
 
 #[test]
+fn an_earlier_route_wins_over_a_longer_prefix() {
+    testkit::run_both(LIMIT, || async {
+        // Both prefixes match "upper x"; the route added first must answer, even though the
+        // other prefix is longer.
+        let router = Router::new()
+            .route("up", Counter::default())
+            .route("upper ", Upper);
+        assert_eq!(
+            router.handle("upper x").await.as_deref(),
+            Some("1"),
+            "two routes match and the earlier one (\"up\", a counter) must answer: routes are \
+             tried in the order they were added, and the first match wins, not the longest \
+             prefix and not the last route"
+        );
+    });
+}
+
+#[test]
 fn no_route_no_answer() {
     testkit::run_both(LIMIT, || async {
         let router = Router::new().route("upper ", Upper);
@@ -109,8 +127,9 @@ fn requests_can_be_spawned_as_tasks() {
             assert_eq!(
                 task.await.expect("a spawned request panicked"),
                 Some(format!("R{i}")),
-                "request {i} got the wrong answer: the route's prefix is removed before the service \
-                 sees the request, and each task must get the answer to its own request"
+                "request {i} got the wrong answer: the first route that matches answers (earlier \
+                 routes win), its prefix is removed before the service sees the request, and each \
+                 task must get the answer to its own request"
             );
         }
     });

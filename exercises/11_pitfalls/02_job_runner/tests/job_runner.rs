@@ -52,7 +52,13 @@ fn forgotten_sender_keeps_shutdown_waiting() {
             .await
             .expect("the runner takes jobs");
         let report = shut_down(runner).await;
-        assert_eq!(report.done, [1], "the accepted job must be done");
+        assert_eq!(
+            report.done,
+            [1],
+            "the accepted job must be done when shutdown returns: shutdown waits until every job \
+             it accepted has ended and is in the report (a job left running in a task nobody \
+             awaits is missing)"
+        );
     });
 }
 

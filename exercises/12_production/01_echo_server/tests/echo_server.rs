@@ -128,6 +128,33 @@ fn an_over_long_line_gets_an_error_and_the_connection_closes() {
 }
 
 #[test]
+fn an_over_long_line_is_refused_before_its_end_arrives() {
+    testkit::run(Flavor::MultiThread, LIMIT, || async {
+        let server = start().await;
+        let mut client = connect(&server).await;
+        // Four times MAX_LINE bytes and no newline yet: a peer that could go on for ever. The
+        // server has seen enough after MAX_LINE + 1 bytes and must answer without waiting for a
+        // newline that may never come.
+        client
+            .get_mut()
+            .write_all("a".repeat(4 * MAX_LINE).as_bytes())
+            .await
+            .expect("the server accepts the bytes");
+        let mut back = String::new();
+        let answered = tokio::time::timeout(ANSWER_WITHIN, client.read_line(&mut back)).await;
+        assert!(
+            matches!(answered, Ok(Ok(_))) && back == TOO_LONG,
+            "a client sent {} bytes without a newline and got no TOO_LONG within {ANSWER_WITHIN:?} \
+             (got {answered:?}, {back:?}): the server reads the whole line before it looks at its \
+             length, so a peer can make it buffer without limit. Bound the read itself: read at \
+             most MAX_LINE + 1 bytes of a line (`AsyncReadExt::take`)",
+            4 * MAX_LINE
+        );
+        let _ = server.stop.send(());
+    });
+}
+
+#[test]
 fn a_client_that_leaves_mid_line_does_not_stop_the_server() {
     testkit::run(Flavor::MultiThread, LIMIT, || async {
         let server = start().await;

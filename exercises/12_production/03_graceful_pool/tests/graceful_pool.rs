@@ -116,7 +116,9 @@ fn a_submit_waiting_for_room_is_refused_at_shutdown() {
                 finished: vec![],
                 abandoned: vec![1, 2],
             },
-            "job 1 runs past the deadline and job 2 never gets a worker: both abandoned"
+            "job 1 runs past the deadline and job 2 never gets a worker: both abandoned (a job \
+             missing from the summary means shutdown returned before the workers had recorded \
+             it: after cancelling the jobs, wait for the workers to end)"
         );
     });
 }
@@ -139,7 +141,9 @@ fn the_deadline_abandons_stragglers_and_only_them() {
                 finished: vec![2, 3],
                 abandoned: vec![1],
             },
-            "deadline: the hour-long job is abandoned at the deadline, the short ones finish"
+            "deadline: the hour-long job is abandoned at the deadline, the short ones finish (a \
+             job missing from the summary means shutdown returned before the workers had recorded \
+             it: after cancelling the jobs, wait for the workers to end)"
         );
         assert!(
             took >= Duration::from_secs(1) && took <= Duration::from_millis(1100),
