@@ -23,7 +23,8 @@
 //! ```
 //!
 //! `sleep` is woken by the runtime's timer once 50 ms have passed; `yield_now` hands its waker to
-//! the scheduler, which wakes it as soon as the task has returned `Pending`.
+//! the scheduler, which wakes it after the task has returned `Pending`, the next time the scheduler
+//! polls its drivers.
 
 use std::future::Future;
 use std::pin::Pin;

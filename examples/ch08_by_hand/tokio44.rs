@@ -2,7 +2,7 @@
 //!
 //! Chapter 8, *Futures by hand*. A `Select` future returns the output of whichever of two children
 //! is ready first. When both are ready in the same poll, the one polled first wins. This example
-//! runs 10,000 selects of two futures that are always ready, with three ways of choosing the side
+//! runs 10,000 selects of two futures that are always ready, with four ways of choosing the side
 //! to start on, and counts the winners.
 //!
 //! ```text
@@ -72,8 +72,9 @@ impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
                 !this.left_next
             }
             Start::AlternateOnThread => LEFT_NEXT.with(|flag| flag.replace(!flag.get())),
-            // `RandomState::new()` gets new random keys on every call, so the hash of `()` is an
-            // unpredictable number: a coin flip without a random-number crate.
+            // `RandomState::new()` gets new keys on every call (std draws random keys once per
+            // thread and then steps them), so the hash of `()` is an unpredictable number: a coin
+            // flip without a random-number crate.
             Start::Random => RandomState::new().hash_one(()) & 1 == 0,
         };
         let (a, b) = (Pin::new(&mut this.a), Pin::new(&mut this.b));

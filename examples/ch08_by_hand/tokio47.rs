@@ -20,8 +20,9 @@
 //! ```
 //!
 //! Four polls: one to start, one per wake-up. Each of those polls goes over every unfinished
-//! future, which is fine for a handful. For hundreds, `futures::future::join_all` switches to
-//! `FuturesUnordered`, which polls only the futures whose wakers fired (see `tokio48`).
+//! future, which is fine for a handful. Above 30 futures, or when their number is not known in
+//! advance, `futures::future::join_all` switches to `FuturesOrdered`, which polls only the futures
+//! whose wakers fired (see `tokio48`).
 
 // ANCHOR: join_all
 use std::future::Future;

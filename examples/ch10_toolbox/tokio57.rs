@@ -23,7 +23,8 @@
 //! The peer sends `hello `, then a message arrives on another channel, then the peer sends
 //! `world\n`: the shape of a chat server that reads its client while relaying other people's
 //! messages. The loop is `biased;` towards the reader so that every run takes the same path; without
-//! it, `select!` picks a random branch first and the loss happens on most runs rather than all.
+//! it, `select!` picks a random branch first and the loss happens on about half the runs rather
+//! than all (18 of 40 runs of a copy with `biased;` removed).
 
 use anyhow::Result;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};

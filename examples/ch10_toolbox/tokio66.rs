@@ -4,8 +4,9 @@
 //! `Pending`. A task that receives from a channel that always has a message would never do so, so
 //! Tokio gives each task a budget of 128 operations per poll (`Budget(Some(128))` in tokio's
 //! `task/coop/mod.rs`); Tokio's own resources (channels, I/O, timers) spend one unit per
-//! completed operation, and once the budget is spent they return `Pending` and wake the task at
-//! once, so the scheduler can run someone else. Code that never touches a Tokio resource (a pure
+//! completed operation, and once the budget is spent they return `Pending` and hand the task's
+//! waker to the scheduler (`context::defer`), which wakes it after its next look at the drivers, so
+//! the scheduler can run someone else. Code that never touches a Tokio resource (a pure
 //! CPU loop) spends no budget: it has to call
 //! [`yield_now`](https://docs.rs/tokio/latest/tokio/task/fn.yield_now.html) itself.
 //!

@@ -1,10 +1,11 @@
 //! # tokio68: the multi_thread scheduler and the timer, measured
 //!
-//! Chapter 10, *Tokio's toolbox*. Three experiments on a runtime with two workers, each printing
-//! what it saw, plus the runtime's stable
+//! Chapter 10, *Tokio's toolbox*. Four experiments (the first three on a runtime with two
+//! workers, the last on current_thread runtimes), each printing what it saw, plus the runtime's
+//! stable
 //! [`RuntimeMetrics`](https://docs.rs/tokio/latest/tokio/runtime/struct.RuntimeMetrics.html)
 //! (`num_workers`, `global_queue_depth`, `num_alive_tasks`; tokio's `runtime/metrics/runtime.rs`
-//! marks the others unstable).
+//! marks most of the others unstable).
 //!
 //! 1. **The global queue.** A task spawned from outside the runtime goes to the one shared inject
 //!    queue (`push_remote_task` in `runtime/scheduler/multi_thread/worker.rs`). While both workers

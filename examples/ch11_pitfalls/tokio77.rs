@@ -10,7 +10,7 @@
 //! The detection has two parts. A deadline on shutdown turns "hangs forever" into a report. Then
 //! every async fn that matters carries
 //! [`#[tracing::instrument]`](https://docs.rs/tracing/latest/tracing/attr.instrument.html), whose
-//! span opens when the future is created and closes when the future is dropped or finished, even
+//! span opens when the future is first polled and closes when the future is dropped or finished, even
 //! when the future runs in another task. A small [`Layer`](https://docs.rs/tracing-subscriber/latest/tracing_subscriber/layer/trait.Layer.html)
 //! keeps the set of spans still open, so the report names the futures that never finished. The fix
 //! keeps no extra sender: the same deadline passes and no span is left open.
