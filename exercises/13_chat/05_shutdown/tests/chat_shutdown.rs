@@ -145,7 +145,7 @@ fn serve_returns_only_after_every_handler_finished() {
         assert_eq!(
             event(
                 &mut s.events,
-                "the handler's token was not cancelled after the shutdown"
+                "the handler's token was not cancelled after the shutdown: cancel the CancellationToken whose child tokens the handlers got"
             )
             .await,
             Event::Cancelled
