@@ -105,10 +105,12 @@ pub(crate) async fn serve<R, W>(
 
     let mut reading = Some(reading);
     let mut input = BytesMut::with_capacity(4096);
+    // ANCHOR: codec
     // `new_with_max_length`: `LinesCodec::new()` would buffer a line without end until memory
     // runs out. Past the limit the codec returns an error once and then discards the rest of
     // that line as it arrives, so the buffer stays near `max_line`.
     let mut codec = LinesCodec::new_with_max_length(config.max_line);
+    // ANCHOR_END: codec
     let mut idle_deadline = Instant::now() + config.idle_timeout;
     let mut goodbye = false;
 
@@ -141,6 +143,7 @@ pub(crate) async fn serve<R, W>(
         // the `select!`; `broadcast::Receiver::recv` and the token's `cancelled` lose nothing when
         // another branch wins.
         tokio::select! {
+            // ANCHOR: read
             read = reader.read_buf(&mut input), if reading.is_some() => {
                 match read {
                     Ok(0) => {
@@ -175,6 +178,7 @@ pub(crate) async fn serve<R, W>(
                 }
                 client.flush_count();
             }
+            // ANCHOR_END: read
             msg = recv(&mut client.rx) => client.relay(msg),
             () = sleep_until(idle_deadline), if reading.is_some() => {
                 client.out.extend_from_slice(
@@ -182,6 +186,7 @@ pub(crate) async fn serve<R, W>(
                 );
                 client.quit = true;
             }
+            // ANCHOR: shutdown_branches
             () = shared.stop_reading.cancelled(), if reading.is_some() => {
                 // Phase one of the shutdown: read nothing more. Keep relaying until every other
                 // connection has stopped reading too.
@@ -194,6 +199,7 @@ pub(crate) async fn serve<R, W>(
                 client.out.extend_from_slice(b"* server shutting down: goodbye\n");
                 client.quit = true;
             }
+            // ANCHOR_END: shutdown_branches
         }
     }
     drop(reading);
@@ -224,6 +230,7 @@ impl Client<'_> {
         self.out.push(b'\n');
     }
 
+    // ANCHOR: relay
     /// One message from the room, then everything else it has ready, into the output buffer.
     fn relay(&mut self, first: Result<Msg, broadcast::error::RecvError>) {
         let mut delivered = 0;
@@ -266,6 +273,7 @@ impl Client<'_> {
                 .fetch_add(delivered, Ordering::Relaxed);
         }
     }
+    // ANCHOR_END: relay
 
     /// Everything the receiver still holds, however much it is (used once, at shutdown).
     fn drain_all(&mut self) {

@@ -35,6 +35,7 @@ pub(crate) struct Room {
 }
 
 impl Room {
+    // ANCHOR: history
     /// Sends a line to everyone in the room (but `from`), keeping it in the history if it is chat.
     pub(crate) fn send(&self, msg: Msg) {
         if msg.chat && self.history_len > 0 {
@@ -55,6 +56,7 @@ impl Room {
         let history = lock(&self.history);
         (self.tx.subscribe(), history.iter().cloned().collect())
     }
+    // ANCHOR_END: history
 }
 
 /// The room map's value: the room and who is in it.
@@ -174,6 +176,7 @@ impl Shared {
         lock(&self.nicks).remove(nick);
     }
 
+    // ANCHOR: membership
     /// Puts `id` into room `name`, creating it if needed. Returns the room, a receiver for it and
     /// the history to replay.
     pub(crate) fn join(
@@ -212,6 +215,7 @@ impl Shared {
             }
         }
     }
+    // ANCHOR_END: membership
 
     pub(crate) fn rename(&self, name: &str, id: ClientId, nick: &str) {
         if let Some(entry) = lock(&self.rooms).get_mut(name) {

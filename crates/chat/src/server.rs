@@ -105,6 +105,7 @@ impl Server {
         }
     }
 
+    // ANCHOR: shutdown
     /// The two phases of the shutdown; see [`Server::run`].
     pub async fn shutdown(self) -> Report {
         let deadline = tokio::time::Instant::now() + self.shared.config.shutdown_deadline;
@@ -126,6 +127,7 @@ impl Server {
             && tokio::time::timeout_at(deadline, tracker.wait())
                 .await
                 .is_ok();
+        // ANCHOR_END: shutdown
         let mut report = Report {
             connections: shared.connections.load(Ordering::Relaxed),
             messages: shared.messages.load(Ordering::Relaxed),
