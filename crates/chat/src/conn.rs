@@ -15,14 +15,17 @@ use crate::rooms::{ClientId, Msg, Room, Shared};
 pub(crate) const LOBBY: &str = "lobby";
 
 /// Stop draining the room's receiver once this much output is waiting, and write it: the batch
-/// stays bounded, and a busy room cannot starve this client's own reading.
-const BATCH_BYTES: usize = 64 * 1024;
+/// stays bounded, and a busy room cannot starve this client's own reading. Each client keeps its
+/// output buffer between writes, so this also bounds the server's memory per client (1,000
+/// clients keep at most about 16 MiB of buffers, whatever the traffic).
+const BATCH_BYTES: usize = 8 * 1024;
 
-/// An output buffer that grew past this (a long history replay) is given back after the write.
-const KEEP_CAPACITY: usize = 256 * 1024;
+/// An output buffer that grew past this (a long history replay, a line near the length limit)
+/// is given back after the write.
+const KEEP_CAPACITY: usize = 16 * 1024;
 
-const HELP: &str = "* commands: /nick <name>, /join <room>, /rooms, /who, /stats, /help, /quit; \
-                    any other line is a message to your room\n";
+const HELP: &str = "* commands: /nick <name>, /join <room>, /rooms, /who, /stats, /help, /quit\n\
+                    * any other line is a message to your room\n";
 
 /// A token bucket: `rate` messages per second, with a burst of `rate`.
 struct Bucket {
@@ -99,9 +102,9 @@ pub(crate) async fn serve<R, W>(
         quit: false,
     };
     shared.clients.fetch_add(1, Ordering::Relaxed);
-    client
-        .out
-        .extend_from_slice(b"* welcome: send /nick <name> to start, /help for the commands\n");
+    client.out.extend_from_slice(
+        b"* welcome: send /nick <name> to start; then /help lists the commands\n",
+    );
 
     let mut reading = Some(reading);
     let mut input = BytesMut::with_capacity(4096);
@@ -342,12 +345,13 @@ impl Client<'_> {
     fn command(&mut self, name: &str, arg: &str) {
         match (name, self.nick.is_some()) {
             ("nick", _) => self.set_nick(arg),
-            ("help", _) => self.out.extend_from_slice(HELP.as_bytes()),
-            ("quit", _) => {
+            // Until the client has a nickname, every other line gets the same error.
+            (_, false) => self.notice("! choose a nickname first: /nick <name>"),
+            ("help", true) => self.out.extend_from_slice(HELP.as_bytes()),
+            ("quit", true) => {
                 self.notice("* bye");
                 self.quit = true;
             }
-            (_, false) => self.notice("! choose a nickname first: /nick <name>"),
             ("join", true) => self.join(arg),
             ("rooms", true) => {
                 let rooms: Vec<String> = self

@@ -139,6 +139,14 @@ fn the_protocol_nicknames_rooms_and_commands() {
             reply.starts_with("! "),
             "a line before /nick must get a `! ` error, got {reply:?}"
         );
+        w.write_all(b"/who\n").await.unwrap();
+        let reply = a
+            .next("the reply to a command sent without a nickname")
+            .await;
+        assert!(
+            reply.starts_with("! "),
+            "until /nick, every other line gets a `! ` error, got {reply:?}"
+        );
         for (bad, why) in [
             ("", "an empty nickname"),
             (
