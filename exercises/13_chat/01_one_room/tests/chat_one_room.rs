@@ -134,7 +134,11 @@ fn a_half_sent_line_survives_a_room_message() {
         );
         ann.send("lo\n").await;
         // cat only listens: first bob's line, then ann's.
-        assert_eq!(cat.next("bob's message").await, "bob: interrupting", "cat hears bob");
+        assert_eq!(
+            cat.next("bob's message").await,
+            "bob: interrupting",
+            "cat hears bob"
+        );
         assert_eq!(
             cat.next("ann's whole line").await,
             "ann: hello",
