@@ -62,7 +62,7 @@ impl Default for Config {
             rate_limit: 50,
             idle_timeout: Duration::from_secs(300),
             write_timeout: Duration::from_secs(10),
-            broadcast_capacity: 1024,
+            broadcast_capacity: 4096,
             shutdown_deadline: Duration::from_secs(5),
         }
     }

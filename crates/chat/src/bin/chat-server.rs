@@ -41,7 +41,7 @@ struct Args {
     #[arg(long, default_value_t = 10)]
     write_timeout: u64,
     /// The capacity of each room's broadcast channel (rounded up to a power of two).
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = 4096)]
     broadcast_capacity: usize,
     /// Seconds a graceful shutdown may take.
     #[arg(long, default_value_t = 5)]
