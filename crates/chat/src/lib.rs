@@ -1,0 +1,84 @@
+//! A multi-room TCP chat server: the capstone of chapter 13.
+//!
+//! The protocol is text lines, so `nc 127.0.0.1 7878` is a client. Server notices start with `* `,
+//! error replies with `! `, and chat messages arrive as `<nick>: <text>`. A client first sends
+//! `/nick <name>`, then lands in room `lobby`; `/help` lists the other commands.
+//!
+//! # Layout
+//!
+//! - [`Config`] and [`Report`] (this file): the limits the server enforces, and what a run did.
+//! - [`Server`] (`src/server.rs`): the accept loop, the metrics ticker and the two-phase graceful
+//!   shutdown (stop reading everywhere, then drain every queue, bounded by a deadline).
+//! - `src/rooms.rs`: the shared state: rooms with their `broadcast` channel and history, the
+//!   nickname registry and the counters. One `std::sync::Mutex` guards the room map; no `.await`
+//!   ever happens under it.
+//! - `src/conn.rs`: one task per client. It reads bytes into a buffer and cuts lines with
+//!   `LinesCodec::new_with_max_length`, and it drains everything the room's receiver has ready into
+//!   one buffer that it writes with one `write_all` (no flush per message, no queue per client).
+//! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
+//!
+//! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
+//! time, write time, message rate, history and the room channel's capacity.
+
+use std::time::Duration;
+
+mod conn;
+mod rooms;
+mod server;
+
+pub use server::{Server, run};
+
+/// The limits and sizes a server runs with. [`Config::default`] gives the values the binary uses
+/// when no flag changes them.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The longest line a client may send, in bytes, without its line ending. A longer line gets a
+    /// `! ` reply and is discarded as it arrives, so it never grows the server's memory.
+    pub max_line: usize,
+    /// The longest nickname or room name, in characters.
+    pub max_name: usize,
+    /// How many of a room's last messages a newcomer receives when it joins (0 = none).
+    pub history: usize,
+    /// How many messages a client may send per second, with a burst of the same size (0 = no limit).
+    pub rate_limit: u32,
+    /// A client that sends nothing for this long is told so and disconnected.
+    pub idle_timeout: Duration,
+    /// A write to a client that takes longer than this ends its connection: a client that stops
+    /// reading cannot hold the server up.
+    pub write_timeout: Duration,
+    /// The capacity of each room's `broadcast` channel (Tokio rounds it up to a power of two). A
+    /// reader that falls this far behind loses the oldest messages and is told how many.
+    pub broadcast_capacity: usize,
+    /// How long a graceful shutdown may take before the server gives up on stragglers.
+    pub shutdown_deadline: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_line: 4096,
+            max_name: 32,
+            history: 20,
+            rate_limit: 50,
+            idle_timeout: Duration::from_secs(300),
+            write_timeout: Duration::from_secs(10),
+            broadcast_capacity: 4096,
+            shutdown_deadline: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What one run of the server did, returned when it has shut down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Connections accepted.
+    pub connections: u64,
+    /// Chat messages accepted from clients and broadcast to their room.
+    pub messages: u64,
+    /// Chat messages written to clients (one message delivered to 9 others counts 9).
+    pub delivered: u64,
+    /// Chat messages some reader lost because it fell behind its room's channel.
+    pub dropped: u64,
+    /// Whether the shutdown deadline ran out before every connection had finished.
+    pub deadline_hit: bool,
+}

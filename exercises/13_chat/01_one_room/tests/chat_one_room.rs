@@ -1,0 +1,165 @@
+//! Tests for the `chat_one_room` exercise. Do not edit: `cargo lab check chat_one_room` runs this
+//! file as it is, against your `src/lib.rs`.
+//!
+//! Each client is an in-memory pipe (`tokio::io::duplex`): a socket would add nothing here. The
+//! tests wait for events (a line arrives), never for a length of time.
+
+use std::time::Duration;
+
+use chat_one_room::{Line, client};
+use tokio::io::{
+    AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf,
+};
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+/// The time limit of every test; each needs a few milliseconds.
+const LIMIT: Duration = Duration::from_secs(5);
+/// How long a test waits for one line it expects. Generous: a line takes microseconds.
+const LINE_WITHIN: Duration = Duration::from_secs(2);
+
+struct Peer {
+    lines: Lines<BufReader<ReadHalf<DuplexStream>>>,
+    writer: WriteHalf<DuplexStream>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+fn connect(id: u64, room: &broadcast::Sender<Line>) -> Peer {
+    let (ours, theirs) = tokio::io::duplex(4096);
+    let (r, w) = tokio::io::split(theirs);
+    let task = tokio::spawn(client(id, r, w, room.clone()));
+    let (r, writer) = tokio::io::split(ours);
+    Peer {
+        lines: BufReader::new(r).lines(),
+        writer,
+        task,
+    }
+}
+
+impl Peer {
+    async fn send(&mut self, text: &str) {
+        self.writer.write_all(text.as_bytes()).await.unwrap();
+    }
+
+    async fn next(&mut self, what: &str) -> String {
+        match tokio::time::timeout(LINE_WITHIN, self.lines.next_line()).await {
+            Ok(Ok(Some(line))) => line,
+            Ok(_) => panic!("the connection ended while the test waited for {what}"),
+            Err(_) => panic!("nothing arrived while the test waited for {what}"),
+        }
+    }
+
+    /// Sends `/nick name` and waits for the reply.
+    async fn nick(&mut self, name: &str) {
+        self.send(&format!("/nick {name}\n")).await;
+        assert_eq!(
+            self.next("the reply to /nick").await,
+            format!("* you are {name}"),
+            "`/nick {name}` is answered with `* you are {name}`"
+        );
+    }
+}
+
+#[test]
+fn a_line_before_nick_gets_an_error() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        ann.send("hello\n").await;
+        assert_eq!(
+            ann.next("the reply to a line sent before /nick").await,
+            "! choose a nickname first: /nick <name>",
+            "a line before /nick gets the `! ` error and is not sent to the room"
+        );
+        ann.nick("ann").await;
+    });
+}
+
+#[test]
+fn a_line_reaches_the_others_as_nick_colon_text() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        let mut bob = connect(2, &room);
+        ann.nick("ann").await;
+        bob.nick("bob").await;
+        ann.send("hi bob\n").await;
+        assert_eq!(
+            bob.next("ann's message").await,
+            "ann: hi bob",
+            "a message reaches the others as `<nick>: <text>`"
+        );
+    });
+}
+
+#[test]
+fn the_sender_does_not_get_its_own_message_back() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        let mut bob = connect(2, &room);
+        ann.nick("ann").await;
+        bob.nick("bob").await;
+        ann.send("first\n").await;
+        bob.next("ann's first message").await;
+        bob.send("reply\n").await;
+        assert_eq!(
+            ann.next("bob's reply").await,
+            "bob: reply",
+            "the sender received its own message back: skip the lines whose id is the client's own"
+        );
+    });
+}
+
+#[test]
+fn a_half_sent_line_survives_a_room_message() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        let mut bob = connect(2, &room);
+        let mut cat = connect(3, &room);
+        ann.nick("ann").await;
+        bob.nick("bob").await;
+        cat.nick("cat").await;
+        // Half a line from ann; let her task read it before the room speaks.
+        ann.send("hel").await;
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        bob.send("interrupting\n").await;
+        assert_eq!(
+            ann.next("bob's message").await,
+            "bob: interrupting",
+            "the room's line reaches ann while her own line is half-sent"
+        );
+        ann.send("lo\n").await;
+        // cat only listens: first bob's line, then ann's.
+        assert_eq!(
+            cat.next("bob's message").await,
+            "bob: interrupting",
+            "cat hears bob"
+        );
+        assert_eq!(
+            cat.next("ann's whole line").await,
+            "ann: hello",
+            "the first half of a line was lost when the room's branch won the select!: read_line is not \
+             cancel safe; keep the half-read line in a Lines (next_line) that outlives the loop"
+        );
+    });
+}
+
+#[test]
+fn the_task_ends_when_the_client_closes() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        ann.nick("ann").await;
+        // Shutting down our side of the pipe is the end of file for the client's reader.
+        ann.writer.shutdown().await.unwrap();
+        tokio::time::timeout(LINE_WITHIN, ann.task)
+            .await
+            .expect("client() must return when the client closes its side (next_line gives None)")
+            .unwrap()
+            .unwrap();
+    });
+}

@@ -1,0 +1,119 @@
+//! Tests for the `chat_rooms` exercise. Do not edit: `cargo lab check chat_rooms` runs this file as
+//! it is, against your `src/lib.rs`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chat_rooms::Rooms;
+
+/// The time limit of every test; each needs well under a second.
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn room(name: &str, members: usize) -> (String, usize) {
+    (name.to_string(), members)
+}
+
+#[test]
+fn the_first_join_creates_a_room_and_members_share_it() {
+    testkit::within(LIMIT, || {
+        let rooms = Rooms::new(16);
+        assert_eq!(rooms.list(), vec![], "a new registry has no rooms");
+        let (ann_tx, _ann_rx) = rooms.join("lobby");
+        assert_eq!(
+            rooms.list(),
+            vec![room("lobby", 1)],
+            "the first join creates the room, with one member"
+        );
+        let (_bob_tx, mut bob_rx) = rooms.join("lobby");
+        assert_eq!(
+            rooms.list(),
+            vec![room("lobby", 2)],
+            "a second join adds a member to the same room"
+        );
+        ann_tx.send(Arc::from("ann: hi\n")).unwrap();
+        assert_eq!(
+            bob_rx.try_recv().ok().as_deref(),
+            Some("ann: hi\n"),
+            "members of one room share one channel: a line one sends reaches the other"
+        );
+        let _ = rooms.join("kitchen");
+        assert_eq!(
+            rooms.list(),
+            vec![room("kitchen", 1), room("lobby", 2)],
+            "list is sorted by name"
+        );
+    });
+}
+
+#[test]
+fn the_last_leave_removes_the_room() {
+    testkit::within(LIMIT, || {
+        let rooms = Rooms::new(16);
+        let _a = rooms.join("lobby");
+        let _b = rooms.join("lobby");
+        rooms.leave("lobby");
+        assert_eq!(
+            rooms.list(),
+            vec![room("lobby", 1)],
+            "a room with a member left is kept, with one member fewer"
+        );
+        // The receivers `_a` and `_b` are still alive here, as they are in a server until the
+        // connection's task ends: the count of members, not of receivers, decides.
+        rooms.leave("lobby");
+        assert_eq!(
+            rooms.list(),
+            vec![],
+            "the room is still listed after its last member left: count members yourself (a receiver may outlive leave)"
+        );
+    });
+}
+
+#[test]
+fn a_join_after_the_room_was_removed_gets_a_working_room() {
+    testkit::within(LIMIT, || {
+        let rooms = Rooms::new(16);
+        let (old_tx, _old_rx) = rooms.join("lobby");
+        rooms.leave("lobby");
+        let (tx, _rx) = rooms.join("lobby");
+        let (_, mut rx2) = rooms.join("lobby");
+        assert!(
+            !tx.same_channel(&old_tx),
+            "the room was not removed by its last leave, so a later join found the old channel: count members yourself (a receiver may outlive leave)"
+        );
+        tx.send(Arc::from("x\n")).unwrap();
+        assert!(
+            rx2.try_recv().is_ok(),
+            "the new room's members share its channel"
+        );
+    });
+}
+
+#[test]
+fn a_join_racing_the_last_leave_is_never_lost() {
+    testkit::within(LIMIT, || {
+        // Two threads join and leave one room over and over. After each join, the joiner must
+        // find the room listed: a leave that decides "last member" under one lock and removes
+        // the room under another can remove it just after the other thread joined it.
+        let rooms = Rooms::new(4);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    for _ in 0..20_000 {
+                        let (_tx, _rx) = rooms.join("busy");
+                        let listed = rooms.list().iter().any(|(name, n)| name == "busy" && *n >= 1);
+                        assert!(
+                            listed,
+                            "a member's room was removed under it: the last-member check and the removal must happen under one lock"
+                        );
+                        rooms.leave("busy");
+                    }
+                });
+            }
+        });
+        assert_eq!(
+            rooms.list(),
+            vec![],
+            "every member left, so no room is left"
+        );
+    });
+}

@@ -1,0 +1,191 @@
+//! Tests for the `chat_line_limits` exercise. Do not edit: `cargo lab check chat_line_limits` runs
+//! this file as it is, against your `src/lib.rs`.
+//!
+//! The client is an in-memory pipe (`tokio::io::duplex`) and the clock is paused: a test that
+//! waits for a reply that never comes fails as soon as the runtime has nothing left to do, instead
+//! of after a real wait.
+
+use std::io;
+use std::time::Duration;
+
+use chat_line_limits::read_lines;
+use testkit::Flavor;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
+use tokio::task::JoinHandle;
+
+/// The time limit of every test; each needs a few milliseconds of real time.
+const LIMIT: Duration = Duration::from_secs(10);
+/// How long (paused, so virtual) a test waits for a reply.
+const REPLY_WITHIN: Duration = Duration::from_secs(5);
+/// The line limit the tests use.
+const MAX: usize = 64;
+
+struct Client {
+    input: DuplexStream,
+    replies: Lines<BufReader<DuplexStream>>,
+    reading: JoinHandle<io::Result<Vec<String>>>,
+}
+
+/// Starts `read_lines` on one end of two pipes; the test holds the other ends.
+fn start() -> Client {
+    tokio::time::pause();
+    let (input, server_in) = tokio::io::duplex(64 * 1024);
+    let (server_out, replies) = tokio::io::duplex(64 * 1024);
+    Client {
+        input,
+        replies: BufReader::new(replies).lines(),
+        reading: tokio::spawn(read_lines(server_in, server_out, MAX)),
+    }
+}
+
+impl Client {
+    /// The next reply. `what` says what it answers; `silence` what it means when none comes.
+    async fn reply(&mut self, what: &str, silence: &str) -> String {
+        match tokio::time::timeout(REPLY_WITHIN, self.replies.next_line()).await {
+            Ok(Ok(Some(line))) => line,
+            Ok(_) => panic!(
+                "read_lines returned (or dropped its writer) before replying {what}: a bad line must get a `! ` \
+                 reply, and the loop must go on"
+            ),
+            Err(_) => panic!("no reply {what}: {silence}"),
+        }
+    }
+
+    /// Closes the input and returns the lines `read_lines` accepted.
+    async fn finish(self, what: &str) -> Vec<String> {
+        drop(self.input);
+        match self.reading.await.expect("read_lines panicked") {
+            Ok(lines) => lines,
+            Err(err) => panic!(
+                "read_lines returned an error ({err}) after {what}: a bad line must get a `! ` reply, not end the connection"
+            ),
+        }
+    }
+}
+
+#[test]
+fn lines_with_either_ending_and_a_last_one_without() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        client.input.write_all(b"one\ntwo\r\nthree").await.unwrap();
+        let lines = client.finish("plain lines").await;
+        assert_eq!(
+            lines,
+            ["one", "two", "three"],
+            "every line, without its ending"
+        );
+    });
+}
+
+#[test]
+fn a_line_over_the_limit_is_refused_while_it_is_still_arriving() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        // 1,000 bytes and no line ending yet: the limit is passed, the line is not finished.
+        client.input.write_all(&[b'x'; 1000]).await.unwrap();
+        let reply = client
+            .reply(
+                "while a line longer than the limit was still arriving",
+                "the reader is keeping the whole line in memory until its end (BufReader::lines and \
+                 LinesCodec::new() do); use LinesCodec::new_with_max_length",
+            )
+            .await;
+        assert_eq!(
+            reply, "! line too long (the limit is 64 bytes)",
+            "the reply to a line over the limit"
+        );
+        client.input.write_all(&[b'x'; 1000]).await.unwrap();
+        client
+            .input
+            .write_all(b" end of the long line\nnext\n")
+            .await
+            .unwrap();
+        let lines = client.finish("a long line").await;
+        assert_eq!(
+            lines,
+            ["next"],
+            "the long line is dropped whole, and the line after it is read"
+        );
+    });
+}
+
+#[test]
+fn a_mebibyte_line_gets_one_reply() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let Client {
+            mut input,
+            replies,
+            reading,
+        } = start();
+        let writer = tokio::spawn(async move {
+            // A write fails only when read_lines has already returned; the checks below say so.
+            for _ in 0..256 {
+                if input.write_all(&[b'y'; 4096]).await.is_err() {
+                    return;
+                }
+            }
+            let _ = input.write_all(b"\nafter\n").await;
+            // Dropping the input ends it.
+        });
+        let mut client = Client {
+            input: tokio::io::duplex(1).0,
+            replies,
+            reading,
+        };
+        assert_eq!(
+            client
+                .reply(
+                    "to a 1 MiB line",
+                    "the limit is not enforced while the line arrives"
+                )
+                .await,
+            "! line too long (the limit is 64 bytes)",
+            "a 1 MiB line gets the reply"
+        );
+        writer.await.unwrap();
+        let Client {
+            mut replies,
+            reading,
+            ..
+        } = client;
+        let lines = reading
+            .await
+            .expect("read_lines panicked")
+            .expect("read_lines must not fail on a long line");
+        assert_eq!(
+            lines,
+            ["after"],
+            "the 1 MiB line is dropped, the next one read"
+        );
+        assert_eq!(
+            replies.next_line().await.unwrap(),
+            None,
+            "one reply per long line, not one per chunk of it"
+        );
+    });
+}
+
+#[test]
+fn invalid_utf8_gets_a_reply_and_the_next_line_is_read() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        client.input.write_all(b"caf\xc3 \xff\n").await.unwrap();
+        client.input.write_all("café\n".as_bytes()).await.unwrap();
+        let reply = client
+            .reply(
+                "to a line that is not UTF-8",
+                "a bad line must be answered at once",
+            )
+            .await;
+        assert_eq!(
+            reply, "! not valid UTF-8",
+            "the reply to a line that is not UTF-8"
+        );
+        let lines = client.finish("a line that is not UTF-8").await;
+        assert_eq!(
+            lines,
+            ["café"],
+            "the bad line is dropped, the valid one after it read"
+        );
+    });
+}
