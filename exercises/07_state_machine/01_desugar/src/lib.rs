@@ -101,12 +101,11 @@ impl Future for WeightedSum {
     type Output = u32;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-        // TODO: a loop over the current state. `Start` moves to `AwaitA` without polling
-        //       anything (the body starts). Each `Await*` state polls its input: on `Pending`
-        //       put the state back and return `Pending` (the input has already arranged the
-        //       wake-up); on `Ready` compute what the `async fn` computes next, move to the next
-        //       state and go round again. `AwaitC` returns `Ready(weight + y + z)` and leaves
-        //       `Done` behind; polling `Done` panics.
+        // TODO: do in each call exactly what one poll of `weighted_sum` does, starting from the
+        //       state the last call left (the rule in this file's header decides how far one
+        //       call goes). `Start` moves to `AwaitA` without polling anything (the body starts);
+        //       `AwaitC` ends with `Ready(weight + y + z)` and leaves `Done` behind; polling `Done`
+        //       panics. Whatever you return, `self` must hold the state the next call starts from.
         let _ = (self, cx);
         todo!()
     }

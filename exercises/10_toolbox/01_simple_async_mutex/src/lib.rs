@@ -52,13 +52,11 @@ impl<T> SimpleAsyncMutex<T> {
     }
 
     /// Waits until the mutex is free, then returns a guard with access to the value.
-    // TODO: make this return a future that, when polled, takes the value out of `state` if it is
-    // there (and returns `Poll::Ready` with a guard owning it), or else stores `cx.waker()` in
-    // `waiters` and returns `Poll::Pending`. A struct implementing `std::future::Future` is the
-    // clearest way (you may change the signature to `pub fn lock(&self) -> Lock<'_, T>`), because
-    // it can also implement `Drop`: a future dropped while it waits must remove its entry, and one
-    // dropped right after being woken must pass the wake-up on to the next waiter. Give each waiter
-    // an id so it can find its entry again.
+    // TODO: return a future that gives a guard owning the value when the value is free, and
+    // otherwise waits for a guard's drop to wake it. Read this file's header for what a `lock()`
+    // future that is dropped while it waits must not do. A struct implementing
+    // `std::future::Future` is the clearest way (you may change the signature to
+    // `pub fn lock(&self) -> Lock<'_, T>`): it can also implement `Drop`.
     pub async fn lock(&self) -> SimpleAsyncMutexGuard<'_, T> {
         let _ = &self.state;
         todo!("wait for the value without blocking the thread")

@@ -16,11 +16,10 @@ use std::future::Future;
 /// # Panics
 ///
 /// If `limit` is 0 (nothing could ever run), or with the job's own panic if a job panics.
-// TODO: spawn the jobs with `tokio::task::JoinSet` (or `tokio::spawn` plus a
-// `tokio::sync::Semaphore` permit held by each task), keeping no more than `limit` running, and
-// collect the results back into input order. `JoinSet::len`, `JoinSet::join_next` and tagging each
-// task's output with its index are all you need; `JoinError::is_panic` and
-// `std::panic::resume_unwind` pass a job's panic on.
+// TODO: run every job as a task, never more than `limit` at a time, and return the results in
+// the order of `jobs`; a job's panic goes on to the caller. APIs that help:
+// `tokio::task::JoinSet` (or `tokio::spawn` plus a `tokio::sync::Semaphore`),
+// `JoinError::is_panic` and `std::panic::resume_unwind`.
 pub async fn run_with_limit<T, F, Fut>(limit: usize, jobs: Vec<F>) -> Vec<T>
 where
     F: FnOnce() -> Fut + Send + 'static,

@@ -37,10 +37,10 @@ where
     let mut report = Report::default();
     let mut reader = BufReader::new(reader);
     let mut line = String::new();
-    // TODO: this loop loses data. `read_line` is not cancel safe: its future keeps the bytes of a
-    // half-read line to itself, and when the tick branch wins, `select!` drops that future and the
-    // bytes with it. Keep the half-read line in something that lives across the turns of the loop:
-    // `AsyncBufReadExt::lines` turns the reader into a `Lines`, whose `next_line` is cancel safe.
+    // TODO: this loop loses data when the tick branch wins while a line is half read. Find what
+    // the dropped branch took with it, and read lines in a way that keeps nothing in a future
+    // `select!` may drop. The docs of `tokio::select!` and of each `AsyncBufReadExt` method say
+    // which ones are cancel safe.
     loop {
         tokio::select! {
             read = reader.read_line(&mut line) => {

@@ -26,12 +26,11 @@ pub struct Tally {
 }
 
 /// Counts the words of `texts`, one local task per text, the tasks taking turns word by word.
-// TODO: make an `Rc<RefCell<Tally>>`, a `tokio::task::LocalSet`, and inside
-// `LocalSet::run_until` start one `tokio::task::spawn_local` task per text. Each task adds one
-// word at a time (to `counts`, and its text's index to `order`), then calls
-// `tokio::task::yield_now().await`. Wait for every task, then take the `Tally` out of the `Rc`
-// (`Rc::try_unwrap`, `RefCell::into_inner`). A `RefCell` borrow must not be held across an
-// `.await`: another task would find it borrowed and panic.
+// TODO: run one local task per text, all sharing one `Rc<RefCell<Tally>>`. A task counts its
+// text one word at a time (the word in `counts`, its text's index in `order`) and gives way after
+// each word. When every task has finished, return the `Tally`. APIs that help:
+// `tokio::task::LocalSet`, `tokio::task::spawn_local`, `tokio::task::yield_now`, `Rc::try_unwrap`
+// and `RefCell::into_inner`. Mind what a task still holds when it gives way.
 pub async fn tally_words(texts: Vec<String>) -> Tally {
     let _shared: Rc<RefCell<Tally>> = Rc::default();
     let _ = texts;

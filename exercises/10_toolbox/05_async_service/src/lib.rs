@@ -37,8 +37,8 @@ pub struct Router {
     routes: Vec<(String, Box<dyn DynService>)>,
 }
 
-// TODO: box the service's future: `Box::pin(..)` turns `impl Future + Send + '_` into a
-// `BoxFuture<'_, String>`.
+// TODO: answer through `Service::call`, returned as the one type `DynService` promises. Compare
+// what `Service::call` returns with the definition of `BoxFuture` above.
 impl<S: Service> DynService for S {
     fn call_boxed(&self, request: String) -> BoxFuture<'_, String> {
         let _ = request;
@@ -53,8 +53,8 @@ impl Router {
     }
 
     /// Adds `service` for the requests that start with `prefix`; earlier routes win.
-    // TODO: box the service (`Box::new(service)` coerces to `Box<dyn DynService>` thanks to the
-    // blanket impl above) and push it with its prefix.
+    // TODO: keep `service` in `routes` next to its prefix, and return the router. Look at the
+    // type of `routes`, and at the blanket impl above.
     pub fn route(self, prefix: &str, service: impl Service + 'static) -> Self {
         let _ = (prefix, service, &self.routes);
         todo!("add the route")
@@ -62,8 +62,8 @@ impl Router {
 
     /// Finds the first route whose prefix `request` starts with, and awaits that service's answer
     /// to the rest of the request (the request without the prefix). `None` if no route matches.
-    // TODO: `str::strip_prefix` finds the route and the rest; `call_boxed(rest.to_string()).await`
-    // gets the answer.
+    // TODO: look through the routes in order for a prefix of `request`, and let that route's
+    // service answer the rest. `str::strip_prefix` helps.
     pub async fn handle(&self, request: &str) -> Option<String> {
         let _ = request;
         todo!("route the request")

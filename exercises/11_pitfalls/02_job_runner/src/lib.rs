@@ -91,10 +91,8 @@ impl std::error::Error for Stopped {}
 
 // TODO: the runner below has four async bugs; the tests name them (`cargo lab check job_runner`).
 // Find and fix all four without changing the public API. Chapter 11's examples show each kind
-// (tokio77, tokio78, tokio80, tokio81). Look at: the kind of channel and what `submit` waits for,
-// how long the lock guard in the worker loop lives, what happens to a job's panic, and every
-// `Sender` that exists when `shutdown` waits. Helpful APIs: `mpsc::channel`, a `let` statement of
-// its own for the lock, `tokio::spawn` plus `JoinError::is_panic`, and `drop`.
+// (tokio77, tokio78, tokio80, tokio81). Helpful APIs: `mpsc::channel`, `tokio::spawn` plus
+// `JoinError::is_panic`, and `drop`.
 
 /// A pool of worker tasks fed from one queue.
 pub struct Runner {

@@ -62,10 +62,9 @@ impl Service {
 /// Fetches every URL, at most `max_in_flight` at once and at most `per_second` started per
 /// second, and returns the bodies in the order of `urls`.
 //
-// TODO: two limits, two tools. One bounds how many requests run at once (`tokio::sync::Semaphore`,
-// an owned permit moved into each request's task); the other spaces out the starts
-// (`tokio::time::interval`). `tokio::task::JoinSet` runs the
-// requests; remember each one's position in `urls` to put the bodies back in order.
+// TODO: fetch every URL with both limits kept (at most `max_in_flight` requests running, at most
+// `per_second` starts a second) and return the bodies in the order of `urls`. APIs that help:
+// `tokio::sync::Semaphore` (`acquire_owned`), `tokio::time::interval` and `tokio::task::JoinSet`.
 pub async fn fetch_all(
     service: Arc<Service>,
     urls: Vec<String>,
