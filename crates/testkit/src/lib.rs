@@ -128,10 +128,12 @@ use tokio::runtime::{Builder, Runtime};
 pub mod messages;
 mod poll;
 mod run;
+mod spin;
 mod watchdog;
 
 pub use poll::{Counted, Manual, PollStats, WakeCounter};
 pub use run::{both_flavours_at_once, run, run_both, run_watched, timeout, within};
+pub use spin::{SpinGuard, spin_guard};
 pub use watchdog::Watchdog;
 
 /// The two flavours of Tokio runtime a test can run on.

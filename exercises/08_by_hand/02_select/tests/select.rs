@@ -22,34 +22,10 @@ const LIMIT: Duration = Duration::from_secs(5);
 /// fewer than a future that wakes itself in a loop makes in a second.
 const MAX_POLLS: usize = 1_000;
 
-/// Wraps a future and fails the test, with a message that names busy polling, when it is polled
-/// more than [`MAX_POLLS`] times. On a paused clock a future that keeps waking itself would
-/// otherwise stop time from advancing and only show up as a time-out.
-struct SpinGuard<F> {
-    inner: Pin<Box<F>>,
-    polls: usize,
-}
-
-fn spin_guard<F: Future>(fut: F) -> SpinGuard<F> {
-    SpinGuard {
-        inner: Box::pin(fut),
-        polls: 0,
-    }
-}
-
-impl<F: Future> Future for SpinGuard<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.polls += 1;
-        assert!(
-            self.polls <= MAX_POLLS,
-            "the future under test was polled more than {MAX_POLLS} times: it keeps waking itself \
-             instead of waiting to be woken. That is busy polling; return Pending without calling \
-             wake, and let the future that is waiting wake the task"
-        );
-        self.inner.as_mut().poll(cx)
-    }
+/// `fut` under `testkit::spin_guard`: more than [`MAX_POLLS`] polls fail the test with a message
+/// that names busy polling, instead of a time-out on a paused clock that cannot advance.
+fn spin_guard<F: Future>(fut: F) -> testkit::SpinGuard<F> {
+    testkit::spin_guard(fut, MAX_POLLS)
 }
 
 /// How many selects of two always-ready futures the fairness test runs.
