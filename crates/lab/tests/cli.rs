@@ -6,82 +6,13 @@
 //! crates share one target dir under cargo's test scratch folder, so only the first run builds
 //! Tokio and testkit for them.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{BUILD, Out, fixtures, git, run_lab, wait_bounded};
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The fixture workspace.
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// What one run of lab produced.
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-/// Runs lab with `args` in `root`, with progress kept in `state`, and kills it after `limit`.
-/// The limit covers a cold build of the fixtures (Tokio included) on a 2-core machine.
-fn run_lab(root: &Path, state: &Path, args: &[&str], limit: Duration) -> Out {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
-        .arg("--root")
-        .arg(root)
-        .arg("--state-dir")
-        .arg(state)
-        .args(args)
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-fixtures"),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the lab binary starts");
-    let mut pipes = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out = std::thread::spawn(move || {
-        let (mut o, mut e) = (String::new(), String::new());
-        let _ = pipes.0.read_to_string(&mut o);
-        let _ = pipes.1.read_to_string(&mut e);
-        (o, e)
-    });
-    let status = wait_bounded(&mut child, start, limit, &format!("lab {args:?}"));
-    let (stdout, stderr) = out.join().unwrap();
-    Out {
-        code: status.code(),
-        stdout,
-        stderr,
-        took: start.elapsed(),
-    }
-}
-
-/// Waits for `child`, started at `start`; past `limit` it kills the child and fails the test,
-/// naming `what`, so no test here can hang on a lab process.
-fn wait_bounded(
-    child: &mut std::process::Child,
-    start: Instant,
-    limit: Duration,
-    what: &str,
-) -> std::process::ExitStatus {
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} did not finish in {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-const BUILD: Duration = Duration::from_secs(600);
 
 /// Checks fixture `id` and asserts the exit code and that every `expected` text is in stdout.
 fn check(id: &str, code: i32, expected: &[&str]) -> Out {
@@ -419,25 +350,6 @@ fn a_listed_folder_that_is_gone_gets_a_clear_message() {
         "{}",
         unknown.stderr
     );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=lab",
-            "-c",
-            "user.email=lab@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

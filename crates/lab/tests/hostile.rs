@@ -11,9 +11,12 @@
 
 #![cfg(target_os = "linux")]
 
-use std::io::Read;
+mod common;
+
+use common::{BUILD, Out, finish, git, lab, run_lab};
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Held by every test: they look for each other's marker processes in `/proc`, so they run one
@@ -29,91 +32,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 /// The hostile fixtures' root.
 fn hostile() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
-}
-
-/// The target dir shared with `cli.rs`, so the fixtures' dependencies build once.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-fixtures")
-}
-
-/// Covers a cold build of the fixture workspace on a loaded 2-core machine.
-const BUILD: Duration = Duration::from_secs(600);
-
-/// What one run of lab produced.
-struct Out {
-    code: Option<i32>,
-    signal: Option<i32>,
-    stdout: String,
-    stderr: String,
-    /// How long lab ran, build included.
-    took: Duration,
-    /// lab's own peak resident memory (`VmHWM`), last seen while it ran, in KiB.
-    peak_kib: u64,
-}
-
-fn lab(root: &Path, state: &Path, args: &[&str]) -> Command {
-    let bin = std::env::var_os("LAB_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_lab").into());
-    let mut cmd = Command::new(bin);
-    cmd.arg("--root")
-        .arg(root)
-        .arg("--state-dir")
-        .arg(state)
-        .args(args)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Waits for a started lab, killing it and failing the test past `limit`.
-fn finish(mut child: Child, start: Instant, limit: Duration, what: &str) -> Out {
-    let mut pipes = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let reader = std::thread::spawn(move || {
-        let (mut o, mut e) = (String::new(), String::new());
-        let _ = pipes.0.read_to_string(&mut o);
-        let _ = pipes.1.read_to_string(&mut e);
-        (o, e)
-    });
-    let mut peak_kib = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if let Some(hwm) = vm_hwm_kib(child.id()) {
-            peak_kib = peak_kib.max(hwm);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} did not finish in {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (stdout, stderr) = reader.join().unwrap();
-    use std::os::unix::process::ExitStatusExt;
-    Out {
-        code: status.code(),
-        signal: status.signal(),
-        stdout,
-        stderr,
-        took: start.elapsed(),
-        peak_kib,
-    }
-}
-
-fn run(root: &Path, state: &Path, args: &[&str], limit: Duration) -> Out {
-    let start = Instant::now();
-    let child = lab(root, state, args)
-        .spawn()
-        .expect("the lab binary starts");
-    finish(child, start, limit, &format!("lab {args:?}"))
-}
-
-fn vm_hwm_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Every process whose command line has `marker` as one of its words.
@@ -162,7 +80,7 @@ fn assert_none_left(marker: &str, after: &str) {
 /// Checks hostile fixture `id` once, with a fresh state dir.
 fn check(id: &str) -> Out {
     let state = tempfile::tempdir().unwrap();
-    run(&hostile(), state.path(), &["check", id], BUILD)
+    run_lab(&hostile(), state.path(), &["check", id], BUILD)
 }
 
 /// The time a check may take beyond the fixture's limit: the issue's bound of 5 s.
@@ -439,25 +357,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=lab",
-            "-c",
-            "user.email=lab@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
-
 #[test]
 fn edited_tests_never_make_a_pass_and_verify_uses_the_shipped_ones() {
     let _serial = serial();
@@ -500,7 +399,7 @@ fn edited_tests_never_make_a_pass_and_verify_uses_the_shipped_ones() {
     ];
     for (what, edit) in &edits {
         edit();
-        let out = run(root.path(), state.path(), &["check", "fx_fail"], BUILD);
+        let out = run_lab(root.path(), state.path(), &["check", "fx_fail"], BUILD);
         assert_eq!(
             out.code,
             Some(1),
@@ -524,7 +423,7 @@ fn edited_tests_never_make_a_pass_and_verify_uses_the_shipped_ones() {
     std::fs::write(stub.join("Cargo.toml"), &toml).unwrap();
     std::fs::remove_file(stub.join("tests/other.rs")).unwrap();
     std::fs::write(&test_file, "#[test]\nfn nothing() {}\n").unwrap();
-    let out = run(root.path(), state.path(), &["verify"], BUILD);
+    let out = run_lab(root.path(), state.path(), &["verify"], BUILD);
     let row = out
         .stdout
         .lines()
@@ -556,7 +455,7 @@ fn concurrent_checks_keep_every_result() {
     for id in ids {
         // Built one at a time first, so the three checks below overlap in their runs.
         let scratch = tempfile::tempdir().unwrap();
-        let _ = run(&hostile(), scratch.path(), &["check", id], BUILD);
+        let _ = run_lab(&hostile(), scratch.path(), &["check", id], BUILD);
     }
     let start = Instant::now();
     let children: Vec<Child> = ids
@@ -595,7 +494,7 @@ fn an_empty_manifest_is_an_error_and_progress_is_kept() {
     let state = tempfile::tempdir().unwrap();
     let recorded = r#"{"format":1,"done":["hx_renamed_long_ago"],"hints_shown":{}}"#;
     std::fs::write(state.path().join("progress.json"), recorded).unwrap();
-    let out = run(
+    let out = run_lab(
         root.path(),
         state.path(),
         &["list"],
@@ -615,13 +514,13 @@ fn an_empty_manifest_is_an_error_and_progress_is_kept() {
 
     // Progress for an id the manifest does not list is kept, not dropped, when another is saved.
     let scratch = tempfile::tempdir().unwrap();
-    let _ = run(
+    let _ = run_lab(
         &hostile(),
         scratch.path(),
         &["check", "hx_no_newline"],
         BUILD,
     );
-    let out = run(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
+    let out = run_lab(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
     assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
     let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
     assert!(
@@ -634,7 +533,7 @@ fn an_empty_manifest_is_an_error_and_progress_is_kept() {
 fn an_unwritable_target_folder_is_not_the_learners_error_and_keeps_progress() {
     let _serial = serial();
     let state = tempfile::tempdir().unwrap();
-    let passed = run(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
+    let passed = run_lab(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
     assert_eq!(passed.code, Some(0), "{}\n{}", passed.stdout, passed.stderr);
     // A target "folder" that is a file: cargo cannot create anything in it, as with a read-only
     // or full disk (chmod would not do here: the tests may run as root).
@@ -688,7 +587,7 @@ fn reset_does_not_follow_symlinks_out_of_the_stub() {
     std::os::unix::fs::symlink(&precious, &test_file).unwrap();
     std::os::unix::fs::symlink(outside.path(), stub.join("src/outside")).unwrap();
     let state = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = run_lab(
         root.path(),
         state.path(),
         &["reset", "fx_fail"],

@@ -6,57 +6,21 @@
 //! Every lab process is bounded by [`run_lab`]'s limit and killed if it overruns. The fixtures
 //! are built in the same target dir as `tests/cli.rs` uses, so they are built once for both.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{BUILD, fixtures};
+
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// The fixture workspace.
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Covers a cold build of the fixtures (Tokio included) on a loaded 2-core machine.
-const BUILD: Duration = Duration::from_secs(600);
-
-/// Runs lab with `args` in `root`, progress in `state`; kills it and fails after `limit`.
+/// Runs lab (bounded by `limit`) and returns its exit code and its stdout followed by its stderr.
 fn run_lab(root: &Path, state: &Path, args: &[&str], limit: Duration) -> (Option<i32>, String) {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
-        .arg("--root")
-        .arg(root)
-        .arg("--state-dir")
-        .arg(state)
-        .args(args)
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-fixtures"),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the lab binary starts");
-    let mut pipes = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out = std::thread::spawn(move || {
-        let (mut o, mut e) = (String::new(), String::new());
-        let _ = pipes.0.read_to_string(&mut o);
-        let _ = pipes.1.read_to_string(&mut e);
-        (o, e)
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("lab {args:?} did not finish in {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (stdout, stderr) = out.join().unwrap();
-    (status.code(), format!("{stdout}\n--- stderr ---\n{stderr}"))
+    let out = common::run_lab(root, state, args, limit);
+    (
+        out.code,
+        format!("{}\n--- stderr ---\n{}", out.stdout, out.stderr),
+    )
 }
 
 /// `lab check ID` on the fixtures: its exit code and output.
