@@ -6,23 +6,13 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{Example, Run, assert_page_shows_checked_outputs, header_text_block, run_to_end};
+use harness::{
+    Example, assert_page_shows_checked_outputs, header_text_block, number_after, run_to_end,
+};
 
 /// Upper bound for each run. The longest example needs about 0.8 s; the margin is for a busy
 /// machine compiling other crates while the tests run.
 const ENDS_WITHIN: Duration = Duration::from_secs(30);
-
-/// The whole number that follows `before` in `line`, or a panic that shows the run.
-fn number_after(line: &str, before: &str, run: &Run) -> u64 {
-    let rest = line
-        .split_once(before)
-        .unwrap_or_else(|| panic!("expected {before:?} in {line:?}\n{run}"))
-        .1;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits
-        .parse()
-        .unwrap_or_else(|_| panic!("expected a number after {before:?} in {line:?}\n{run}"))
-}
 
 /// The examples whose output is the same on every run: compared line for line with the header.
 #[test]

@@ -440,3 +440,15 @@ pub fn run_to_end(name: &str, within: Duration) -> Run {
     run.assert_exited_ok();
     run
 }
+
+/// The whole number that follows `before` in `line`, or a panic that shows the run.
+pub fn number_after(line: &str, before: &str, run: &Run) -> u64 {
+    let rest = line
+        .split_once(before)
+        .unwrap_or_else(|| panic!("expected {before:?} in {line:?}\n{run}"))
+        .1;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("expected a number after {before:?} in {line:?}\n{run}"))
+}
