@@ -123,11 +123,7 @@ fn test_targets(text: &str) -> Option<String> {
 
 /// Runs git in `root`, returning its stdout as text.
 fn git(root: &Path, args: &[&str], paths: &[&Path]) -> Result<String, String> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(args)
-        .args(paths)
-        .output()
+    let out = crate::procs::output(Command::new("git").current_dir(root).args(args).args(paths))
         .map_err(|e| format!("git could not be run ({e})"))?;
     if !out.status.success() {
         return Err(format!(
@@ -207,10 +203,7 @@ impl Drop for Held {
 }
 
 fn git_bytes(root: &Path, object: &str) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(["show", object])
-        .output()
+    let out = crate::procs::output(Command::new("git").current_dir(root).args(["show", object]))
         .map_err(|e| e.to_string())?;
     if out.status.success() {
         Ok(out.stdout)

@@ -131,34 +131,48 @@ pub fn launch(args: Vec<std::ffi::OsString>) -> ! {
 /// test that were re-parented to lab. Each kill re-parents the victim's own children to lab, so
 /// this goes on until a look finds none, for at most `grace`. Returns how many it killed.
 pub fn sweep_orphans(grace: Duration) -> usize {
+    if !SUBREAPER.load(Ordering::SeqCst) {
+        return 0;
+    }
+    sweep(grace)
+}
+
+/// [`sweep_orphans`] without the subreaper check.
+///
+/// [`LEADERS`] stays locked from the look at `/proc` until the signals are sent: a child that
+/// another thread starts meanwhile is either recorded before the look (and spared) or started
+/// after the kills. Unlocked, a sweep could see a child that another thread had just started
+/// but not yet recorded, and kill it as an orphan.
+fn sweep(grace: Duration) -> usize {
     #[cfg(target_os = "linux")]
     {
-        if !SUBREAPER.load(Ordering::SeqCst) {
-            return 0;
-        }
         let start = Instant::now();
         let mut killed = 0;
         loop {
-            let found = orphans();
+            let found: Vec<rustix::process::Pid> = {
+                let leaders = LEADERS.lock().expect("leaders lock");
+                let found: Vec<_> = orphans(&leaders)
+                    .into_iter()
+                    .filter_map(|pid| rustix::process::Pid::from_raw(pid as i32))
+                    .collect();
+                for &p in &found {
+                    let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+                }
+                found
+            };
             if found.is_empty() {
                 return killed;
             }
-            for pid in found {
-                if let Some(p) = rustix::process::Pid::from_raw(pid as i32) {
-                    let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
-                    // SIGKILL cannot be caught: the wait is short, and bounded all the same.
-                    let until = Instant::now() + Duration::from_millis(500);
-                    while Instant::now() < until {
-                        match rustix::process::waitpid(
-                            Some(p),
-                            rustix::process::WaitOptions::NOHANG,
-                        ) {
-                            Ok(Some(_)) | Err(_) => break,
-                            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-                        }
+            for p in found {
+                // SIGKILL cannot be caught: the wait is short, and bounded all the same.
+                let until = Instant::now() + Duration::from_millis(500);
+                while Instant::now() < until {
+                    match rustix::process::waitpid(Some(p), rustix::process::WaitOptions::NOHANG) {
+                        Ok(Some(_)) | Err(_) => break,
+                        Ok(None) => std::thread::sleep(Duration::from_millis(2)),
                     }
-                    killed += 1;
                 }
+                killed += 1;
             }
             if start.elapsed() > grace {
                 return killed;
@@ -167,16 +181,15 @@ pub fn sweep_orphans(grace: Duration) -> usize {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = (grace, Instant::now(), SUBREAPER.load(Ordering::SeqCst));
+        let _ = (grace, Instant::now());
         0
     }
 }
 
-/// The children of lab, from `/proc`, that are not in [`LEADERS`].
+/// The children of lab, from `/proc`, that are not in `leaders`.
 #[cfg(target_os = "linux")]
-fn orphans() -> Vec<u32> {
+fn orphans(leaders: &BTreeSet<u32>) -> Vec<u32> {
     let me = std::process::id();
-    let leaders = LEADERS.lock().expect("leaders lock").clone();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -185,6 +198,20 @@ fn orphans() -> Vec<u32> {
         .filter(|pid| !leaders.contains(pid))
         .filter(|pid| parent_of(*pid) == Some(me))
         .collect()
+}
+
+/// Runs `cmd` to its end and collects its output, like [`std::process::Command::output`], but
+/// recorded with [`LEADERS`] while it runs, so that a sweep on another thread leaves it alone.
+pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::Output> {
+    use std::process::Stdio;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = spawn_registered(|| cmd.spawn())?;
+    let pid = child.id();
+    let out = child.wait_with_output();
+    unregister(pid);
+    out
 }
 
 /// The parent of `pid`, from `/proc/<pid>/stat` (the field after the state, which follows the
@@ -289,12 +316,68 @@ pub fn signal_name(sig: i32) -> String {
     }
 }
 
+/// Unit tests that start children outside [`spawn_registered`] hold this, so that the sweep test
+/// does not take their children for orphans.
+#[cfg(test)]
+pub static UNREGISTERED_CHILDREN: Mutex<()> = Mutex::new(());
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn a_sweep_never_kills_a_child_started_on_another_thread() {
+        let _serial = UNREGISTERED_CHILDREN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let sweeper = s.spawn(|| {
+                let mut sweeps = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    sweep(Duration::ZERO);
+                    sweeps += 1;
+                    std::thread::sleep(Duration::from_micros(500));
+                }
+                sweeps
+            });
+            let starters: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut killed = 0;
+                        for _ in 0..150 {
+                            // A child the sweep killed and reaped is either seen dead by a
+                            // signal or lost to its own `wait`.
+                            let mut cmd = std::process::Command::new("true");
+                            match output(&mut cmd) {
+                                Ok(out) if out.status.signal().is_none() => {}
+                                _ => killed += 1,
+                            }
+                        }
+                        killed
+                    })
+                })
+                .collect();
+            let killed: usize = starters.into_iter().map(|t| t.join().unwrap_or(150)).sum();
+            stop.store(true, Ordering::SeqCst);
+            let sweeps = sweeper.join().unwrap();
+            assert!(
+                sweeps > 0,
+                "the sweeper ran while the children were started"
+            );
+            assert_eq!(
+                killed, 0,
+                "{killed} of 300 registered children were killed by a sweep on another thread"
+            );
+        });
+    }
 
     #[test]
     fn the_parent_of_a_child_is_this_process() {
+        let _serial = UNREGISTERED_CHILDREN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let mut child = std::process::Command::new("sleep")
             .arg("5")
             .spawn()

@@ -166,9 +166,7 @@ fn git(root: &Path, args: &[&str], path: &Path) -> Result<Vec<u8>, String> {
     if !path.as_os_str().is_empty() {
         cmd.arg(path);
     }
-    let out = cmd
-        .output()
-        .map_err(|e| format!("could not run git: {e}"))?;
+    let out = crate::procs::output(&mut cmd).map_err(|e| format!("could not run git: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
     }

@@ -661,6 +661,9 @@ mod tests {
         assert!(look_at_threads(u32::MAX).is_none(), "no such process");
 
         // A child that only sleeps is never seen busy.
+        let _serial = procs::UNREGISTERED_CHILDREN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let mut sleeper = Command::new("sleep").arg("5").spawn().unwrap();
         thread::sleep(Duration::from_millis(100));
         let seen = look_at_threads(sleeper.id());
