@@ -80,9 +80,6 @@ fn build_and_run(
         &extra,
         Some(Duration::from_secs(ex.time_limit_secs)),
     )?;
-    if let Some(note) = lock_note(&report.stderr) {
-        eprintln!("note: {note}");
-    }
     let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
     if built.errors.is_empty()
         && !report.success
@@ -118,27 +115,6 @@ fn build_and_run(
         Duration::from_secs(ex.time_limit_secs),
         &ex.diagnosis,
     )
-}
-
-/// A note for a build that waited for a lock, naming the lock: only the build directory's is
-/// rust-analyzer's doing; the package cache (`~/.cargo`) is held by any other cargo that
-/// resolves or downloads, and no editor setting changes that.
-fn lock_note(cargo_stderr: &str) -> Option<&'static str> {
-    let waited = |what: &str| cargo_stderr.contains(&format!("waiting for file lock on {what}"));
-    if waited("build directory") || waited("artifact directory") {
-        Some(
-            "the build waited for another cargo (often rust-analyzer) to release target/. \
-             Setting \"rust-analyzer.cargo.targetDir\": true gives rust-analyzer a folder of its own \
-             (see the book, chapter 0).",
-        )
-    } else if waited("package cache") || waited("shared package cache") {
-        Some(
-            "the build waited for another cargo command to release cargo's package cache \
-             (~/.cargo); it goes on by itself when that one finishes.",
-        )
-    } else {
-        None
-    }
 }
 
 /// The names of the test targets that make up the exercise.
@@ -491,29 +467,5 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             "\nYou have seen every hint; the solution is in {}.",
             ex.solution.display()
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_held_build_directory_is_blamed_on_the_editor() {
-        let note = |stderr| lock_note(stderr).unwrap_or_default();
-        assert!(
-            note("    Blocking waiting for file lock on build directory\n")
-                .contains("rust-analyzer")
-        );
-        assert!(
-            note("    Blocking waiting for file lock on artifact directory\n")
-                .contains("rust-analyzer")
-        );
-        let cache = note("    Blocking waiting for file lock on package cache\n");
-        assert!(
-            cache.contains("package cache") && !cache.contains("rust-analyzer"),
-            "{cache}"
-        );
-        assert_eq!(lock_note("   Compiling x v0.1.0\n"), None);
     }
 }

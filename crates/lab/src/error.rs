@@ -73,6 +73,14 @@ pub enum LabError {
         "cargo could not build because of the machine, not your code:\n{detail}\nCheck the free space and the permissions of the target folder (or CARGO_TARGET_DIR), then run the check again; recorded progress is unchanged"
     )]
     Infrastructure { detail: String },
+    #[error(
+        "cargo waited {waited_secs} s for {holder} to release {what}, and lab stopped waiting. Nothing was checked and recorded progress is unchanged: let that finish (or stop it) and run the check again. LAB_LOCK_WAIT_SECS sets how long lab waits"
+    )]
+    LockHeld {
+        what: &'static str,
+        holder: String,
+        waited_secs: u64,
+    },
     #[error("stopped by a signal (Ctrl-C, SIGTERM or SIGHUP)")]
     Interrupted,
 }

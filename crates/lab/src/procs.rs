@@ -223,6 +223,128 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Who holds the lock the cargo in process group `ours` waits for, as far as `/proc` tells: the
+/// other cargo processes, named after what started them (another `cargo lab`, rust-analyzer).
+pub fn lock_holder(ours: u32) -> String {
+    #[cfg(target_os = "linux")]
+    {
+        let me = std::process::id();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return "another cargo".into();
+        };
+        // Every process: its command name and its parent.
+        let table: std::collections::HashMap<u32, (String, Option<u32>)> = dir
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|pid| Some((pid, (comm(pid)?, parent_of(pid)))))
+            .collect();
+        let ancestors = |mut pid: u32| {
+            let mut up = Vec::new();
+            while let Some(&(_, Some(parent))) = table.get(&pid) {
+                if parent <= 1 || up.contains(&parent) {
+                    break;
+                }
+                up.push(parent);
+                pid = parent;
+            }
+            up
+        };
+        // The `cargo run` that started a lab (this one or another) holds no build lock.
+        let wrappers: BTreeSet<u32> = table
+            .iter()
+            .filter(|(_, (c, _))| c == "lab")
+            .flat_map(|(&pid, _)| ancestors(pid))
+            .collect();
+        let mut found: Vec<String> = Vec::new();
+        for (&pid, (c, _)) in &table {
+            if c != "cargo" || pid == me || wrappers.contains(&pid) || group_of(pid) == Some(ours) {
+                continue;
+            }
+            // The nearest ancestor that says what the cargo is for.
+            let mut who = format!("another cargo (pid {pid}: {})", cmdline(pid));
+            for p in ancestors(pid) {
+                match table.get(&p).map(|(c, _)| c.as_str()) {
+                    Some("lab") => {
+                        // The command as a learner types it: without the folder options.
+                        let args = cmdline(p);
+                        let mut words = args.split(' ').skip(1);
+                        let mut kept = Vec::new();
+                        while let Some(w) = words.next() {
+                            if w == "--root" || w == "--state-dir" {
+                                words.next();
+                            } else if !w.starts_with("--root=") && !w.starts_with("--state-dir=") {
+                                kept.push(w);
+                            }
+                        }
+                        who = format!("another `cargo lab {}` (pid {p})", kept.join(" "));
+                        break;
+                    }
+                    Some(c) if c.starts_with("rust-analyzer") => {
+                        who = format!("rust-analyzer (pid {p})");
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if !found.contains(&who) {
+                found.push(who);
+            }
+        }
+        found.sort();
+        match found.len() {
+            0 => "another cargo".into(),
+            1 => found.remove(0),
+            _ => found.join(" or "),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = ours;
+        "another cargo".into()
+    }
+}
+
+/// The command name of `pid` (`/proc/<pid>/comm`).
+#[cfg(target_os = "linux")]
+fn comm(pid: u32) -> Option<String> {
+    Some(
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .ok()?
+            .trim_end()
+            .to_owned(),
+    )
+}
+
+/// The command line of `pid`, its arguments joined by spaces, the program by its file name.
+#[cfg(target_os = "linux")]
+fn cmdline(pid: u32) -> String {
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let mut parts = raw
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let program = parts
+        .next()
+        .map(|p| {
+            std::path::Path::new(&p)
+                .file_name()
+                .map_or(p.clone(), |f| f.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    std::iter::once(program)
+        .chain(parts)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The process group of `pid`, from `/proc/<pid>/stat` (the second field after the state).
+#[cfg(target_os = "linux")]
+fn group_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(2)?.parse().ok()
+}
+
 /// Build scripts seen running in a cargo process group, and since when.
 #[derive(Default)]
 pub struct BuildScripts {

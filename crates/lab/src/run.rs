@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -117,6 +117,8 @@ pub struct Finished {
     pub memory_limited: bool,
     /// A build script that ran past its limit, and the limit: cargo was stopped because of it.
     pub hung_build_script: Option<(String, Duration)>,
+    /// Cargo waited too long for a lock another process holds, and was stopped.
+    pub locked_out: Option<LockedOut>,
 }
 
 /// How much of each output stream lab keeps: its first bytes and its last ones, with a note of
@@ -176,12 +178,12 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
 /// Returns [`LabError::Interrupted`] (after killing it) on Ctrl-C, SIGTERM or SIGHUP.
 pub fn run_limited(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, false, None)
+    run_tree(cmd, limit, false, None, None)
 }
 
 /// [`run_limited`] for a learner's test process: it also gets the memory ceiling.
 pub fn run_test_process(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, true, None)
+    run_tree(cmd, limit, true, None, None)
 }
 
 /// Starts `cmd` as the leader of a process group of its own, registered with [`procs`].
@@ -197,6 +199,7 @@ fn run_tree(
     limit: Duration,
     is_test: bool,
     build_script_limit: Option<Duration>,
+    lock_patience: Option<Duration>,
 ) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let (mut cmd, memory_limited) = if is_test {
@@ -222,8 +225,12 @@ fn run_tree(
     // Both pipes are drained on threads of their own, so a chatty child cannot fill one pipe and
     // stall while lab waits on it; each keeps a bounded head and tail.
     let (tx, rx) = mpsc::channel();
-    drain(inner.stdout.take(), true, tx.clone());
-    drain(inner.stderr.take(), false, tx);
+    // Only cargo is watched for lock waits.
+    let lock = lock_patience.map(|_| Arc::new(LockWatch::default()));
+    drain(inner.stdout.take(), true, tx.clone(), lock.clone());
+    drain(inner.stderr.take(), false, tx, lock.clone());
+    let mut announced = false;
+    let mut locked_out = None;
     let mut killed_after = None;
     let mut busy = None;
     let mut interrupted = false;
@@ -247,6 +254,36 @@ fn run_tree(
             procs::kill_group(pid);
             let _ = child.kill();
             break wait_bounded(&mut child, Duration::from_secs(5));
+        }
+        if let Some(patience) = lock_patience
+            && let Some((since, what)) = lock.as_ref().and_then(|l| l.waiting())
+        {
+            if !announced {
+                announced = true;
+                let holder = procs::lock_holder(pid);
+                let advice = if holder.starts_with("rust-analyzer") && what.contains("target") {
+                    " Setting \"rust-analyzer.cargo.targetDir\": true gives rust-analyzer a folder \
+                     of its own (see the book, chapter 0)."
+                } else {
+                    ""
+                };
+                eprintln!(
+                    "note: cargo is waiting for {holder} to release {what}; the check goes on when \
+                     it does (lab waits up to {} s; Ctrl-C stops it).{advice}",
+                    patience.as_secs()
+                );
+            }
+            if since.elapsed() >= patience {
+                locked_out = Some(LockedOut {
+                    what,
+                    holder: procs::lock_holder(pid),
+                    waited: since.elapsed(),
+                });
+                #[cfg(unix)]
+                procs::kill_group(pid);
+                let _ = child.kill();
+                break wait_bounded(&mut child, Duration::from_secs(5));
+            }
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
@@ -316,7 +353,70 @@ fn run_tree(
         busy,
         memory_limited,
         hung_build_script: hung_script.zip(build_script_limit),
+        locked_out,
     })
+}
+
+/// What cargo says, on stderr, when another process holds a lock it needs.
+const LOCK_WAIT: &str = "Blocking waiting for file lock on ";
+
+/// Whether cargo is waiting for a lock right now, as its output tells: cargo prints
+/// [`LOCK_WAIT`] once when it starts waiting, and the next thing it prints (on either stream)
+/// shows it has the lock.
+#[derive(Default)]
+struct LockWatch {
+    since: Mutex<Option<(Instant, &'static str)>>,
+}
+
+impl LockWatch {
+    /// Records what `text`, the latest output, says: a wait that starts, or one that has ended.
+    fn saw(&self, text: &str) {
+        let mut since = self.since.lock().unwrap_or_else(|e| e.into_inner());
+        match text.rfind(LOCK_WAIT) {
+            Some(at) => {
+                let rest = &text[at + LOCK_WAIT.len()..];
+                let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+                if after.trim().is_empty() {
+                    let what = if line.contains("package cache") {
+                        "cargo's package cache (~/.cargo)"
+                    } else {
+                        "the build folder (target/)"
+                    };
+                    since.get_or_insert((Instant::now(), what));
+                } else {
+                    *since = None;
+                }
+            }
+            None if !text.trim().is_empty() => *since = None,
+            None => {}
+        }
+    }
+
+    /// Since when, and for what, cargo has been waiting; `None` when it is not waiting.
+    fn waiting(&self) -> Option<(Instant, &'static str)> {
+        *self.since.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How long lab lets cargo wait for a lock another process holds before it gives up: 120 s, or
+/// `LAB_LOCK_WAIT_SECS`.
+pub fn lock_patience() -> Duration {
+    let secs = std::env::var("LAB_LOCK_WAIT_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(120);
+    Duration::from_secs(secs)
+}
+
+/// A build lab stopped because cargo waited too long for a lock.
+#[derive(Debug, Clone)]
+pub struct LockedOut {
+    /// The folder whose lock cargo waited for.
+    pub what: &'static str,
+    /// Who holds it, as far as lab can tell.
+    pub holder: String,
+    /// How long cargo waited.
+    pub waited: Duration,
 }
 
 /// Waits for a child that was just sent SIGKILL, for at most `bound`.
@@ -437,15 +537,36 @@ fn drain<R: Read + Send + 'static>(
     pipe: Option<R>,
     is_stdout: bool,
     done: mpsc::Sender<(bool, Capture)>,
+    lock: Option<Arc<LockWatch>>,
 ) {
     thread::spawn(move || {
         let mut capture = Capture::default();
         if let Some(mut pipe) = pipe {
             let mut buf = vec![0u8; 64 * 1024];
+            // The end of the previous read, so that a message split between two reads is seen.
+            let mut carry = String::new();
             loop {
                 match pipe.read(&mut buf) {
                     Ok(0) => break,
-                    Ok(n) => capture.push(&buf[..n]),
+                    Ok(n) => {
+                        capture.push(&buf[..n]);
+                        let Some(lock) = &lock else { continue };
+                        let text = String::from_utf8_lossy(&buf[..n]);
+                        if is_stdout {
+                            lock.saw(&text);
+                        } else {
+                            carry.push_str(&text);
+                            lock.saw(&carry);
+                            const KEEP: usize = LOCK_WAIT.len() + 64;
+                            if carry.len() > KEEP {
+                                let mut cut = carry.len() - KEEP;
+                                while !carry.is_char_boundary(cut) {
+                                    cut += 1;
+                                }
+                                carry.drain(..cut);
+                            }
+                        }
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(_) => break,
                 }
@@ -539,7 +660,25 @@ pub fn build_tests_with(
         cmd.args(["-p", p]);
     }
     cmd.args(extra);
-    let done = run_tree(cmd, BUILD_LIMIT, false, build_script_limit)?;
+    let done = run_tree(
+        cmd,
+        BUILD_LIMIT,
+        false,
+        build_script_limit,
+        Some(lock_patience()),
+    )?;
+    if let Some(LockedOut {
+        what,
+        holder,
+        waited,
+    }) = done.locked_out
+    {
+        return Err(LabError::LockHeld {
+            what,
+            holder,
+            waited_secs: waited.as_secs(),
+        });
+    }
     if let Some((script, limit)) = &done.hung_build_script {
         return Ok(BuildReport {
             crates: std::collections::HashMap::new(),
@@ -632,6 +771,38 @@ pub fn canon(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_wait_starts_with_cargo_s_message_and_ends_with_the_next_output() {
+        let watch = LockWatch::default();
+        watch.saw("   Compiling x v0.1.0\n");
+        assert!(watch.waiting().is_none(), "no wait before cargo says so");
+        watch.saw("    Blocking waiting for file lock on artifact directory\n");
+        let (since, what) = watch.waiting().expect("the message starts a wait");
+        assert_eq!(what, "the build folder (target/)");
+        watch.saw("    Blocking waiting for file lock on build directory\n");
+        assert_eq!(
+            watch.waiting().map(|w| w.0),
+            Some(since),
+            "a second message does not restart the wait"
+        );
+        watch.saw("{\"reason\":\"compiler-artifact\"}\n");
+        assert!(
+            watch.waiting().is_none(),
+            "output after the message ends the wait"
+        );
+
+        watch.saw("    Blocking waiting for file lock on package cache\n");
+        assert_eq!(
+            watch.waiting().map(|w| w.1),
+            Some("cargo's package cache (~/.cargo)")
+        );
+        watch.saw("    Blocking waiting for file lock on package cache\n   Compiling y v0.1.0\n");
+        assert!(
+            watch.waiting().is_none(),
+            "a message followed by more output in the same read is a wait already over"
+        );
+    }
 
     #[cfg(target_os = "linux")]
     #[test]

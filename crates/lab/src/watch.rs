@@ -4,11 +4,18 @@
 //! save by writing a new file and renaming it over the old one, which ends a watch on the old
 //! file. Where file events do not arrive at all (some network and container file systems), a
 //! scan of modification times every second catches the change instead.
+//!
+//! Only sources count: `.rs` and `.toml` files, outside build output (`target/`, any folder
+//! holding a `CACHEDIR.TAG`, as cargo's target folders do) and hidden folders. A file that the
+//! check itself rewrites on two checks in a row (a test that writes a snapshot next to its
+//! sources, say) is set aside with a note, so that `watch` does not check again for ever.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::{RecursiveMode, Watcher};
@@ -38,6 +45,10 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
             });
         }
         let (tx, rx) = mpsc::channel();
+        // Files the check itself writes: set aside once seen, for the scan and the events alike.
+        let ignored: Arc<Mutex<BTreeSet<PathBuf>>> = Arc::default();
+        let events_ignore = Arc::clone(&ignored);
+        let events_dir = dir.clone();
         // `LAB_WATCH=poll` skips file events altogether, for file systems that deliver them late
         // or wrongly; the scan below then does all the work.
         let force_poll = std::env::var("LAB_WATCH").is_ok_and(|v| v == "poll");
@@ -46,7 +57,13 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
         } else {
             notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
                 if let Ok(event) = res
-                    && event.paths.iter().any(|p| relevant(p))
+                    && event.paths.iter().any(|p| {
+                        relevant(&events_dir, p)
+                            && !events_ignore
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .contains(p)
+                    })
                 {
                     let _ = tx.send(());
                 }
@@ -58,8 +75,11 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
                 "note: file events are not available here ({e}); looking for changes every second instead."
             );
         }
+        // The files the previous check changed, if it changed any.
+        let mut changed_by_last: BTreeSet<PathBuf> = BTreeSet::new();
         loop {
-            let before = fingerprint(&dir);
+            let skip = ignored.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let before = fingerprint(&dir, &skip);
             println!("\n──── checking {} ({}) ────", ex.id, ex.title);
             let verdict = match check::check_stub(&lab.root, &ex) {
                 Ok(verdict) => verdict,
@@ -72,7 +92,7 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
                         "\nWatching {} for changes. Ctrl-C to stop.",
                         ex.stub.display()
                     );
-                    wait_for_change(&dir, &rx, before)?;
+                    wait_for_change(&dir, &skip, &rx, before)?;
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -89,12 +109,37 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
             // Drop events from the check itself and from saves during it; a save during the
             // check shows up as a changed fingerprint and triggers the next check at once.
             while rx.try_recv().is_ok() {}
-            if fingerprint(&dir) == before {
+            let after = fingerprint(&dir, &skip);
+            let changed = changed_paths(&before, &after);
+            // A save rarely lands during two checks in a row on the same file; a test that
+            // writes it does, every time.
+            let written: BTreeSet<PathBuf> =
+                changed.intersection(&changed_by_last).cloned().collect();
+            if !written.is_empty() {
+                let names: Vec<String> = written
+                    .iter()
+                    .map(|p| p.strip_prefix(&lab.root).unwrap_or(p).display().to_string())
+                    .collect();
+                println!(
+                    "note: the check itself rewrites {}; watch ignores changes to {} from now on.",
+                    names.join(", "),
+                    if names.len() == 1 { "it" } else { "them" }
+                );
+                ignored
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(written.iter().cloned());
+            }
+            changed_by_last = changed;
+            let skip = ignored.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let before = fingerprint(&dir, &skip);
+            if changed_by_last.iter().all(|p| skip.contains(p)) {
                 println!(
                     "\nWatching {} for changes. Ctrl-C to stop.",
                     ex.stub.display()
                 );
-                wait_for_change(&dir, &rx, before)?;
+                wait_for_change(&dir, &skip, &rx, before)?;
+                changed_by_last.clear();
             }
         }
         drop(watcher);
@@ -105,6 +150,7 @@ pub fn watch(lab: &Lab) -> Result<ExitCode, LabError> {
 /// Blocks until a relevant file changes and then stays quiet for [`DEBOUNCE`].
 fn wait_for_change(
     dir: &Path,
+    skip: &BTreeSet<PathBuf>,
     rx: &mpsc::Receiver<()>,
     mut seen: Vec<(PathBuf, SystemTime, u64)>,
 ) -> Result<(), LabError> {
@@ -120,14 +166,14 @@ fn wait_for_change(
         }
         if last_scan.elapsed() >= SCAN_EVERY {
             last_scan = Instant::now();
-            let mut now = fingerprint(dir);
+            let mut now = fingerprint(dir, skip);
             if now != seen {
                 // The scan has no events to debounce on, so it waits until two scans
                 // DEBOUNCE apart agree: an editor that writes in steps gets one check, on the
                 // finished file.
                 loop {
                     std::thread::sleep(DEBOUNCE);
-                    let again = fingerprint(dir);
+                    let again = fingerprint(dir, skip);
                     if again == now {
                         break;
                     }
@@ -155,16 +201,53 @@ fn next_event(rx: &mpsc::Receiver<()>, limit: Duration) -> bool {
     }
 }
 
-/// Sources and manifests count; build output and editor back-up files do not.
-fn relevant(p: &Path) -> bool {
-    if p.components().any(|c| c.as_os_str() == "target") {
+/// Whether `p`, a path under the watched folder `dir`, is a source: a `.rs` or `.toml` file
+/// outside build output and hidden folders. Editor back-up files (`lib.rs~`, `.lib.rs.swp`) do
+/// not count either.
+fn relevant(dir: &Path, p: &Path) -> bool {
+    if !matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml")) {
         return false;
     }
-    matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml"))
+    let Ok(inside) = p.strip_prefix(dir) else {
+        return false;
+    };
+    let mut folder = dir.to_path_buf();
+    let mut parts = inside.components().peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            // The file itself: a hidden file is an editor's swap or lock file.
+            return !part.as_os_str().to_string_lossy().starts_with('.');
+        }
+        folder.push(part);
+        if !source_folder(&folder) {
+            return false;
+        }
+    }
+    false
 }
 
-/// Every relevant file under `dir` with its modification time and size, sorted.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, SystemTime, u64)> {
+/// Whether the folder may hold sources: not `target`, not hidden, not a cache (`CACHEDIR.TAG`).
+fn source_folder(folder: &Path) -> bool {
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name != "target" && !name.starts_with('.') && !folder.join("CACHEDIR.TAG").exists()
+}
+
+/// The paths whose time or size differs between two fingerprints, or that only one has.
+fn changed_paths(
+    before: &[(PathBuf, SystemTime, u64)],
+    after: &[(PathBuf, SystemTime, u64)],
+) -> BTreeSet<PathBuf> {
+    let a: BTreeSet<_> = before.iter().collect();
+    let b: BTreeSet<_> = after.iter().collect();
+    a.symmetric_difference(&b).map(|e| e.0.clone()).collect()
+}
+
+/// Every relevant file under `dir`, but those in `skip`, with its modification time and size,
+/// sorted.
+fn fingerprint(dir: &Path, skip: &BTreeSet<PathBuf>) -> Vec<(PathBuf, SystemTime, u64)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -175,10 +258,10 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, SystemTime, u64)> {
             let path = entry.path();
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
-                if entry.file_name() != "target" {
+                if source_folder(&path) {
                     stack.push(path);
                 }
-            } else if relevant(&path) {
+            } else if relevant(dir, &path) && !skip.contains(&path) {
                 out.push((
                     path,
                     meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
@@ -209,6 +292,39 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[test]
+    fn only_sources_outside_build_output_and_hidden_folders_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("out")).unwrap();
+        std::fs::write(
+            d.join("out/CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55",
+        )
+        .unwrap();
+        for (path, counts) in [
+            ("src/lib.rs", true),
+            ("Cargo.toml", true),
+            ("tests/x.rs", true),
+            ("src/lib.rs~", false),
+            ("src/.lib.rs.swp", false),
+            ("src/.#lib.rs", false),
+            ("notes.md", false),
+            ("target/debug/build/x/out/gen.rs", false),
+            (".cache/gen.rs", false),
+            ("out/gen.rs", false),
+        ] {
+            assert_eq!(relevant(d, &d.join(path)), counts, "{path}");
+        }
+        assert!(
+            !relevant(d, Path::new("/elsewhere/src/lib.rs")),
+            "outside the folder"
+        );
+        // A hidden folder above the exercise does not hide it.
+        let hidden = d.join(".courses/ex");
+        assert!(relevant(&hidden, &hidden.join("src/lib.rs")));
     }
 
     #[test]

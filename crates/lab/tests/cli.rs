@@ -1009,3 +1009,79 @@ fn watch_polling_checks_once_after_writes_settle() {
         std::panic::resume_unwind(panic);
     }
 }
+
+/// `watch` on a failing exercise whose test writes files next to its sources on every run: in a
+/// hidden folder, in a folder marked as a cache, and a plain source file.
+fn watch_ignores_what_the_check_writes(poll: bool) {
+    let root = editable_workspace(if poll { "writes-poll" } else { "writes" });
+    let state = tempfile::tempdir().unwrap();
+    let tests = root.path().join("exercises/00_fx/02_fail/tests/fx_fail.rs");
+    let mut text = std::fs::read_to_string(&tests).unwrap();
+    text.push_str(
+        r#"
+#[test]
+fn writes_next_to_its_sources() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stamp = format!("// {:?}\n", std::time::SystemTime::now());
+    for folder in [".cache", "out", "snapshots"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::fs::write(dir.join("out/CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55").unwrap();
+    for file in [".cache/state.toml", "out/generated.rs", "snapshots/last.rs"] {
+        std::fs::write(dir.join(file), &stamp).unwrap();
+    }
+}
+"#,
+    );
+    std::fs::write(&tests, text).unwrap();
+    let (mut child, rx) = spawn_watch(root.path(), state.path(), poll);
+    let mut seen = Vec::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for_line(&rx, "✗ fx_fail", BUILD, &mut seen);
+        // The second check is built already and takes well under a second; a loop would go on
+        // checking, at least once a second (a scan interval). Wait five.
+        let until = Instant::now() + Duration::from_secs(5);
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            if let Ok(line) = rx.recv_timeout(left) {
+                seen.push(line);
+            }
+        }
+        let checks = seen.iter().filter(|l| l.contains("──── checking")).count();
+        assert_eq!(
+            checks,
+            2,
+            "the first check, one more that shows the file is the check's own, then quiet:\n{}",
+            seen.join("\n")
+        );
+        let note = seen
+            .iter()
+            .find(|l| l.contains("the check itself rewrites"))
+            .unwrap();
+        assert!(
+            note.contains("snapshots/last.rs")
+                && !note.contains("generated")
+                && !note.contains("state"),
+            "only the plain source file needed setting aside: {note}"
+        );
+        // A real save still gets a check.
+        let lib = root.path().join("exercises/00_fx/02_fail/src/lib.rs");
+        let shipped = std::fs::read_to_string(&lib).unwrap();
+        std::fs::write(&lib, format!("{shipped}// saved\n")).unwrap();
+        wait_for_line(&rx, "──── checking", Duration::from_secs(30), &mut seen);
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn watch_does_not_loop_on_files_the_check_writes() {
+    watch_ignores_what_the_check_writes(false);
+}
+
+#[test]
+fn watch_polling_does_not_loop_on_files_the_check_writes() {
+    watch_ignores_what_the_check_writes(true);
+}

@@ -645,3 +645,100 @@ fn a_build_script_that_hangs_is_cut_off_at_the_limit() {
     );
     assert_none_left("build-script-build", "the hanging build script");
 }
+
+/// Starts `lab check hx_build_hang` (its build script holds cargo's build folder for the
+/// exercise's 3 s limit) and returns once its cargo holds the folder's lock.
+fn hold_the_build_folder(state: &Path) -> Child {
+    let mut holder = lab(&hostile(), state, &["check", "hx_build_hang"])
+        .spawn()
+        .unwrap();
+    let lock_file = common::target_dir().join("debug/.cargo-lock");
+    // Taken and given back at once when it is free; refused once the other cargo holds it.
+    let held = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&lock_file)
+            .is_ok_and(|file| {
+                rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+                    == Err(rustix::io::Errno::WOULDBLOCK)
+            })
+    };
+    let start = Instant::now();
+    let mut got = held();
+    while !got && start.elapsed() < BUILD {
+        std::thread::sleep(Duration::from_millis(20));
+        got = held();
+    }
+    if !got {
+        let _ = holder.kill();
+        let _ = holder.wait();
+        panic!("the holding check never took the build folder's lock");
+    }
+    holder
+}
+
+#[test]
+fn a_build_folder_held_by_another_lab_is_named_and_keeps_progress() {
+    let _serial = serial();
+    let state = tempfile::tempdir().unwrap();
+    let passed = run_lab(&hostile(), state.path(), &["check", "hx_no_newline"], BUILD);
+    assert_eq!(passed.code, Some(0), "{}\n{}", passed.stdout, passed.stderr);
+
+    // Past its patience (1 s here), lab stops waiting: an error that names the holder, not a
+    // verdict, and the exercise stays done.
+    let other = tempfile::tempdir().unwrap();
+    let holder = hold_the_build_folder(other.path());
+    let waiting = lab(&hostile(), state.path(), &["check", "hx_no_newline"])
+        .env("LAB_LOCK_WAIT_SECS", "1")
+        .spawn()
+        .unwrap();
+    let out = finish(
+        waiting,
+        Instant::now(),
+        BUILD,
+        "lab check behind a held lock",
+    );
+    let _ = finish(holder, Instant::now(), BUILD, "the holding check");
+    assert_eq!(out.code, Some(2), "{}\n{}", out.stdout, out.stderr);
+    for needle in [
+        "cargo is waiting for another `cargo lab check hx_build_hang`",
+        "cargo waited 1 s for another `cargo lab check hx_build_hang`",
+        "recorded progress is unchanged",
+    ] {
+        assert!(
+            out.stderr.contains(needle),
+            "lab says {needle:?}:\n{}",
+            out.stderr
+        );
+    }
+    assert!(
+        !out.stdout.contains("does not compile") && !out.stdout.contains('✗'),
+        "not shown as the learner's failure:\n{}",
+        out.stdout
+    );
+    let progress = std::fs::read_to_string(state.path().join("progress.json")).unwrap();
+    assert!(
+        progress.contains("hx_no_newline"),
+        "a done exercise stays done: {progress}"
+    );
+
+    // With the default patience the check waits, says why, and goes on once the lock is free.
+    let holder = hold_the_build_folder(other.path());
+    let waiting = lab(&hostile(), state.path(), &["check", "hx_no_newline"])
+        .spawn()
+        .unwrap();
+    let out = finish(
+        waiting,
+        Instant::now(),
+        BUILD,
+        "lab check behind a held lock",
+    );
+    let _ = finish(holder, Instant::now(), BUILD, "the holding check");
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("the check goes on when it does"),
+        "the wait is announced while it lasts:\n{}",
+        out.stderr
+    );
+    assert_none_left("build-script-build", "the hanging build script");
+}
