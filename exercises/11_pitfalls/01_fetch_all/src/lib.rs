@@ -31,8 +31,10 @@ pub const FETCH_TIME: Duration = Duration::from_millis(100);
 /// The most requests [`fetch_all`] may have in flight at once.
 pub const MAX_IN_FLIGHT: usize = 4;
 
-/// A simulated slow service. It answers every request after [`FETCH_TIME`] and counts how many
-/// requests were in flight at once. It is given, and correct: the bugs are in [`fetch_all`].
+/// A simulated slow service. It answers each request after about [`FETCH_TIME`] (up to 9 ms less,
+/// depending on the URL, so answers do not come back in the order they were asked for) and counts
+/// how many requests were in flight at once. It is given, and correct: the bugs are in
+/// [`fetch_all`].
 #[derive(Debug, Default)]
 pub struct Service {
     /// Requests started and not yet answered.
@@ -47,11 +49,13 @@ impl Service {
         Service::default()
     }
 
-    /// Fetches `url`: waits [`FETCH_TIME`] with Tokio's timer, then answers `"body of <url>"`.
+    /// Fetches `url`: waits [`FETCH_TIME`], less a few milliseconds that depend on the URL, with
+    /// Tokio's timer, then answers `"body of <url>"`.
     pub async fn fetch(&self, url: &str) -> String {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.most_in_flight.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(FETCH_TIME).await;
+        let sum: u64 = url.bytes().map(u64::from).sum();
+        tokio::time::sleep(FETCH_TIME - Duration::from_millis(sum % 10)).await;
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
         format!("body of {url}")
     }

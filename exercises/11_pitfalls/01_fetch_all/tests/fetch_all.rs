@@ -40,7 +40,9 @@ fn bodies_come_back_in_input_order_and_progress_lists_every_url() {
         let expected: Vec<String> = urls.iter().map(|u| format!("body of {u}")).collect();
         assert_eq!(
             bodies, expected,
-            "one body per URL, in the order of the URLs"
+            "one body per URL, in the order of the URLs (the service answers some URLs sooner than \
+             others: buffer_unordered yields the bodies as they arrive, buffered in the order of \
+             its input)"
         );
         let mut done = progress.into_inner();
         done.sort();
