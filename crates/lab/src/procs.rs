@@ -5,8 +5,9 @@
 //! - On Linux lab is a *child subreaper* (`prctl(PR_SET_CHILD_SUBREAPER)`): a process that left
 //!   the group (`setsid`, `process_group(0)`, a double fork) is re-parented to lab instead of to
 //!   init when its parent ends, and [`sweep_orphans`] kills and reaps it.
-//! - Test processes get a memory ceiling (`RLIMIT_DATA`, set with `prlimit` right after the
-//!   spawn), so a runaway allocation ends the test rather than the machine.
+//! - Test processes get a memory ceiling (`RLIMIT_DATA`, set by lab itself started as a launcher
+//!   that then `exec`s the test, see [`with_memory_limit`]), so a runaway allocation ends the test
+//!   rather than the machine.
 //!
 //! The calls go through [`rustix`](https://docs.rs/rustix), which wraps them without `unsafe`.
 //! On other systems only the group kill (a job object on Windows) is available.
