@@ -5,7 +5,7 @@
 //! - [`progress`]: `.lab/progress.json`, written atomically and repaired when damaged.
 //! - [`run`]: running cargo and test binaries under a process-level limit that kills the whole tree.
 //! - [`diagnose`]: known failure signatures and what they mean.
-//! - [`check`]: one exercise, built and tested, with a verdict.
+//! - [`check`](mod@check): one exercise, built and tested, with a verdict.
 //! - [`watch`]: re-checking on every save.
 //! - [`reset`]: restoring a stub from git after backing up the learner's copy.
 //! - [`verify`]: the maintainer's proof that solutions pass and stubs fail as declared.
