@@ -191,14 +191,36 @@ fn sweep(grace: Duration) -> usize {
 #[cfg(target_os = "linux")]
 fn orphans(leaders: &BTreeSet<u32>) -> Vec<u32> {
     let me = std::process::id();
+    pids()
+        .into_iter()
+        .filter(|pid| !leaders.contains(pid))
+        .filter(|pid| parent_of(*pid) == Some(me))
+        .collect()
+}
+
+/// Every process id in `/proc`; none where it cannot be read.
+#[cfg(target_os = "linux")]
+fn pids() -> Vec<u32> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     dir.flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| !leaders.contains(pid))
-        .filter(|pid| parent_of(*pid) == Some(me))
         .collect()
+}
+
+/// The fields of a `/proc/.../stat` line that follow the command name, which is in parentheses
+/// and may hold spaces and parentheses itself: the state first, then the parent, the group, ...
+pub fn stat_fields(stat: &str) -> Option<std::str::SplitWhitespace<'_>> {
+    Some(stat[stat.rfind(')')? + 1..].split_whitespace())
+}
+
+/// Field `n` after the command name (0: the state, 1: the parent, 2: the group) of
+/// `/proc/<pid>/stat`, as a number.
+#[cfg(target_os = "linux")]
+fn stat_number(pid: u32, n: usize) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_fields(&stat)?.nth(n)?.parse().ok()
 }
 
 /// Runs `cmd` to its end and collects its output, like [`std::process::Command::output`], but
@@ -215,13 +237,10 @@ pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::
     out
 }
 
-/// The parent of `pid`, from `/proc/<pid>/stat` (the field after the state, which follows the
-/// command name in parentheses).
+/// The parent of `pid`, from `/proc/<pid>/stat`.
 #[cfg(target_os = "linux")]
 pub fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    after.split_whitespace().nth(1)?.parse().ok()
+    stat_number(pid, 1)
 }
 
 /// Who holds the lock the cargo in process group `ours` waits for, as far as `/proc` tells: the
@@ -230,13 +249,9 @@ pub fn lock_holder(ours: u32) -> String {
     #[cfg(target_os = "linux")]
     {
         let me = std::process::id();
-        let Ok(dir) = std::fs::read_dir("/proc") else {
-            return "another cargo".into();
-        };
         // Every process: its command name and its parent.
-        let table: std::collections::HashMap<u32, (String, Option<u32>)> = dir
-            .flatten()
-            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        let table: std::collections::HashMap<u32, (String, Option<u32>)> = pids()
+            .into_iter()
             .filter_map(|pid| Some((pid, (comm(pid)?, parent_of(pid)))))
             .collect();
         let ancestors = |mut pid: u32| {
@@ -338,12 +353,10 @@ fn cmdline(pid: u32) -> String {
         .join(" ")
 }
 
-/// The process group of `pid`, from `/proc/<pid>/stat` (the second field after the state).
+/// The process group of `pid`, from `/proc/<pid>/stat`.
 #[cfg(target_os = "linux")]
 fn group_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    after.split_whitespace().nth(2)?.parse().ok()
+    stat_number(pid, 2)
 }
 
 /// Build scripts seen running in a cargo process group, and since when.
@@ -393,17 +406,10 @@ impl BuildScripts {
 /// The build scripts (`build-script-build` executables) running in process group `pgid`.
 #[cfg(target_os = "linux")]
 fn build_scripts_in(pgid: u32) -> Vec<(u32, String)> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+    pids()
+        .into_iter()
         .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let after = &stat[stat.rfind(')')? + 1..];
-            // state, ppid, pgrp
-            let group: u32 = after.split_whitespace().nth(2)?.parse().ok()?;
-            if group != pgid {
+            if group_of(pid)? != pgid {
                 return None;
             }
             let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;

@@ -162,12 +162,7 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
         let running = tasks.flatten().any(|task| {
             std::fs::read_to_string(task.path().join("stat"))
                 .ok()
-                .and_then(|stat| {
-                    // The state follows the command name, which is in parentheses and may
-                    // hold spaces.
-                    let after_name = &stat[stat.rfind(')')? + 1..];
-                    after_name.split_whitespace().next().map(|st| st == "R")
-                })
+                .and_then(|stat| procs::stat_fields(&stat)?.next().map(|st| st == "R"))
                 .unwrap_or(false)
         });
         busy += usize::from(running);
