@@ -205,25 +205,23 @@ fn next_event(rx: &mpsc::Receiver<()>, limit: Duration) -> bool {
 /// outside build output and hidden folders. Editor back-up files (`lib.rs~`, `.lib.rs.swp`) do
 /// not count either.
 fn relevant(dir: &Path, p: &Path) -> bool {
-    if !matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml")) {
-        return false;
-    }
-    let Ok(inside) = p.strip_prefix(dir) else {
+    let Some(folders) = p.parent().and_then(|parent| parent.strip_prefix(dir).ok()) else {
         return false;
     };
     let mut folder = dir.to_path_buf();
-    let mut parts = inside.components().peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            // The file itself: a hidden file is an editor's swap or lock file.
-            return !part.as_os_str().to_string_lossy().starts_with('.');
-        }
-        folder.push(part);
-        if !source_folder(&folder) {
-            return false;
-        }
-    }
-    false
+    source_file(p)
+        && folders.components().all(|part| {
+            folder.push(part);
+            source_folder(&folder)
+        })
+}
+
+/// Whether the file's own name makes it a source: `.rs` or `.toml`, and not hidden (a hidden
+/// file is an editor's swap or lock file).
+fn source_file(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "toml"))
+        && p.file_name()
+            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
 }
 
 /// Whether the folder may hold sources: not `target`, not hidden, not a cache (`CACHEDIR.TAG`).
@@ -261,7 +259,8 @@ fn fingerprint(dir: &Path, skip: &BTreeSet<PathBuf>) -> Vec<(PathBuf, SystemTime
                 if source_folder(&path) {
                     stack.push(path);
                 }
-            } else if relevant(dir, &path) && !skip.contains(&path) {
+            } else if source_file(&path) && !skip.contains(&path) {
+                // The walk only enters source folders, so the file's name is all to check.
                 out.push((
                     path,
                     meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
