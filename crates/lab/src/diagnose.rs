@@ -632,9 +632,10 @@ pub fn compile_note(first: &str) -> Option<&'static str> {
              silences the error and still never runs the future.",
         );
     }
-    if first.contains("Future")
-        && (first.contains("E0308") || first.contains("E0277") || first.contains("E0369"))
-    {
+    // Only where rustc itself sees a future in a value's place ("expected `u32`, found future")
+    // or suggests awaiting it. Other errors that mention `Future` (a `Box::new` where `Box::pin`
+    // is wanted, a future that is not `Send` or not `Unpin`) have nothing to do with `.await`.
+    if first.contains("found future") || first.contains("consider `await`ing") {
         return Some(
             "The error has a future where a value was expected: calling an async fn only creates the \
              future, and `.await` is probably missing.",
@@ -992,5 +993,37 @@ mod reading_tests {
         let (_, d) = failed(from_test_run_for(&out, "", false, &r));
         assert_eq!(d.name(), "block_on is never woken");
         assert!(d.explain().contains("waker"), "{}", d.explain());
+    }
+}
+
+#[cfg(test)]
+mod compile_note_tests {
+    use super::compile_note;
+
+    #[test]
+    fn await_is_suggested_only_where_rustc_sees_a_future_in_a_value_s_place() {
+        let missing = "error[E0308]: mismatched types\n  |     let price: u32 = price_of(item);\n  \
+                       |                          ^^^^^^^^^^^^^^ expected `u32`, found future\n\
+                       help: consider `await`ing on the `Future`";
+        assert!(compile_note(missing).is_some_and(|n| n.contains(".await` is probably missing")));
+        let added = "error[E0369]: cannot add `{integer}` to `impl Future<Output = u32>`\n\
+                     help: consider `await`ing on the `Future`";
+        assert!(compile_note(added).is_some());
+
+        let boxed = "error[E0308]: mismatched types\n   |     expected `Pin<Box<dyn Future<Output = ()> + Send>>`, \
+                     found `Box<{async block@src/lib.rs:3:14: 3:19}>`\nhelp: you need to pin and box this expression: \
+                     `Box::pin(async {})`";
+        assert_eq!(
+            compile_note(boxed),
+            None,
+            "Box::new for Box::pin is not a missing .await"
+        );
+        let not_send = "error: future cannot be sent between threads safely\n= help: within `{async block}`, the \
+                        trait `Send` is not implemented for `Rc<usize>`\nnote: required by a bound in `tokio::spawn`\n\
+                        F: Future + Send + 'static";
+        assert_eq!(compile_note(not_send), None);
+        let unpin = "error[E0277]: `PhantomPinned` cannot be unpinned\n   = note: required for `Timed<F>` to \
+                     implement `Future`";
+        assert_eq!(compile_note(unpin), None);
     }
 }
