@@ -520,7 +520,18 @@ pub fn from_test_run_for(
             diagnosis: Specific::leak(Diagnosis::find(block), reading),
         };
     }
-    let diagnosis = Diagnosis::find(&all);
+    let mut diagnosis = Diagnosis::find(&all);
+    // A generic time-out says only that something never finished; a failed assertion in another
+    // test usually says why (its message names the cause). The assertion is shown then, and the
+    // time-out is left to the list of failed tests. Root causes that make tests time out (a
+    // blocked runtime, a Tokio panic) keep their place above both.
+    if matches!(diagnosis, Diagnosis::TimedOut | Diagnosis::ThreadTimedOut)
+        && blocks
+            .iter()
+            .any(|(_, block)| Diagnosis::find(block) == Diagnosis::Assertion)
+    {
+        diagnosis = Diagnosis::Assertion;
+    }
     let first = blocks
         .iter()
         .find(|(_, block)| Diagnosis::find(block) == diagnosis)
@@ -805,6 +816,36 @@ mod tests {
         let both = "there is no reactor running, must be called from the context of a Tokio 1.x runtime\n\
                     did not complete in 3 s on a current_thread runtime";
         assert_eq!(Diagnosis::find(both), Diagnosis::TimedOut);
+    }
+
+    #[test]
+    fn a_failed_assertion_that_names_the_cause_wins_over_a_generic_time_out() {
+        let out = "\nrunning 2 tests\ntest hangs ... FAILED\ntest names_it ... FAILED\n\nfailures:\n\n\
+                   ---- hangs stdout ----\n\nthread 'hangs' panicked at tests/x.rs:9:5:\n\
+                   did not complete in 2 s on a current_thread runtime\n\n\
+                   ---- names_it stdout ----\n\nthread 'names_it' panicked at tests/x.rs:20:5:\n\
+                   the join future was polled again after it returned Ready\n\n\
+                   failures:\n    hangs\n    names_it\n\ntest result: FAILED. 0 passed; 2 failed\n";
+        let Verdict::Failed {
+            first, diagnosis, ..
+        } = from_test_run(out, "", false)
+        else {
+            panic!("a failed run")
+        };
+        assert_eq!(diagnosis, Diagnosis::Assertion);
+        assert!(
+            first.contains("polled again after it returned Ready"),
+            "{first}"
+        );
+        // Alone, the time-out is still the diagnosis.
+        let alone = out.replace("---- names_it stdout", "").replace(
+            "the join future was polled again after it returned Ready",
+            "",
+        );
+        let Verdict::Failed { diagnosis, .. } = from_test_run(&alone, "", false) else {
+            panic!("a failed run")
+        };
+        assert_eq!(diagnosis, Diagnosis::TimedOut);
     }
 
     #[test]
