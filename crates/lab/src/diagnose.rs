@@ -15,7 +15,7 @@ use crate::run::Busy;
 
 // testkit's panic-message prefixes, a contract between testkit and lab: taken from testkit
 // itself so that the two cannot drift apart.
-use testkit::messages::{RUNTIME_BLOCKED, THREAD_TIMED_OUT, TIMED_OUT};
+use testkit::messages::{CALLED_AT, RUNTIME_BLOCKED, THREAD_TIMED_OUT, TIMED_OUT};
 
 /// A known failure signature, and what it usually means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,10 +210,12 @@ impl Diagnosis {
                  somewhere (drop every sender so the channel closes), or a lock that is never released."
             }
             Diagnosis::TimedOut => {
-                "testkit's in-test time-out fired: a future was still `Pending` when the limit ran out. A future \
-                 that returns `Pending` must first arrange to be woken (keep the `Waker` and call `wake` when the \
-                 value is ready), or nothing ever polls it again. Also look for an `.await` on something that \
-                 never happens, such as a channel whose senders are never dropped."
+                "testkit's in-test time-out fired: the code under test was still waiting when the limit ran \
+                 out, for something that never happens: a `std::future::pending()` left in place, an `.await` on \
+                 a channel that nobody sends on or closes (every sender must be dropped), a lock nobody \
+                 releases. From chapter 5 on, where you write `poll` by hand: a `poll` that returns `Pending` \
+                 must first arrange to be woken (keep the `Waker` and call `wake` when it can make progress), or \
+                 nothing ever polls it again."
             }
             Diagnosis::Todo => {
                 "A `todo!()` is still in place: the test reached code that has not been written yet. The panic \
@@ -556,10 +558,35 @@ fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
             .and_then(|l| l.strip_suffix(" stdout ----"))
             .unwrap_or_default()
             .to_owned();
-        blocks.push((name, block.to_owned()));
+        blocks.push((name, relocate(block)));
         rest = &rest[end..];
     }
     blocks
+}
+
+/// A failure block whose panic was raised inside testkit's `timeout` names the line of testkit
+/// that raised it; the message ends with the place in the test that set the limit, which is the
+/// line a learner needs. That place replaces testkit's, and the note leaves the message.
+fn relocate(block: &str) -> String {
+    let Some(at) = block.find(CALLED_AT) else {
+        return block.to_owned();
+    };
+    let rest = &block[at + CALLED_AT.len()..];
+    let Some(end) = rest.find(']') else {
+        return block.to_owned();
+    };
+    let caller = &rest[..end];
+    let without = format!("{}{}", block[..at].trim_end_matches(' '), &rest[end + 1..]);
+    without
+        .lines()
+        .map(|line| match line.split_once(" panicked at ") {
+            Some((thread, place)) if place.contains("testkit/src/") => {
+                format!("{thread} panicked at {caller}:")
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Builds a verdict for a run the process-level limit killed; `all_tests` comes from `--list`.
@@ -849,6 +876,27 @@ mod tests {
     }
 
     #[test]
+    fn a_time_out_set_by_testkit_timeout_points_at_the_test_not_at_testkit() {
+        let out = "\nrunning 1 test\ntest two_waits_overlap ... FAILED\n\nfailures:\n\n\
+                   ---- two_waits_overlap stdout ----\n\nthread 'two_waits_overlap' (28790) panicked at \
+                   crates/testkit/src/run.rs:385:26:\ndid not complete in 2 s: it was still waiting for \
+                   something that never happened [testkit::timeout called at \
+                   exercises/00_intro/02_first_await/tests/first_await.rs:36:20]\nnote: run with \
+                   `RUST_BACKTRACE=1`\n\nfailures:\n    two_waits_overlap\n\ntest result: FAILED.\n";
+        let Verdict::Failed { first, .. } = from_test_run(out, "", false) else {
+            panic!("a failed run")
+        };
+        assert!(
+            first.contains(
+                "thread 'two_waits_overlap' (28790) panicked at \
+                 exercises/00_intro/02_first_await/tests/first_await.rs:36:20:\n"
+            ) && first.contains("never happened\nnote:"),
+            "{first}"
+        );
+        assert!(!first.contains("testkit"), "{first}");
+    }
+
+    #[test]
     fn a_root_cause_wins_over_the_time_out_it_caused() {
         let out =
             "Cannot block the current thread from within a runtime\n... did not complete in 2 s";
@@ -962,7 +1010,7 @@ mod reading_tests {
         let r = readings("worker_pool");
         // A `shutdown` that never drops the sender: the tests' own message, not a blocked runtime.
         let out = run_of(
-            "did not complete in 5 s on a current_thread runtime: a future that returns `Pending` must arrange to be woken",
+            "did not complete in 5 s on a current_thread runtime: it was still waiting for something that never happened (a future that returns `Pending` must arrange to be woken)",
             "`shutdown` never returned although every job had finished: the workers' `blocking_recv` returns `None` only once every `Sender` of the queue is dropped",
         );
         let (first, d) = failed(from_test_run_for(&out, "", false, &r));
