@@ -517,7 +517,7 @@ pub fn from_test_run_for(
     });
     if let Some((reading, block)) = read {
         return Verdict::Failed {
-            first: clip(block, 40),
+            first: clip(&shorten_comparison(block), 40),
             failed,
             diagnosis: Specific::leak(Diagnosis::find(block), reading),
         };
@@ -538,7 +538,7 @@ pub fn from_test_run_for(
         .iter()
         .find(|(_, block)| Diagnosis::find(block) == diagnosis)
         .or(blocks.first())
-        .map(|(_, block)| clip(block, 40))
+        .map(|(_, block)| clip(&shorten_comparison(block), 40))
         .unwrap_or_else(|| tail(&all, 30));
     Verdict::Failed {
         first,
@@ -562,6 +562,129 @@ fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
         rest = &rest[end..];
     }
     blocks
+}
+
+/// Beyond this many characters, `assert_eq!`'s `left:` and `right:` values are shown up to
+/// their first difference instead of whole.
+const LONG_VALUE: usize = 240;
+
+/// Shortens the `left:`/`right:` lines of a failed `assert_eq!` when a value is long (two
+/// 200-line strings, a 100-element vector): each is cut to a window around the first place the
+/// two differ, and a line names that place (the element's index for lists, the character's
+/// position otherwise) and the lengths.
+fn shorten_comparison(block: &str) -> String {
+    let lines: Vec<&str> = block.lines().collect();
+    let Some(i) = lines.iter().position(|l| l.starts_with("  left: ")) else {
+        return block.to_owned();
+    };
+    let Some(right_line) = lines.get(i + 1).filter(|l| l.starts_with(" right: ")) else {
+        return block.to_owned();
+    };
+    let left = &lines[i]["  left: ".len()..];
+    let right = &right_line[" right: ".len()..];
+    if left.chars().count() <= LONG_VALUE && right.chars().count() <= LONG_VALUE {
+        return block.to_owned();
+    }
+    let (l_items, r_items) = (list_items(left), list_items(right));
+    let summary = match (&l_items, &r_items) {
+        (Some(l), Some(r)) => {
+            let at = l
+                .iter()
+                .zip(r.iter())
+                .position(|(a, b)| a != b)
+                .unwrap_or(l.len().min(r.len()));
+            let show = |items: &[&str]| {
+                items
+                    .get(at)
+                    .map(|v| format!("`{}`", clip_chars(v, 80)))
+                    .unwrap_or_else(|| "nothing (the list ends there)".to_owned())
+            };
+            format!(
+                "first difference at index {at}: left has {}, right has {} (left has {} elements, right {})",
+                show(l),
+                show(r),
+                l.len(),
+                r.len()
+            )
+        }
+        _ => {
+            let at = left
+                .chars()
+                .zip(right.chars())
+                .position(|(a, b)| a != b)
+                .unwrap_or(left.chars().count().min(right.chars().count()));
+            format!(
+                "first difference at character {at} of the printed values (left is {} characters, right {})",
+                left.chars().count(),
+                right.chars().count()
+            )
+        }
+    };
+    let at_char = left
+        .chars()
+        .zip(right.chars())
+        .position(|(a, b)| a != b)
+        .unwrap_or(left.chars().count().min(right.chars().count()));
+    let mut out: Vec<String> = lines[..i].iter().map(|l| (*l).to_owned()).collect();
+    out.push(format!("  left: {}", window(left, at_char)));
+    out.push(format!(" right: {}", window(right, at_char)));
+    out.push(format!(" [lab: {summary}; the values are cut around it]"));
+    out.extend(lines[i + 2..].iter().map(|l| (*l).to_owned()));
+    out.join("\n")
+}
+
+/// The top-level elements of a printed `[a, b, c]` (strings and nested brackets respected), or
+/// `None` when the value is not a list.
+fn list_items(value: &str) -> Option<Vec<&str>> {
+    let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_str, mut escaped, mut start) = (0i32, false, false, 0);
+    for (i, c) in inner.char_indices() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.trim().is_empty() {
+        items.push(inner[start..].trim());
+    }
+    Some(items)
+}
+
+/// Up to 60 characters before `at` and 60 from it, with `…` where text was cut.
+fn window(value: &str, at: usize) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let from = at.saturating_sub(60);
+    let to = (at + 60).min(chars.len());
+    format!(
+        "{}{}{}",
+        if from > 0 { "…" } else { "" },
+        chars[from..to].iter().collect::<String>(),
+        if to < chars.len() { "…" } else { "" }
+    )
+}
+
+fn clip_chars(value: &str, n: usize) -> String {
+    if value.chars().count() <= n {
+        value.to_owned()
+    } else {
+        format!("{}…", value.chars().take(n).collect::<String>())
+    }
 }
 
 /// A failure block whose panic was raised inside testkit's `timeout` names the line of testkit
@@ -894,6 +1017,52 @@ mod tests {
             "{first}"
         );
         assert!(!first.contains("testkit"), "{first}");
+    }
+
+    #[test]
+    fn long_compared_values_are_cut_around_their_first_difference() {
+        let left: Vec<u32> = (0..100).collect();
+        let mut right = left.clone();
+        right[57] = 999;
+        let block = format!(
+            "thread 't' panicked at tests/x.rs:1:1:\nassertion `left == right` failed: the counts\n  left: {left:?}\n right: {right:?}\nnote: run with `RUST_BACKTRACE=1`"
+        );
+        let short = shorten_comparison(&block);
+        assert!(
+            short.contains("first difference at index 57: left has `57`, right has `999` (left has 100 elements, right 100)"),
+            "{short}"
+        );
+        assert!(
+            short
+                .lines()
+                .all(|l| l.chars().count() <= 140 || l.starts_with(" [lab:")),
+            "{short}"
+        );
+        assert!(
+            short.starts_with("thread 't' panicked") && short.ends_with("RUST_BACKTRACE=1`"),
+            "{short}"
+        );
+
+        let text: String = (0..200).map(|i| format!("line {i}\\n")).collect();
+        let other = text.replace("line 150", "line 15O");
+        let block = format!("  left: \"{text}\"\n right: \"{other}\"");
+        let short = shorten_comparison(&block);
+        assert!(short.contains("first difference at character"), "{short}");
+        assert!(
+            short.contains("line 15O") && short.contains("line 150"),
+            "the window shows the difference: {short}"
+        );
+
+        let small = "  left: [1, 2]\n right: [1, 3]";
+        assert_eq!(
+            shorten_comparison(small),
+            small,
+            "short values are shown whole"
+        );
+        assert_eq!(
+            list_items(r#"["a, b", (1, [2, 3]), "c\"]"]"#).unwrap(),
+            vec![r#""a, b""#, "(1, [2, 3])", r#""c\"]""#]
+        );
     }
 
     #[test]
