@@ -36,8 +36,8 @@ struct Row {
 /// A finished job: the row, whether it was the stub, and the verdict.
 type Ran = (usize, bool, Result<Verdict, LabError>);
 
-/// An exercise's wrong answers, run: the row, and how many ran with the breaches found.
-type RanWrong = (usize, Result<(usize, Vec<String>), LabError>);
+/// An exercise's wrong answers, run: the row, and what they found.
+type RanWrong = (usize, Result<crate::wrong::Ran, LabError>);
 
 /// A test binary set waiting to run.
 struct Job {
@@ -233,10 +233,30 @@ pub fn verify(lab: &Lab, jobs: usize, ids: &[String]) -> Result<ExitCode, LabErr
     for row in &mut rows {
         row.wrong = "-".into();
     }
+    let mut slow = Vec::new();
     for (i, ran) in wrong_results.into_inner().expect("results lock") {
-        let (count, breaches) = ran?;
-        rows[i].wrong = format!("{}/{count}", count.saturating_sub(breaches.len()));
-        rows[i].breaches.extend(breaches);
+        let ran = ran?;
+        rows[i].wrong = format!(
+            "{}/{}",
+            ran.count.saturating_sub(ran.breaches.len()),
+            ran.count
+        );
+        rows[i].breaches.extend(ran.breaches);
+        for (name, took) in ran.slow {
+            slow.push(format!(
+                "{} `{name}`: {:.1} s",
+                exercises[i].id,
+                took.as_secs_f64()
+            ));
+        }
+    }
+    if !slow.is_empty() {
+        // Not a breach: the time depends on the machine's load. It is a lead to follow.
+        eprintln!(
+            "verify: these wrong answers are not time-outs, yet their tests ran longer than {} s:\n  {}",
+            crate::wrong::SLOW.as_secs(),
+            slow.join("\n  ")
+        );
     }
 
     // 4. Clippy over the solutions, all targets, warnings denied.

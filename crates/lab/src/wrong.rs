@@ -211,27 +211,48 @@ impl Drop for Swapped {
     }
 }
 
+/// What running an exercise's wrong answers found.
+#[derive(Debug, Default)]
+pub struct Ran {
+    /// How many wrong answers there are.
+    pub count: usize,
+    /// Why some of them do not do their job.
+    pub breaches: Vec<String>,
+    /// Wrong answers not declared as time-outs whose tests ran longer than [`SLOW`]: a learner
+    /// waits that long for a verdict that is not about waiting.
+    pub slow: Vec<(String, std::time::Duration)>,
+}
+
+/// A failing check that is not about a time-out should not keep a learner waiting longer.
+pub const SLOW: std::time::Duration = std::time::Duration::from_secs(6);
+
 /// Runs every wrong answer of `ex` in the stub's place, one after the other. Builds take the
 /// `build_lock` (cargo would serialise them anyway, and say so); test runs overlap with other
-/// exercises'. Returns the number of wrong answers run and the breaches found.
+/// exercises'.
 pub fn run_all(
     root: &Path,
     state_dir: &Path,
     ex: &Exercise,
     build_lock: &std::sync::Mutex<()>,
-) -> Result<(usize, Vec<String>), LabError> {
+) -> Result<Ran, LabError> {
     let wrongs = match load(root, ex) {
         Ok(w) => w,
-        Err(why) => return Ok((0, vec![why])),
+        Err(why) => {
+            return Ok(Ran {
+                breaches: vec![why],
+                ..Ran::default()
+            });
+        }
     };
     if wrongs.is_empty() {
-        return Ok((0, Vec::new()));
+        return Ok(Ran::default());
     }
     let sol_lib = root.join(&ex.solution).join("src/lib.rs");
     let solution = std::fs::read_to_string(&sol_lib).map_err(LabError::io("reading", &sol_lib))?;
     let dir = root.join(&ex.stub);
     let info = CrateInfo::read(&dir)?;
     let mut breaches = Vec::new();
+    let mut slow = Vec::new();
     for wrong in &wrongs {
         let text = match apply(&solution, wrong) {
             Ok(t) => t,
@@ -246,7 +267,15 @@ pub fn run_all(
             check::build(root, ex, &dir, &info)?
         };
         let verdict = match built {
-            Ok(exes) => check::run_built(ex, &dir, &exes)?,
+            Ok(exes) => {
+                let started = std::time::Instant::now();
+                let verdict = check::run_built(ex, &dir, &exes)?;
+                let took = started.elapsed();
+                if took > SLOW && wrong.fails_with != FailKind::Timeout {
+                    slow.push((wrong.name.clone(), took));
+                }
+                verdict
+            }
             Err(verdict) => verdict,
         };
         let rendered = check::render_verdict(ex, &verdict, 0);
@@ -254,7 +283,11 @@ pub fn run_all(
             breaches.push(why);
         }
     }
-    Ok((wrongs.len(), breaches))
+    Ok(Ran {
+        count: wrongs.len(),
+        breaches,
+        slow,
+    })
 }
 
 #[cfg(test)]
