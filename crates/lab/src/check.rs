@@ -466,7 +466,11 @@ pub fn render_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) -> St
         } => {
             let _ = writeln!(out, "✗ {} ({place}): {}.", ex.id, verdict.summary());
             if !running.is_empty() {
-                let _ = writeln!(out, "still running when killed: {}", running.join(", "));
+                let _ = writeln!(
+                    out,
+                    "still running, or not yet started, when killed: {}",
+                    running.join(", ")
+                );
             }
             if !failed.is_empty() {
                 // libtest prints failure messages only at the end of the run, which never came.
@@ -478,14 +482,34 @@ pub fn render_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) -> St
                     failed[0],
                 );
             }
-            let _ = writeln!(
-                out,
-                "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s: \
-                 the tests above were stuck where testkit's in-test time-outs cannot interrupt them, on the test's \
-                 own thread or the runtime's. {}",
-                after.as_secs(),
-                stuck.explain()
-            );
+            if *stuck == diagnose::Stuck::Waiting && !failed.is_empty() {
+                // Every thread asleep, and tests already failed: most often tests that each wait
+                // out their in-test limit, a few at a time, until lab's limit ends them all.
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let _ = writeln!(
+                    out,
+                    "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s, \
+                     with every thread asleep and {} already failed. That is most often not a deadlock: tests that \
+                     each wait out an in-test time-out, {threads} at a time (libtest runs one per core), add up past \
+                     lab's limit. The failed test's own message says what it waited for; start there (the command \
+                     above shows it).",
+                    after.as_secs(),
+                    if failed.len() == 1 {
+                        "1 test".to_owned()
+                    } else {
+                        format!("{} tests", failed.len())
+                    },
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s: \
+                     the tests above were stuck where testkit's in-test time-outs cannot interrupt them, on the test's \
+                     own thread or the runtime's. {}",
+                    after.as_secs(),
+                    stuck.explain()
+                );
+            }
         }
     }
     if hints_left > 0 {

@@ -426,9 +426,18 @@ impl Verdict {
                 )
             }
             Verdict::Crashed { how, .. } => how.clone(),
-            Verdict::Killed { after, stuck, .. } => match stuck {
+            Verdict::Killed {
+                after,
+                stuck,
+                failed,
+                ..
+            } => match stuck {
                 Stuck::Unknown => format!(
                     "killed by the process-level limit after {} s",
+                    after.as_secs()
+                ),
+                Stuck::Waiting if !failed.is_empty() => format!(
+                    "killed by the process-level limit after {} s: tests waiting out their time-outs",
                     after.as_secs()
                 ),
                 _ => format!(
@@ -1098,6 +1107,27 @@ mod tests {
         assert_eq!(*stuck, Stuck::Unknown);
         assert_eq!(v.fail_kind(), Some(FailKind::Timeout));
         assert_eq!(v.summary(), "killed by the process-level limit after 3 s");
+    }
+
+    #[test]
+    fn asleep_after_failures_is_called_waiting_out_time_outs_not_a_deadlock() {
+        let asleep = Some(Busy { looks: 5, busy: 0 });
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let queued = from_killed(
+            "test a ... FAILED\n",
+            Duration::from_secs(30),
+            &names,
+            asleep,
+        );
+        assert_eq!(
+            queued.summary(),
+            "killed by the process-level limit after 30 s: tests waiting out their time-outs"
+        );
+        let stuck = from_killed("", Duration::from_secs(30), &names, asleep);
+        assert_eq!(
+            stuck.summary(),
+            "killed by the process-level limit after 30 s: a deadlock"
+        );
     }
 
     #[test]
