@@ -805,7 +805,13 @@ pub fn compile_note(first: &str) -> Option<&'static str> {
     // Only where rustc itself sees a future in a value's place ("expected `u32`, found future")
     // or suggests awaiting it. Other errors that mention `Future` (a `Box::new` where `Box::pin`
     // is wanted, a future that is not `Send` or not `Unpin`) have nothing to do with `.await`.
-    if first.contains("found future") || first.contains("consider `await`ing") {
+    // A type printed as `impl Future<Output = ..>` on its own (not inside a `Box<..>` or a
+    // `Pin<..>`) is the future of an async fn used as if it were its output: added, compared,
+    // called a method on.
+    let future_as_value = first.contains("`impl Future<Output = ")
+        && !first.contains("cannot be sent between threads")
+        && !first.contains("cannot be unpinned");
+    if first.contains("found future") || first.contains("consider `await`ing") || future_as_value {
         return Some(
             "The error has a future where a value was expected: calling an async fn only creates the \
              future, and `.await` is probably missing.",
@@ -1298,6 +1304,16 @@ mod compile_note_tests {
                      help: consider `await`ing on the `Future`";
         assert!(compile_note(added).is_some());
 
+        let add_assign = "error[E0277]: cannot add-assign `impl Future<Output = u32>` to `{integer}`\n\
+                          = help: the trait `AddAssign<impl Future<Output = u32>>` is not implemented";
+        assert!(compile_note(add_assign).is_some());
+        let boxed_call = "error[E0308]: mismatched types\n expected `Pin<Box<dyn Future<Output = ()>>>`, \
+                          found `Box<impl Future<Output = ()>>`";
+        assert_eq!(
+            compile_note(boxed_call),
+            None,
+            "Box::new of an async fn's future"
+        );
         let boxed = "error[E0308]: mismatched types\n   |     expected `Pin<Box<dyn Future<Output = ()> + Send>>`, \
                      found `Box<{async block@src/lib.rs:3:14: 3:19}>`\nhelp: you need to pin and box this expression: \
                      `Box::pin(async {})`";
