@@ -77,7 +77,7 @@ fn two_crunchers_take_turns_on_a_current_thread_runtime() {
     assert!(
         first_b < last_a,
         "task B only started after task A had done all its rounds ({shown}): \
-         `crunch` never gave the other task a turn"
+         `crunch` kept the runtime's thread between rounds and never gave the other task a turn"
     );
     let run = longest_run_while_both_busy(&log);
     assert!(
@@ -124,7 +124,9 @@ fn another_task_keeps_running_during_a_long_crunch() {
     let last = *seen.last().unwrap();
     assert!(
         last >= first + u64::from(ROUNDS) / 2,
-        "the ticker's count at each round was {seen:?}: it hardly ran while `crunch` worked"
+        "the ticker's count at each round was {seen:?}: it hardly ran while `crunch` worked, so \
+         `crunch` kept the runtime's thread between rounds instead of giving it back (a \
+         `std::thread::sleep` keeps it too)"
     );
 }
 
