@@ -15,7 +15,7 @@ use crate::run::Busy;
 
 // testkit's panic-message prefixes, a contract between testkit and lab: taken from testkit
 // itself so that the two cannot drift apart.
-use testkit::messages::{RUNTIME_BLOCKED, THREAD_TIMED_OUT, TIMED_OUT};
+use testkit::messages::{CALLED_AT, RUNTIME_BLOCKED, THREAD_TIMED_OUT, TIMED_OUT};
 
 /// A known failure signature, and what it usually means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,10 +210,12 @@ impl Diagnosis {
                  somewhere (drop every sender so the channel closes), or a lock that is never released."
             }
             Diagnosis::TimedOut => {
-                "testkit's in-test time-out fired: a future was still `Pending` when the limit ran out. A future \
-                 that returns `Pending` must first arrange to be woken (keep the `Waker` and call `wake` when the \
-                 value is ready), or nothing ever polls it again. Also look for an `.await` on something that \
-                 never happens, such as a channel whose senders are never dropped."
+                "testkit's in-test time-out fired: the code under test was still waiting when the limit ran \
+                 out, for something that never happens: a `std::future::pending()` left in place, an `.await` on \
+                 a channel that nobody sends on or closes (every sender must be dropped), a lock nobody \
+                 releases. From chapter 5 on, where you write `poll` by hand: a `poll` that returns `Pending` \
+                 must first arrange to be woken (keep the `Waker` and call `wake` when it can make progress), or \
+                 nothing ever polls it again."
             }
             Diagnosis::Todo => {
                 "A `todo!()` is still in place: the test reached code that has not been written yet. The panic \
@@ -424,9 +426,18 @@ impl Verdict {
                 )
             }
             Verdict::Crashed { how, .. } => how.clone(),
-            Verdict::Killed { after, stuck, .. } => match stuck {
+            Verdict::Killed {
+                after,
+                stuck,
+                failed,
+                ..
+            } => match stuck {
                 Stuck::Unknown => format!(
                     "killed by the process-level limit after {} s",
+                    after.as_secs()
+                ),
+                Stuck::Waiting if !failed.is_empty() => format!(
+                    "killed by the process-level limit after {} s: tests waiting out their time-outs",
                     after.as_secs()
                 ),
                 _ => format!(
@@ -515,17 +526,28 @@ pub fn from_test_run_for(
     });
     if let Some((reading, block)) = read {
         return Verdict::Failed {
-            first: clip(block, 40),
+            first: clip(&shorten_comparison(block), 40),
             failed,
             diagnosis: Specific::leak(Diagnosis::find(block), reading),
         };
     }
-    let diagnosis = Diagnosis::find(&all);
+    let mut diagnosis = Diagnosis::find(&all);
+    // A generic time-out says only that something never finished; a failed assertion in another
+    // test usually says why (its message names the cause). The assertion is shown then, and the
+    // time-out is left to the list of failed tests. Root causes that make tests time out (a
+    // blocked runtime, a Tokio panic) keep their place above both.
+    if matches!(diagnosis, Diagnosis::TimedOut | Diagnosis::ThreadTimedOut)
+        && blocks
+            .iter()
+            .any(|(_, block)| Diagnosis::find(block) == Diagnosis::Assertion)
+    {
+        diagnosis = Diagnosis::Assertion;
+    }
     let first = blocks
         .iter()
         .find(|(_, block)| Diagnosis::find(block) == diagnosis)
         .or(blocks.first())
-        .map(|(_, block)| clip(block, 40))
+        .map(|(_, block)| clip(&shorten_comparison(block), 40))
         .unwrap_or_else(|| tail(&all, 30));
     Verdict::Failed {
         first,
@@ -545,10 +567,158 @@ fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
             .and_then(|l| l.strip_suffix(" stdout ----"))
             .unwrap_or_default()
             .to_owned();
-        blocks.push((name, block.to_owned()));
+        blocks.push((name, relocate(block)));
         rest = &rest[end..];
     }
     blocks
+}
+
+/// Beyond this many characters, `assert_eq!`'s `left:` and `right:` values are shown up to
+/// their first difference instead of whole.
+const LONG_VALUE: usize = 240;
+
+/// Shortens the `left:`/`right:` lines of a failed `assert_eq!` when a value is long (two
+/// 200-line strings, a 100-element vector): each is cut to a window around the first place the
+/// two differ, and a line names that place (the element's index for lists, the character's
+/// position otherwise) and the lengths.
+fn shorten_comparison(block: &str) -> String {
+    let lines: Vec<&str> = block.lines().collect();
+    let Some(i) = lines.iter().position(|l| l.starts_with("  left: ")) else {
+        return block.to_owned();
+    };
+    let Some(right_line) = lines.get(i + 1).filter(|l| l.starts_with(" right: ")) else {
+        return block.to_owned();
+    };
+    let left = &lines[i]["  left: ".len()..];
+    let right = &right_line[" right: ".len()..];
+    if left.chars().count() <= LONG_VALUE && right.chars().count() <= LONG_VALUE {
+        return block.to_owned();
+    }
+    let (l_items, r_items) = (list_items(left), list_items(right));
+    let summary = match (&l_items, &r_items) {
+        (Some(l), Some(r)) => {
+            let at = l
+                .iter()
+                .zip(r.iter())
+                .position(|(a, b)| a != b)
+                .unwrap_or(l.len().min(r.len()));
+            let show = |items: &[&str]| {
+                items
+                    .get(at)
+                    .map(|v| format!("`{}`", clip_chars(v, 80)))
+                    .unwrap_or_else(|| "nothing (the list ends there)".to_owned())
+            };
+            format!(
+                "first difference at index {at}: left has {}, right has {} (left has {} elements, right {})",
+                show(l),
+                show(r),
+                l.len(),
+                r.len()
+            )
+        }
+        _ => {
+            let at = left
+                .chars()
+                .zip(right.chars())
+                .position(|(a, b)| a != b)
+                .unwrap_or(left.chars().count().min(right.chars().count()));
+            format!(
+                "first difference at character {at} of the printed values (left is {} characters, right {})",
+                left.chars().count(),
+                right.chars().count()
+            )
+        }
+    };
+    let at_char = left
+        .chars()
+        .zip(right.chars())
+        .position(|(a, b)| a != b)
+        .unwrap_or(left.chars().count().min(right.chars().count()));
+    let mut out: Vec<String> = lines[..i].iter().map(|l| (*l).to_owned()).collect();
+    out.push(format!("  left: {}", window(left, at_char)));
+    out.push(format!(" right: {}", window(right, at_char)));
+    out.push(format!(" [lab: {summary}; the values are cut around it]"));
+    out.extend(lines[i + 2..].iter().map(|l| (*l).to_owned()));
+    out.join("\n")
+}
+
+/// The top-level elements of a printed `[a, b, c]` (strings and nested brackets respected), or
+/// `None` when the value is not a list.
+fn list_items(value: &str) -> Option<Vec<&str>> {
+    let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_str, mut escaped, mut start) = (0i32, false, false, 0);
+    for (i, c) in inner.char_indices() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner.trim().is_empty() {
+        items.push(inner[start..].trim());
+    }
+    Some(items)
+}
+
+/// Up to 60 characters before `at` and 60 from it, with `…` where text was cut.
+fn window(value: &str, at: usize) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let from = at.saturating_sub(60);
+    let to = (at + 60).min(chars.len());
+    format!(
+        "{}{}{}",
+        if from > 0 { "…" } else { "" },
+        chars[from..to].iter().collect::<String>(),
+        if to < chars.len() { "…" } else { "" }
+    )
+}
+
+fn clip_chars(value: &str, n: usize) -> String {
+    if value.chars().count() <= n {
+        value.to_owned()
+    } else {
+        format!("{}…", value.chars().take(n).collect::<String>())
+    }
+}
+
+/// A failure block whose panic was raised inside testkit's `timeout` names the line of testkit
+/// that raised it; the message ends with the place in the test that set the limit, which is the
+/// line a learner needs. That place replaces testkit's, and the note leaves the message.
+fn relocate(block: &str) -> String {
+    let Some(at) = block.find(CALLED_AT) else {
+        return block.to_owned();
+    };
+    let rest = &block[at + CALLED_AT.len()..];
+    let Some(end) = rest.find(']') else {
+        return block.to_owned();
+    };
+    let caller = &rest[..end];
+    let without = format!("{}{}", block[..at].trim_end_matches(' '), &rest[end + 1..]);
+    without
+        .lines()
+        .map(|line| match line.split_once(" panicked at ") {
+            Some((thread, place)) if place.contains("testkit/src/") => {
+                format!("{thread} panicked at {caller}:")
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Builds a verdict for a run the process-level limit killed; `all_tests` comes from `--list`.
@@ -632,9 +802,16 @@ pub fn compile_note(first: &str) -> Option<&'static str> {
              silences the error and still never runs the future.",
         );
     }
-    if first.contains("Future")
-        && (first.contains("E0308") || first.contains("E0277") || first.contains("E0369"))
-    {
+    // Only where rustc itself sees a future in a value's place ("expected `u32`, found future")
+    // or suggests awaiting it. Other errors that mention `Future` (a `Box::new` where `Box::pin`
+    // is wanted, a future that is not `Send` or not `Unpin`) have nothing to do with `.await`.
+    // A type printed as `impl Future<Output = ..>` on its own (not inside a `Box<..>` or a
+    // `Pin<..>`) is the future of an async fn used as if it were its output: added, compared,
+    // called a method on.
+    let future_as_value = first.contains("`impl Future<Output = ")
+        && !first.contains("cannot be sent between threads")
+        && !first.contains("cannot be unpinned");
+    if first.contains("found future") || first.contains("consider `await`ing") || future_as_value {
         return Some(
             "The error has a future where a value was expected: calling an async fn only creates the \
              future, and `.await` is probably missing.",
@@ -807,6 +984,103 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_assertion_that_names_the_cause_wins_over_a_generic_time_out() {
+        let out = "\nrunning 2 tests\ntest hangs ... FAILED\ntest names_it ... FAILED\n\nfailures:\n\n\
+                   ---- hangs stdout ----\n\nthread 'hangs' panicked at tests/x.rs:9:5:\n\
+                   did not complete in 2 s on a current_thread runtime\n\n\
+                   ---- names_it stdout ----\n\nthread 'names_it' panicked at tests/x.rs:20:5:\n\
+                   the join future was polled again after it returned Ready\n\n\
+                   failures:\n    hangs\n    names_it\n\ntest result: FAILED. 0 passed; 2 failed\n";
+        let Verdict::Failed {
+            first, diagnosis, ..
+        } = from_test_run(out, "", false)
+        else {
+            panic!("a failed run")
+        };
+        assert_eq!(diagnosis, Diagnosis::Assertion);
+        assert!(
+            first.contains("polled again after it returned Ready"),
+            "{first}"
+        );
+        // Alone, the time-out is still the diagnosis.
+        let alone = out.replace("---- names_it stdout", "").replace(
+            "the join future was polled again after it returned Ready",
+            "",
+        );
+        let Verdict::Failed { diagnosis, .. } = from_test_run(&alone, "", false) else {
+            panic!("a failed run")
+        };
+        assert_eq!(diagnosis, Diagnosis::TimedOut);
+    }
+
+    #[test]
+    fn a_time_out_set_by_testkit_timeout_points_at_the_test_not_at_testkit() {
+        let out = "\nrunning 1 test\ntest two_waits_overlap ... FAILED\n\nfailures:\n\n\
+                   ---- two_waits_overlap stdout ----\n\nthread 'two_waits_overlap' (28790) panicked at \
+                   crates/testkit/src/run.rs:385:26:\ndid not complete in 2 s: it was still waiting for \
+                   something that never happened [testkit::timeout called at \
+                   exercises/00_intro/02_first_await/tests/first_await.rs:36:20]\nnote: run with \
+                   `RUST_BACKTRACE=1`\n\nfailures:\n    two_waits_overlap\n\ntest result: FAILED.\n";
+        let Verdict::Failed { first, .. } = from_test_run(out, "", false) else {
+            panic!("a failed run")
+        };
+        assert!(
+            first.contains(
+                "thread 'two_waits_overlap' (28790) panicked at \
+                 exercises/00_intro/02_first_await/tests/first_await.rs:36:20:\n"
+            ) && first.contains("never happened\nnote:"),
+            "{first}"
+        );
+        assert!(!first.contains("testkit"), "{first}");
+    }
+
+    #[test]
+    fn long_compared_values_are_cut_around_their_first_difference() {
+        let left: Vec<u32> = (0..100).collect();
+        let mut right = left.clone();
+        right[57] = 999;
+        let block = format!(
+            "thread 't' panicked at tests/x.rs:1:1:\nassertion `left == right` failed: the counts\n  left: {left:?}\n right: {right:?}\nnote: run with `RUST_BACKTRACE=1`"
+        );
+        let short = shorten_comparison(&block);
+        assert!(
+            short.contains("first difference at index 57: left has `57`, right has `999` (left has 100 elements, right 100)"),
+            "{short}"
+        );
+        assert!(
+            short
+                .lines()
+                .all(|l| l.chars().count() <= 140 || l.starts_with(" [lab:")),
+            "{short}"
+        );
+        assert!(
+            short.starts_with("thread 't' panicked") && short.ends_with("RUST_BACKTRACE=1`"),
+            "{short}"
+        );
+
+        let text: String = (0..200).map(|i| format!("line {i}\\n")).collect();
+        let other = text.replace("line 150", "line 15O");
+        let block = format!("  left: \"{text}\"\n right: \"{other}\"");
+        let short = shorten_comparison(&block);
+        assert!(short.contains("first difference at character"), "{short}");
+        assert!(
+            short.contains("line 15O") && short.contains("line 150"),
+            "the window shows the difference: {short}"
+        );
+
+        let small = "  left: [1, 2]\n right: [1, 3]";
+        assert_eq!(
+            shorten_comparison(small),
+            small,
+            "short values are shown whole"
+        );
+        assert_eq!(
+            list_items(r#"["a, b", (1, [2, 3]), "c\"]"]"#).unwrap(),
+            vec![r#""a, b""#, "(1, [2, 3])", r#""c\"]""#]
+        );
+    }
+
+    #[test]
     fn a_root_cause_wins_over_the_time_out_it_caused() {
         let out =
             "Cannot block the current thread from within a runtime\n... did not complete in 2 s";
@@ -839,6 +1113,27 @@ mod tests {
         assert_eq!(*stuck, Stuck::Unknown);
         assert_eq!(v.fail_kind(), Some(FailKind::Timeout));
         assert_eq!(v.summary(), "killed by the process-level limit after 3 s");
+    }
+
+    #[test]
+    fn asleep_after_failures_is_called_waiting_out_time_outs_not_a_deadlock() {
+        let asleep = Some(Busy { looks: 5, busy: 0 });
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let queued = from_killed(
+            "test a ... FAILED\n",
+            Duration::from_secs(30),
+            &names,
+            asleep,
+        );
+        assert_eq!(
+            queued.summary(),
+            "killed by the process-level limit after 30 s: tests waiting out their time-outs"
+        );
+        let stuck = from_killed("", Duration::from_secs(30), &names, asleep);
+        assert_eq!(
+            stuck.summary(),
+            "killed by the process-level limit after 30 s: a deadlock"
+        );
     }
 
     #[test]
@@ -920,7 +1215,7 @@ mod reading_tests {
         let r = readings("worker_pool");
         // A `shutdown` that never drops the sender: the tests' own message, not a blocked runtime.
         let out = run_of(
-            "did not complete in 5 s on a current_thread runtime: a future that returns `Pending` must arrange to be woken",
+            "did not complete in 5 s on a current_thread runtime: it was still waiting for something that never happened (a future that returns `Pending` must arrange to be woken)",
             "`shutdown` never returned although every job had finished: the workers' `blocking_recv` returns `None` only once every `Sender` of the queue is dropped",
         );
         let (first, d) = failed(from_test_run_for(&out, "", false, &r));
@@ -992,5 +1287,47 @@ mod reading_tests {
         let (_, d) = failed(from_test_run_for(&out, "", false, &r));
         assert_eq!(d.name(), "block_on is never woken");
         assert!(d.explain().contains("waker"), "{}", d.explain());
+    }
+}
+
+#[cfg(test)]
+mod compile_note_tests {
+    use super::compile_note;
+
+    #[test]
+    fn await_is_suggested_only_where_rustc_sees_a_future_in_a_value_s_place() {
+        let missing = "error[E0308]: mismatched types\n  |     let price: u32 = price_of(item);\n  \
+                       |                          ^^^^^^^^^^^^^^ expected `u32`, found future\n\
+                       help: consider `await`ing on the `Future`";
+        assert!(compile_note(missing).is_some_and(|n| n.contains(".await` is probably missing")));
+        let added = "error[E0369]: cannot add `{integer}` to `impl Future<Output = u32>`\n\
+                     help: consider `await`ing on the `Future`";
+        assert!(compile_note(added).is_some());
+
+        let add_assign = "error[E0277]: cannot add-assign `impl Future<Output = u32>` to `{integer}`\n\
+                          = help: the trait `AddAssign<impl Future<Output = u32>>` is not implemented";
+        assert!(compile_note(add_assign).is_some());
+        let boxed_call = "error[E0308]: mismatched types\n expected `Pin<Box<dyn Future<Output = ()>>>`, \
+                          found `Box<impl Future<Output = ()>>`";
+        assert_eq!(
+            compile_note(boxed_call),
+            None,
+            "Box::new of an async fn's future"
+        );
+        let boxed = "error[E0308]: mismatched types\n   |     expected `Pin<Box<dyn Future<Output = ()> + Send>>`, \
+                     found `Box<{async block@src/lib.rs:3:14: 3:19}>`\nhelp: you need to pin and box this expression: \
+                     `Box::pin(async {})`";
+        assert_eq!(
+            compile_note(boxed),
+            None,
+            "Box::new for Box::pin is not a missing .await"
+        );
+        let not_send = "error: future cannot be sent between threads safely\n= help: within `{async block}`, the \
+                        trait `Send` is not implemented for `Rc<usize>`\nnote: required by a bound in `tokio::spawn`\n\
+                        F: Future + Send + 'static";
+        assert_eq!(compile_note(not_send), None);
+        let unpin = "error[E0277]: `PhantomPinned` cannot be unpinned\n   = note: required for `Timed<F>` to \
+                     implement `Future`";
+        assert_eq!(compile_note(unpin), None);
     }
 }

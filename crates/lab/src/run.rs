@@ -128,6 +128,11 @@ pub const CAPTURE_HEAD: usize = 512 * 1024;
 pub const CAPTURE_TAIL: usize = 512 * 1024;
 /// Lines longer than this are cut when the capture is turned into text.
 pub const LONGEST_LINE: usize = 4096;
+/// How much of cargo's `--message-format=json` output lab keeps, head and tail each. Its lines
+/// are kept whole, however long: one rustc diagnostic with its rendered text is one line, often
+/// of 5-10 KiB (an E0277 about `Send` or `Unpin`), and a cut line would be lost to the parser.
+/// The bound is on the total instead; a full cold build of the workspace writes about 1 MiB.
+pub const JSON_CAPTURE: usize = 32 * 1024 * 1024;
 
 /// How long lab waits, after the process tree is gone, for its output pipes to close: a process
 /// lab could not kill (outside Linux, one that left the group) may still hold them.
@@ -173,12 +178,12 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
 /// Returns [`LabError::Interrupted`] (after killing it) on Ctrl-C, SIGTERM or SIGHUP.
 pub fn run_limited(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, false, None, None)
+    run_tree(cmd, limit, false, None, None, false)
 }
 
 /// [`run_limited`] for a learner's test process: it also gets the memory ceiling.
 pub fn run_test_process(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, true, None, None)
+    run_tree(cmd, limit, true, None, None, false)
 }
 
 /// Starts `cmd` as the leader of a process group of its own, registered with [`procs`].
@@ -195,6 +200,7 @@ fn run_tree(
     is_test: bool,
     build_script_limit: Option<Duration>,
     lock_patience: Option<Duration>,
+    json_stdout: bool,
 ) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let (mut cmd, memory_limited) = if is_test {
@@ -222,8 +228,25 @@ fn run_tree(
     let (tx, rx) = mpsc::channel();
     // Only cargo is watched for lock waits.
     let lock = lock_patience.map(|_| Arc::new(LockWatch::default()));
-    drain(inner.stdout.take(), true, tx.clone(), lock.clone());
-    drain(inner.stderr.take(), false, tx, lock.clone());
+    let stdout_capture = if json_stdout {
+        Capture::whole_lines()
+    } else {
+        Capture::default()
+    };
+    drain(
+        inner.stdout.take(),
+        true,
+        stdout_capture,
+        tx.clone(),
+        lock.clone(),
+    );
+    drain(
+        inner.stderr.take(),
+        false,
+        Capture::default(),
+        tx,
+        lock.clone(),
+    );
     let mut announced = false;
     let mut locked_out = None;
     let mut killed_after = None;
@@ -447,8 +470,9 @@ fn wait_bounded(
     None
 }
 
-/// One output stream, kept as its first [`CAPTURE_HEAD`] bytes and its last [`CAPTURE_TAIL`].
-#[derive(Debug, Default)]
+/// One output stream, kept as its first [`CAPTURE_HEAD`] bytes and its last [`CAPTURE_TAIL`]
+/// (for cargo's JSON messages, [`JSON_CAPTURE`] each, with lines kept whole).
+#[derive(Debug)]
 pub struct Capture {
     head: Vec<u8>,
     tail: std::collections::VecDeque<u8>,
@@ -456,23 +480,52 @@ pub struct Capture {
     cut: u64,
     /// A note lab adds at the end.
     note: Option<String>,
+    /// The caps on the head and the tail.
+    head_cap: usize,
+    tail_cap: usize,
+    /// Whether long lines are cut when the capture becomes text.
+    shorten: bool,
+}
+
+impl Default for Capture {
+    fn default() -> Self {
+        Capture {
+            head: Vec::new(),
+            tail: std::collections::VecDeque::new(),
+            cut: 0,
+            note: None,
+            head_cap: CAPTURE_HEAD,
+            tail_cap: CAPTURE_TAIL,
+            shorten: true,
+        }
+    }
 }
 
 impl Capture {
+    /// A capture for cargo's JSON messages: a larger bound on the total, and no line cut.
+    pub fn whole_lines() -> Capture {
+        Capture {
+            head_cap: JSON_CAPTURE,
+            tail_cap: JSON_CAPTURE,
+            shorten: false,
+            ..Capture::default()
+        }
+    }
+
     /// Appends bytes, keeping the head and the tail within their caps.
     pub fn push(&mut self, mut bytes: &[u8]) {
-        if self.head.len() < CAPTURE_HEAD {
-            let take = bytes.len().min(CAPTURE_HEAD - self.head.len());
+        if self.head.len() < self.head_cap {
+            let take = bytes.len().min(self.head_cap - self.head.len());
             self.head.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
         }
-        if bytes.len() >= CAPTURE_TAIL {
-            self.cut += (self.tail.len() + bytes.len() - CAPTURE_TAIL) as u64;
+        if bytes.len() >= self.tail_cap {
+            self.cut += (self.tail.len() + bytes.len() - self.tail_cap) as u64;
             self.tail.clear();
-            self.tail.extend(&bytes[bytes.len() - CAPTURE_TAIL..]);
+            self.tail.extend(&bytes[bytes.len() - self.tail_cap..]);
             return;
         }
-        let over = (self.tail.len() + bytes.len()).saturating_sub(CAPTURE_TAIL);
+        let over = (self.tail.len() + bytes.len()).saturating_sub(self.tail_cap);
         self.tail.drain(..over);
         self.cut += over as u64;
         self.tail.extend(bytes);
@@ -485,8 +538,8 @@ impl Capture {
             text.push_str(&format!(
                 "\n[lab: {} bytes of output cut here; the first {} KiB and the last {} KiB are kept]\n",
                 self.cut,
-                CAPTURE_HEAD / 1024,
-                CAPTURE_TAIL / 1024
+                self.head_cap / 1024,
+                self.tail_cap / 1024
             ));
         }
         let (a, b) = self.tail.as_slices();
@@ -498,7 +551,11 @@ impl Capture {
             text.push_str(&note);
             text.push('\n');
         }
-        shorten_lines(&text)
+        if self.shorten {
+            shorten_lines(&text)
+        } else {
+            text
+        }
     }
 }
 
@@ -531,11 +588,11 @@ fn shorten_lines(text: &str) -> String {
 fn drain<R: Read + Send + 'static>(
     pipe: Option<R>,
     is_stdout: bool,
+    mut capture: Capture,
     done: mpsc::Sender<(bool, Capture)>,
     lock: Option<Arc<LockWatch>>,
 ) {
     thread::spawn(move || {
-        let mut capture = Capture::default();
         if let Some(mut pipe) = pipe {
             let mut buf = vec![0u8; 64 * 1024];
             // The end of the previous read, so that a message split between two reads is seen.
@@ -661,6 +718,7 @@ pub fn build_tests_with(
         false,
         build_script_limit,
         Some(lock_patience()),
+        true,
     )?;
     if let Some(LockedOut {
         what,

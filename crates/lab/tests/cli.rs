@@ -146,7 +146,7 @@ fn a_busy_spin_is_killed_by_the_process_limit() {
         1,
         &[
             "killed by the process-level limit after 2 s: a busy loop",
-            "still running when killed: spins",
+            "still running, or not yet started, when killed: spins",
             "running (or ready to run) in every look",
             "process-level limit (lab)",
         ],
@@ -171,7 +171,7 @@ fn a_deadlock_on_the_test_thread_is_told_from_a_spin() {
         1,
         &[
             "killed by the process-level limit after 2 s: a deadlock",
-            "still running when killed: adds_up",
+            "still running, or not yet started, when killed: adds_up",
             "asleep in every look",
             "`std::sync::Mutex` locked again",
         ],
@@ -232,6 +232,26 @@ fn verify_reports_each_stub_and_every_breach() {
             .contains("✗ fx_fail: the solution folder solutions/00_fx/02_fail does not exist"),
         "{}",
         out.stdout
+    );
+    // fx_wrong's wrong answers (solutions/00_fx/54_wrong/wrong.toml): one of four does its job.
+    assert!(row("fx_wrong").contains(" 1/4 "), "{}", row("fx_wrong"));
+    for breach in [
+        "✗ fx_wrong: wrong answer `wrong_words` (answers 43, and expects a diagnosis the verdict does not give): \
+         the verdict does not say \"a lost wake-up\". The verdict was:",
+        "✗ fx_wrong: wrong answer `still_right` (changes only the comment) PASSES the tests",
+        "✗ fx_wrong: edit 1 of `stale` must find its text exactly once in the solution's src/lib.rs, but finds it 0 times",
+    ] {
+        assert!(out.stdout.contains(breach), "{breach}\n{}", out.stdout);
+    }
+    assert!(
+        !out.stdout.contains("`off_by_one`"),
+        "a wrong answer caught with the words it expects is no breach:\n{}",
+        out.stdout
+    );
+    let stub = fixtures().join("exercises/00_fx/54_wrong/src/lib.rs");
+    assert!(
+        std::fs::read_to_string(&stub).unwrap().contains("todo!()"),
+        "the stub is put back after its wrong answers ran"
     );
 }
 
@@ -1053,10 +1073,20 @@ fn writes_next_to_its_sources() {
             "the first check, one more that shows the file is the check's own, then quiet:\n{}",
             seen.join("\n")
         );
+        // The note comes when the second check ends, which a loaded machine can delay past the
+        // five seconds above; the count of checks is what shows there is no loop.
+        if !seen.iter().any(|l| l.contains("the check itself rewrites")) {
+            wait_for_line(
+                &rx,
+                "the check itself rewrites",
+                Duration::from_secs(120),
+                &mut seen,
+            );
+        }
         let note = seen
             .iter()
             .find(|l| l.contains("the check itself rewrites"))
-            .unwrap();
+            .expect("the note names the file the check rewrites");
         assert!(
             note.contains("snapshots/last.rs")
                 && !note.contains("generated")

@@ -152,3 +152,34 @@ fn reset_starts_the_hints_again() {
         "the next hint after a reset is the first one again:\n{out}"
     );
 }
+
+#[test]
+fn a_long_compile_error_is_shown_whole_and_every_error_counted() {
+    // rustc's JSON message for this E0277 ("cannot be sent between threads safely") is one line
+    // of several KiB; it used to be cut at 4 KiB and dropped, leaving the second error shown as
+    // the only one.
+    let (code, out) = check("fx_long_error");
+    assert_eq!(code, Some(1), "a failed check exits with 1:\n{out}");
+    assert!(
+        out.contains("does not compile (2 errors)"),
+        "both errors are counted:\n{out}"
+    );
+    let first = &out[out
+        .find("The first error")
+        .expect("the first error is shown")..];
+    let first = &first[..first.find("\ndiagnosis:").expect("a diagnosis follows")];
+    assert!(
+        first.contains("future cannot be sent between threads safely")
+            && first.contains("is not `Send` as this value is used across an await")
+            && first.contains("required by a bound in `tokio::spawn`"),
+        "the E0277 is the first error, shown to its last note:\n{out}"
+    );
+    assert!(
+        !first.contains("expected `u32`, found `&str`"),
+        "the second error is not shown as the first:\n{out}"
+    );
+    assert!(
+        !out.contains(".await` is probably missing"),
+        "a future that is not Send has nothing to do with a missing .await:\n{out}"
+    );
+}

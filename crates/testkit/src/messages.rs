@@ -19,8 +19,14 @@ pub const THREAD_TIMED_OUT: &str = "did not finish in";
 /// [`Watchdog`](crate::Watchdog) stalls for longer than allowed.
 pub const RUNTIME_BLOCKED: &str = "the runtime thread was blocked for";
 
-/// What a time-out of an async body usually means.
-const NOT_WOKEN: &str = "a future that returns `Pending` must arrange to be woken";
+/// What a time-out of an async body usually means, in words that hold from the first chapter on
+/// (a `std::future::pending()`, a channel nobody closes) to the chapters that write `poll` by hand.
+const NOT_WOKEN: &str = "it was still waiting for something that never happened (a future that returns \
+     `Pending` must arrange to be woken)";
+
+/// Ends the message of a [`timeout`](crate::timeout) with the place in the test that set it; lab
+/// shows that place instead of the line inside testkit where the panic is raised.
+pub const CALLED_AT: &str = "[testkit::timeout called at ";
 
 /// What a thread time-out usually means.
 const THREAD_STUCK: &str = "is a thread waiting for something that never happens, such as a `join` on a \
@@ -59,6 +65,11 @@ pub(crate) fn timed_out_on(limit: Duration, flavor: crate::Flavor) -> String {
 /// The message of a time-out inside a body that is already running on a runtime.
 pub(crate) fn timed_out(limit: Duration) -> String {
     format!("{TIMED_OUT} {}: {NOT_WOKEN}", human(limit))
+}
+
+/// [`timed_out`], naming the place in the test that set the limit.
+pub(crate) fn timed_out_at(limit: Duration, at: &std::panic::Location<'_>) -> String {
+    format!("{} {CALLED_AT}{at}]", timed_out(limit))
 }
 
 /// The message of a closure that did not return in time.
@@ -102,11 +113,13 @@ mod tests {
         assert_eq!(
             timed_out_on(Duration::from_secs(2), Flavor::CurrentThread),
             "did not complete in 2 s on a current_thread runtime: \
-             a future that returns `Pending` must arrange to be woken"
+             it was still waiting for something that never happened (a future that returns \
+             `Pending` must arrange to be woken)"
         );
         assert_eq!(
             timed_out(Duration::from_secs(2)),
-            "did not complete in 2 s: a future that returns `Pending` must arrange to be woken"
+            "did not complete in 2 s: it was still waiting for something that never happened \
+             (a future that returns `Pending` must arrange to be woken)"
         );
         assert_eq!(
             thread_timed_out(Duration::from_secs(2)),

@@ -379,9 +379,17 @@ where
 ///     assert_eq!(value, "done");
 /// }
 /// ```
-pub async fn timeout<F: Future>(limit: Duration, fut: F) -> F::Output {
-    match tokio::time::timeout(limit, fut).await {
-        Ok(output) => output,
-        Err(_elapsed) => panic!("{}", messages::timed_out(limit)),
+///
+/// The panic is raised inside testkit, so its message ends with the place in the test that called
+/// `timeout` (an `async fn` cannot be `#[track_caller]`; this is a plain function that returns the
+/// future, and it is).
+#[track_caller]
+pub fn timeout<F: Future>(limit: Duration, fut: F) -> impl Future<Output = F::Output> {
+    let at = std::panic::Location::caller();
+    async move {
+        match tokio::time::timeout(limit, fut).await {
+            Ok(output) => output,
+            Err(_elapsed) => panic!("{}", messages::timed_out_at(limit, at)),
+        }
     }
 }

@@ -80,8 +80,8 @@ fn a_future_that_is_never_woken_times_out_with_the_documented_message() {
         assert_eq!(
             message,
             format!(
-                "did not complete in 200 ms on a {flavor} runtime: a future that returns `Pending` \
-                 must arrange to be woken"
+                "did not complete in 200 ms on a {flavor} runtime: it was still waiting for something \
+                 that never happened (a future that returns `Pending` must arrange to be woken)"
             )
         );
         assert!(message.starts_with(TIMED_OUT));
@@ -378,9 +378,17 @@ fn timeout_fires_inside_a_body_with_the_documented_message() {
             timeout(Duration::from_millis(50), Forgetful).await;
         })
     });
+    let (text, at) = message
+        .split_once(" [testkit::timeout called at ")
+        .expect("the message names where the time-out was set");
     assert_eq!(
-        message,
-        "did not complete in 50 ms: a future that returns `Pending` must arrange to be woken"
+        text,
+        "did not complete in 50 ms: it was still waiting for something that never happened \
+         (a future that returns `Pending` must arrange to be woken)"
+    );
+    assert!(
+        at.starts_with("crates/testkit/tests/run.rs:") && at.ends_with(']'),
+        "the place is this test's call of `timeout`, not a line inside testkit: {at}"
     );
 }
 

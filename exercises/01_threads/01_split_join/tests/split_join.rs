@@ -47,12 +47,25 @@ fn order_holds_when_early_inputs_are_the_slowest() {
 
 #[test]
 fn uneven_splits_keep_every_input() {
-    for (len, threads) in [(10, 4), (3, 8), (7, 7), (1, 3), (9, 2)] {
-        let out = testkit::within(LIMIT, move || {
-            map_in_threads((0..len).collect::<Vec<usize>>(), threads, |x| x.to_string())
+    for (len, threads) in [(10, 4), (3, 8), (7, 7), (1, 3), (9, 2), (11, 3)] {
+        let (out, used) = testkit::within(LIMIT, move || {
+            let seen: Arc<Mutex<HashSet<ThreadId>>> = Arc::default();
+            let record = Arc::clone(&seen);
+            let out = map_in_threads((0..len).collect::<Vec<usize>>(), threads, move |x| {
+                // Thread ids are never reused, so every thread that ran `f` counts once.
+                record.lock().unwrap().insert(thread::current().id());
+                x.to_string()
+            });
+            let used = seen.lock().unwrap().len();
+            (out, used)
         });
         let expected: Vec<String> = (0..len).map(|x| x.to_string()).collect();
         assert_eq!(out, expected, "{len} inputs on {threads} threads");
+        assert!(
+            used <= threads,
+            "{len} inputs on {threads} threads ran on {used} threads: cut the inputs into at most \
+             {threads} chunks, whether or not {len} divides evenly"
+        );
     }
 }
 

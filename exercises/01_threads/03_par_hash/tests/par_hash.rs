@@ -36,6 +36,55 @@ fn parallel_equals_sequential_in_the_same_order() {
     }
 }
 
+/// An input whose bytes, for input 0, are handed out only once another input has been read on
+/// another thread (or after a second, if the pool has only one thread free): so input 0 is always
+/// hashed after later ones, and only results put back in input order pass.
+struct LateFirst {
+    index: usize,
+    bytes: Vec<u8>,
+    others_read: Arc<AtomicUsize>,
+}
+
+impl AsRef<[u8]> for LateFirst {
+    fn as_ref(&self) -> &[u8] {
+        if self.index == 0 {
+            let until = std::time::Instant::now() + Duration::from_secs(1);
+            while self.others_read.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < until
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        } else {
+            self.others_read.fetch_add(1, Ordering::SeqCst);
+        }
+        &self.bytes
+    }
+}
+
+#[test]
+fn order_holds_when_the_first_input_finishes_last() {
+    let (sequential, parallel) = testkit::within(LIMIT, || {
+        let others_read = Arc::new(AtomicUsize::new(0));
+        let inputs: Vec<LateFirst> = (0..64_usize)
+            .map(|index| LateFirst {
+                index,
+                bytes: vec![index as u8; 2048],
+                others_read: Arc::clone(&others_read),
+            })
+            .collect();
+        let plain: Vec<Vec<u8>> = inputs.iter().map(|i| i.bytes.clone()).collect();
+        (hash_sequential(&plain), hash_parallel(&inputs))
+    });
+    assert_eq!(parallel.len(), sequential.len(), "one hash per input");
+    let first_wrong = parallel.iter().zip(&sequential).position(|(p, s)| p != s);
+    assert_eq!(
+        first_wrong,
+        None,
+        "input 0 was hashed last, and hash {} is not the hash of input {0}: the results must stay in \
+         input order, whichever input the pool finishes first",
+        first_wrong.unwrap_or_default()
+    );
+}
+
 #[test]
 fn known_answers() {
     let hashes = testkit::within(LIMIT, || hash_parallel(&["", "abc"]));
