@@ -53,7 +53,12 @@ fn three_is_pending_three_times_then_liftoff() {
         "poll 4 of CountdownFuture::new(3) must return Ready(\"Liftoff!\")"
     );
     assert_eq!(fut.polls(), 4, "polled exactly n + 1 times");
-    assert_eq!(fut.wakes(), 3, "woken exactly n times, once per Pending");
+    assert_eq!(
+        fut.wakes(),
+        3,
+        "woken exactly n times, once per Pending: a future that returns Ready must not wake \
+         itself, nothing is left to do"
+    );
 }
 
 #[test]
@@ -76,7 +81,12 @@ fn a_runtime_polls_it_exactly_n_plus_one_times_on_both_flavours() {
             assert_eq!(
                 stats.wakes(),
                 n as usize,
-                "CountdownFuture::new({n}) must wake itself once per Pending"
+                "CountdownFuture::new({n}) must wake itself once per Pending{}",
+                if stats.wakes() > n as usize {
+                    ", and no more: a future that returns Ready must not wake itself"
+                } else {
+                    ": each Pending must come with one wake, or nothing polls it again"
+                }
             );
         });
     }
