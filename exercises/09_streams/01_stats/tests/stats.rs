@@ -11,7 +11,7 @@ use testkit::{Flavor, Manual};
 
 /// Real-time limit for a runtime test; the clock is paused, so the tests need milliseconds. The
 /// margin is for a machine busy compiling other crates.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// Counts the bytes each thread allocates (`alloc_meter::thread_allocated`). Each test runs on its
 /// own thread, so parallel tests do not count each other's allocations.

@@ -16,7 +16,7 @@ use tokio::time::{Instant, sleep};
 
 /// Real-time limit for each test. The clock is paused, so a correct pipeline needs milliseconds;
 /// the margin is for a machine busy compiling other crates.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// The results for 1..=100: the squares of the 50 even numbers, sorted.
 fn expected() -> Vec<u64> {

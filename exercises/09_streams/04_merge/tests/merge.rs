@@ -15,7 +15,7 @@ use tokio::time::{Instant, sleep};
 
 /// Real-time limit for each runtime test. The clock is paused, so a correct `merge` needs
 /// milliseconds; the margin is for a machine busy compiling other crates.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// Yields `items`, then `None` once; panics if polled again after that.
 struct EndsOnce {
