@@ -75,7 +75,9 @@ fn a_runtime_polls_it_exactly_n_plus_one_times_on_both_flavours() {
             assert_eq!(
                 stats.polls(),
                 n as usize + 1,
-                "CountdownFuture::new({n}) must be polled exactly {} times",
+                "CountdownFuture::new({n}) must be polled exactly {} times: it completes on poll \
+                 {}, after {n} Pending",
+                n + 1,
                 n + 1
             );
             assert_eq!(
