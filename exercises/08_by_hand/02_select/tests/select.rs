@@ -138,7 +138,7 @@ fn each_side_wins_about_half_the_time_when_selects_come_in_pairs() {
     // A loop whose body makes two selects, one after the other. A starting side that merely
     // alternates (a counter or a flag shared by all selects) starts the first select of every
     // pair on the same side, so that select is as biased as one that always starts left.
-    let mut left = 0;
+    let (mut left, mut second_left) = (0, 0);
     for _ in 0..ROUNDS {
         let mut first = Manual::new(select(ready('L'), ready('R')));
         match first.poll() {
@@ -147,11 +147,18 @@ fn each_side_wins_about_half_the_time_when_selects_come_in_pairs() {
             Poll::Pending => panic!("select of two ready futures returned Pending"),
         }
         let mut second = Manual::new(select(ready('L'), ready('R')));
-        assert!(
-            second.poll().is_ready(),
-            "select of two ready futures returned Pending"
-        );
+        match second.poll() {
+            Poll::Ready(Either::Left(_)) => second_left += 1,
+            Poll::Ready(Either::Right(_)) => {}
+            Poll::Pending => panic!("select of two ready futures returned Pending"),
+        }
     }
+    assert!(
+        left < ROUNDS || second_left < ROUNDS,
+        "the left future won all {ROUNDS} selects of both kinds: a select that always polls the \
+         same side first lets that side starve the other whenever both are ready. Pick the \
+         starting side at random on each poll (`RandomState::new().hash_one(..)`)"
+    );
     // The same bound as for a single select: 20 standard deviations from a fair coin.
     let share = left as f64 / ROUNDS as f64;
     assert!(
