@@ -73,12 +73,14 @@ fn the_first_to_finish_wins() {
     assert!(
         matches!(out, Either::Right("fast")),
         "the second future finished first (100 ms against 10 s), so select must return \
-         Either::Right with its output"
+         Either::Right with its output: poll both children on every poll, so that the first \
+         one ready is seen"
     );
     assert!(
         waited < Duration::from_secs(1),
         "select took {waited:?} of (paused) time: it must complete as soon as one child does, \
-         not wait for the other"
+         not wait for the other. Poll both children on every poll: a child that is not polled \
+         cannot be seen finishing, and has no waker to wake"
     );
 }
 
