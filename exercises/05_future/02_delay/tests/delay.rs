@@ -12,7 +12,7 @@ use delay::Delay;
 use testkit::{Counted, WakeCounter};
 
 /// Generous: the longest wait here is the 2 s a wrong `poll` that sleeps would take.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(3);
 
 /// Waits (bounded by `LIMIT`) until `counter` has been woken at least once, or `other` has.
 fn wait_for_a_wake(counter: &WakeCounter, other: &WakeCounter) {

@@ -9,7 +9,7 @@ use testkit::{Flavor, Manual};
 use yield_now::yield_now;
 
 /// Generous: every test here finishes in microseconds.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 #[test]
 fn pending_once_with_a_wake_then_ready() {

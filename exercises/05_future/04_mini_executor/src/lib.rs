@@ -73,9 +73,10 @@ impl std::fmt::Debug for Task {
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
-        // TODO: push this task onto `self.queue`'s ready list and wake the thread in `run` that may
-        //       be sleeping on `changed`. Use `queued` so that a task woken several times before
-        //       its next poll is queued once.
+        // TODO: put this task on `self.queue`'s ready list, and get `run` going again if it is
+        //       asleep on `changed`. A task woken several times before its next poll belongs in
+        //       the queue once (`queued`). APIs that help: `AtomicBool::swap`,
+        //       `Condvar::notify_one`.
         todo!()
     }
 }
@@ -100,8 +101,7 @@ impl Executor {
         F::Output: Send + 'static,
     {
         let (body, handle) = body_and_handle(fut);
-        // TODO: build an `Arc<Task>` around `body`, count it as alive, and queue it (waking it
-        //       does exactly that).
+        // TODO: build an `Arc<Task>` around `body`, count it as alive, and queue it.
         let _ = (body, handle);
         todo!()
     }
@@ -109,12 +109,12 @@ impl Executor {
     /// Polls queued tasks until every spawned task has finished. Sleeps, without spinning, while
     /// tasks are alive but none is queued.
     pub fn run(&self) {
-        // TODO: loop: take the next ready task, or return if no task is alive, or else wait on
-        //       `changed`. Checking and waiting must happen under the same lock a wake pushes
-        //       under, or a wake that comes in between is lost. Then poll the task's body with a
-        //       `Context` made from the task's own waker; when it is ready, drop the body and
-        //       count one task fewer. Mind the `queued` flag: a wake during the poll must queue
-        //       the task again.
+        // TODO: poll queued tasks until no task is alive; while tasks are alive but none is
+        //       queued, sleep on `changed` instead of spinning. Poll a task's body with a `Context`
+        //       made from the task's own waker; a finished task's body is dropped and the task no
+        //       longer counts as alive. A wake can come from any thread at any moment: while this
+        //       loop polls that very task, or while it decides to sleep. APIs that help:
+        //       `Condvar::wait`, `Waker::from`, `Context::from_waker`.
         todo!()
     }
 }

@@ -16,26 +16,55 @@ use std::time::{Duration, Instant};
 use mini_executor::Executor;
 use testkit::Counted;
 
-/// Generous: the slowest test waits about 100 ms of real time.
-const LIMIT: Duration = Duration::from_secs(10);
+/// Generous: the slowest test waits about 100 ms of real time. A failing test ends within it, and
+/// once one test has found `run` stuck, the others give their own `run` only `GRACE` more, so a
+/// `run` stuck everywhere fails the whole file in about `LIMIT`, whatever the number of cores.
+const LIMIT: Duration = Duration::from_secs(2);
+const GRACE: Duration = Duration::from_millis(150);
 
-/// Runs `executor.run()` on a thread of its own and waits at most `LIMIT` for it to return. If it
-/// does not, the test fails with `if_stuck`, which says what the test's tasks need from `run`.
+/// Set by the first test whose `run` did not return within `LIMIT`.
+static STUCK: AtomicBool = AtomicBool::new(false);
+
+/// Runs `executor.run()` on a thread of its own and waits for it to return, at most `LIMIT` (less
+/// once another test has found `run` stuck). Returns `false` if it has not returned by then.
 /// (The stuck thread is abandoned; it ends with the test process.)
-#[track_caller]
-fn run_bounded(executor: &Executor, if_stuck: &str) {
+fn run_returns(executor: &Executor) -> bool {
     let executor = executor.clone();
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
         executor.run();
         let _ = done_tx.send(());
     });
-    match done_rx.recv_timeout(LIMIT) {
-        Ok(()) => {}
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("run() had not returned after {LIMIT:?}: {if_stuck}")
+    receive_within(&done_rx, LIMIT).is_some()
+}
+
+/// Waits at most `limit` (less once another test has found `run` stuck) for what a thread that
+/// calls `run` sends when `run` returns. `None`, and other tests told so, if nothing came.
+fn receive_within<T>(done: &mpsc::Receiver<T>, limit: Duration) -> Option<T> {
+    let mut deadline = Instant::now() + limit;
+    loop {
+        match done.recv_timeout(Duration::from_millis(10)) {
+            Ok(value) => return Some(value),
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("run() panicked (see above)"),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("run() panicked (see above)"),
+        let now = Instant::now();
+        if STUCK.load(Ordering::Relaxed) {
+            deadline = deadline.min(now + GRACE);
+        }
+        if now >= deadline {
+            STUCK.store(true, Ordering::Relaxed);
+            return None;
+        }
+    }
+}
+
+/// Runs `executor.run()` as [`run_returns`] does; if it does not return, the test fails with
+/// `if_stuck`, which says what the test's tasks need from `run`.
+#[track_caller]
+fn run_bounded(executor: &Executor, if_stuck: &str) {
+    if !run_returns(executor) {
+        panic!("run() had not returned after {LIMIT:?}: {if_stuck}")
     }
 }
 
@@ -122,10 +151,20 @@ fn every_task_finishes_and_hands_back_its_output() {
     let handles: Vec<_> = (0..100u32)
         .map(|i| executor.spawn(async move { i * 2 }))
         .collect();
-    run_bounded(
-        &executor,
-        "100 tasks that finish on their first poll were spawned: poll each queued task once",
-    );
+    if !run_returns(&executor) {
+        let finished = handles.iter().filter(|h| h.try_take().is_some()).count();
+        if finished == 100 {
+            panic!(
+                "all 100 tasks finished (each handle holds its output), yet run() had not \
+                 returned after {LIMIT:?}: count a finished task out (`alive -= 1` under the \
+                 queue's lock) and return once no task is alive"
+            );
+        }
+        panic!(
+            "run() had not returned after {LIMIT:?} and only {finished} of 100 tasks that finish \
+             on their first poll had finished: poll each queued task once"
+        );
+    }
     let outputs: Vec<Option<u32>> = handles.iter().map(|h| h.try_take()).collect();
     let expected: Vec<Option<u32>> = (0..100).map(|i| Some(i * 2)).collect();
     assert_eq!(
@@ -140,7 +179,29 @@ fn a_waiting_task_is_polled_only_after_its_wake() {
     let counted = Counted::new(WokenByThread::after(Duration::from_millis(50)));
     let stats = counted.stats();
     executor.spawn(counted);
-    run_bounded(&executor, LOST_WAKE);
+    if !run_returns(&executor) {
+        // The wake came 50 ms after the first poll, long after `run` had gone to sleep. Does
+        // `run` wake up for anything at all? Spawn one more task and see whether it is polled.
+        let probe = Arc::new(AtomicBool::new(false));
+        let polled = Arc::clone(&probe);
+        executor.spawn(async move { polled.store(true, Ordering::SeqCst) });
+        thread::sleep(Duration::from_millis(200));
+        if probe.load(Ordering::SeqCst) {
+            panic!(
+                "run() woke up for a newly spawned task, but a task woken by another thread 50 ms \
+                 after its first poll was never polled again: that wake did not queue it. Poll each \
+                 task with a `Context` made from its own waker (`Waker::from(Arc::clone(&task))`) \
+                 so that waking it queues it; `wake` must push the task when its `queued` flag was false, and `run` must clear the \
+                 flag (`store(false, ..)`) each time it takes the task off the queue"
+            );
+        }
+        panic!(
+            "run() sleeps on while a task is queued: `wake` does not notify the Condvar. A task \
+             woken by another thread 50 ms after its first poll, when run() was asleep, was not \
+             polled again, and neither was a task spawned after that. After pushing a task, \
+             `wake` must wake the thread sleeping in run() with `changed.notify_one()`"
+        );
+    }
     let polls = stats.polls();
     assert!(
         polls >= 2,
@@ -174,8 +235,19 @@ fn thread_cpu_time() -> Duration {
 fn run_sleeps_instead_of_spinning_while_nothing_is_queued() {
     // One task that waits 100 ms for a wake from another thread. Meanwhile nothing is queued and
     // `run` should be asleep on the Condvar, using next to no CPU (well under a millisecond). A
-    // `run` that keeps checking the queue uses the CPU for the whole wait, or, on a machine busy
-    // with other work, for its share of it: the bound of a tenth of the wait sits far from both.
+    // `run` that keeps checking the queue uses as much CPU as a thread that spins on purpose
+    // gets meanwhile: all of the wait on an idle machine, its share on a busy one. A tenth of
+    // what such a thread gets sits far from both.
+    let spinning = Arc::new(AtomicBool::new(true));
+    let (spin_tx, spin_rx) = mpsc::channel();
+    let keep_spinning = Arc::clone(&spinning);
+    thread::spawn(move || {
+        let cpu_before = thread_cpu_time();
+        while keep_spinning.load(Ordering::Relaxed) {
+            std::hint::spin_loop();
+        }
+        let _ = spin_tx.send(thread_cpu_time() - cpu_before);
+    });
     let executor = Executor::new();
     executor.spawn(WokenByThread::after(Duration::from_millis(100)));
     let runner = executor.clone();
@@ -185,13 +257,22 @@ fn run_sleeps_instead_of_spinning_while_nothing_is_queued() {
         runner.run();
         let _ = done_tx.send((thread_cpu_time() - cpu_before, start.elapsed()));
     });
-    let (cpu, wall) = done_rx
+    let returned = receive_within(&done_rx, LIMIT);
+    spinning.store(false, Ordering::Relaxed);
+    let (cpu, wall) =
+        returned.unwrap_or_else(|| panic!("run() had not returned after {LIMIT:?}: {LOST_WAKE}"));
+    let spinner_cpu = spin_rx
         .recv_timeout(LIMIT)
-        .unwrap_or_else(|_| panic!("run() had not returned after {LIMIT:?}: {LOST_WAKE}"));
+        .expect("the spinning thread reports its CPU time once told to stop");
     assert!(
-        cpu < wall / 10,
+        wall >= Duration::from_millis(100),
+        "run() returned after {wall:?}, before its one task was woken (100 ms after its first \
+         poll): run() must return only when no task is alive, not when the queue is empty"
+    );
+    assert!(
+        cpu < spinner_cpu / 10,
         "run() was busy on the CPU for {cpu:?} of the {wall:?} it spent waiting for one task's \
-         wake: it spins. While tasks are alive but none is queued, run() must sleep on the \
+         wake, while a thread spinning on purpose got {spinner_cpu:?}: it spins. While tasks are alive but none is queued, run() must sleep on the \
          Condvar (`changed.wait(state)`), not loop checking the queue"
     );
 }
@@ -274,20 +355,273 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
     );
 }
 
+/// A thread that wakes a waker a chosen number of nanoseconds after being asked to, then waits
+/// for `run` to return. It spins instead of sleeping, so the delay holds to within a few tens of
+/// nanoseconds. If `run` has not returned and the thread running it is asleep without having
+/// polled the task again at two looks `RESCUE_AFTER` apart, the wake was lost: the spinner notes
+/// it and spawns one more task, whose wake may get `run` going again, so that the test can say
+/// what happened. It stops when dropped.
+struct Spinner {
+    shared: Arc<SpinShared>,
+}
+
+/// How long the first poll of `WokenBySpinner` lasts after it has asked for its wake.
+const HEAD: Duration = Duration::from_micros(1);
+
+const RESCUE_AFTER: Duration = Duration::from_millis(100);
+
+struct SpinShared {
+    executor: Executor,
+    /// The waker to wake, the delay, and when the delay started.
+    job: Mutex<Option<(Waker, Duration, Instant)>>,
+    armed: AtomicBool,
+    /// The thread that runs `run`, as `/proc/self/task/<tid>/stat`.
+    runner_stat: Mutex<Option<String>>,
+    /// How many runs have returned.
+    returned: AtomicUsize,
+    /// When the spinner last called `wake`, when the first poll ended, and when the task was
+    /// polled again.
+    woken_at: Mutex<Option<Instant>>,
+    first_poll_end: Mutex<Option<Instant>>,
+    polled_again_at: Mutex<Option<Instant>>,
+    /// How many wakes `run` slept through.
+    lost: AtomicUsize,
+    stop: AtomicBool,
+}
+
+impl Spinner {
+    fn start(executor: &Executor) -> Spinner {
+        let shared = Arc::new(SpinShared {
+            executor: executor.clone(),
+            job: Mutex::new(None),
+            armed: AtomicBool::new(false),
+            runner_stat: Mutex::new(None),
+            returned: AtomicUsize::new(0),
+            woken_at: Mutex::new(None),
+            first_poll_end: Mutex::new(None),
+            polled_again_at: Mutex::new(None),
+            lost: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let on_thread = Arc::clone(&shared);
+        thread::spawn(move || {
+            while !on_thread.stop.load(Ordering::Relaxed) {
+                if !on_thread.armed.swap(false, Ordering::Acquire) {
+                    std::hint::spin_loop();
+                    continue;
+                }
+                let job = on_thread.job.lock().unwrap().take();
+                let Some((waker, delay, from)) = job else {
+                    continue;
+                };
+                let returned = on_thread.returned.load(Ordering::Acquire);
+                while from.elapsed() < delay {
+                    std::hint::spin_loop();
+                }
+                let woken = Instant::now();
+                *on_thread.woken_at.lock().unwrap() = Some(woken);
+                waker.wake();
+                // Counted from the end of `wake`: on a busy machine this thread may lose the CPU
+                // in the middle of it, and the time it was away says nothing about `run`.
+                let mut look = Instant::now() + RESCUE_AFTER;
+                let mut asleep_looks = 0;
+                while on_thread.returned.load(Ordering::Acquire) == returned
+                    && !on_thread.stop.load(Ordering::Relaxed)
+                {
+                    if Instant::now() < look {
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    look = Instant::now() + RESCUE_AFTER;
+                    // A `run` that is merely slow (a loaded machine, a busy loop) is running or
+                    // about to; one that slept through the wake is asleep with the task queued,
+                    // look after look.
+                    let asleep = on_thread.runner_is_asleep()
+                        && on_thread.polled_again_at.lock().unwrap().is_none();
+                    asleep_looks = if asleep { asleep_looks + 1 } else { 0 };
+                    if asleep_looks == 2 {
+                        on_thread.lost.fetch_add(1, Ordering::SeqCst);
+                        on_thread.executor.spawn(async {});
+                        break;
+                    }
+                }
+            }
+        });
+        Spinner { shared }
+    }
+}
+
+impl SpinShared {
+    /// Whether the thread running `run` is asleep (state `S` in its `/proc` stat line).
+    fn runner_is_asleep(&self) -> bool {
+        let path = self.runner_stat.lock().unwrap().clone();
+        let Some(stat) = path.and_then(|path| std::fs::read_to_string(path).ok()) else {
+            return false;
+        };
+        // The state follows the command name, which is in parentheses and may hold spaces.
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            == Some("S")
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Pending on its first poll, at whose end it asks the spinner to wake it `delay` later; ready
+/// on the next poll.
+struct WokenBySpinner {
+    delay: Duration,
+    spinner: Arc<SpinShared>,
+    polled: bool,
+}
+
+impl Future for WokenBySpinner {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            *self.spinner.polled_again_at.lock().unwrap() = Some(Instant::now());
+            return Poll::Ready(());
+        }
+        self.polled = true;
+        let start = Instant::now();
+        *self.spinner.job.lock().unwrap() = Some((cx.waker().clone(), self.delay, start));
+        self.spinner.armed.store(true, Ordering::Release);
+        // Return only `HEAD` after asking for the wake, so that the wake can also come before
+        // the end of the poll, and the spinner is not late for the moments just after it.
+        while start.elapsed() < HEAD {
+            std::hint::spin_loop();
+        }
+        *self.spinner.first_poll_end.lock().unwrap() = Some(Instant::now());
+        Poll::Pending
+    }
+}
+
+/// How many single-wake runs `a_lone_wake_as_run_goes_to_sleep_is_not_lost` makes at most (it
+/// stops after `LIMIT`).
+const LONE_WAKE_RUNS: usize = 20_000;
+
+#[cfg(target_os = "linux")]
 #[test]
 fn a_lone_wake_as_run_goes_to_sleep_is_not_lost() {
-    // One task, one wake from another thread, a few microseconds after the task's first poll:
-    // about when `run` finds the queue empty and goes to sleep. If that wake can fall between
-    // the check and the wait, nothing else will ever wake `run`. Repeated with varied delays so
-    // that some wake lands in that window.
-    for i in 0..300u64 {
-        let executor = Executor::new();
-        executor.spawn(WokenByThread::after(Duration::from_micros(i % 30)));
-        run_bounded(
-            &executor,
-            "a single task's only wake came from another thread while run() was deciding to \
-             sleep, and was lost: check the queue and wait on the Condvar under the same lock \
-             guard (`changed.wait(state)`), never unlock in between",
+    // One task, one wake from another thread, about when `run` finds the queue empty and goes to
+    // sleep. If a wake can fall between the check and the wait, `run` sleeps through it. That gap
+    // is a few nanoseconds wide, so the test aims for it: a wake that came early, before the
+    // check, gets the task polled again at once, and the next run's wake comes a little later; a
+    // wake that came late, once `run` slept, gets it polled only after `run` wakes up (some
+    // microseconds), and the next run's wake comes a little earlier. The delays hover around the
+    // moment `run` checks the queue and goes to sleep.
+    const STEP_NS: u64 = 3;
+    const LATE: Duration = Duration::from_nanos(700);
+    const LOST: &str = "a lost wake-up: a single task's only wake came from another thread while \
+        run() was deciding to sleep, and run() slept through it with the task queued. Check the \
+        queue and wait on the Condvar under the same lock guard (`changed.wait(state)` with the \
+        guard that found the queue empty), never unlocking in between";
+    let executor = Executor::new();
+    let spinner = Spinner::start(&executor);
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let (runner, shared) = (executor.clone(), Arc::clone(&spinner.shared));
+    thread::spawn(move || {
+        let tid = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self is a link");
+        *shared.runner_stat.lock().unwrap() = Some(format!("/proc/{}/stat", tid.to_string_lossy()));
+        for () in go_rx {
+            runner.run();
+            shared.returned.fetch_add(1, Ordering::Release);
+            if done_tx.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut delay_ns = HEAD.as_nanos() as u64;
+    for i in 0..LONE_WAKE_RUNS {
+        executor.spawn(WokenBySpinner {
+            delay: Duration::from_nanos(delay_ns),
+            spinner: Arc::clone(&spinner.shared),
+            polled: false,
+        });
+        go_tx.send(()).unwrap();
+        // One run takes microseconds; a stuck one is seen long before `LIMIT`.
+        if receive_within(&done_rx, LIMIT / 4).is_none() {
+            if spinner.shared.lost.load(Ordering::SeqCst) > 0 {
+                panic!("{LOST} (run {i} of {LONE_WAKE_RUNS})");
+            }
+            if spinner.shared.polled_again_at.lock().unwrap().is_some() {
+                panic!(
+                    "the task finished, yet run() had not returned after {:?}: count a \
+                         finished task out (`alive -= 1` under the queue's lock) and return \
+                         once no task is alive",
+                    LIMIT / 4
+                );
+            }
+            panic!("run() had not returned after {:?}: {LOST_WAKE}", LIMIT / 4);
+        }
+        assert!(
+            spinner.shared.lost.load(Ordering::SeqCst) == 0,
+            "{LOST} (run {i} of {LONE_WAKE_RUNS})"
         );
+        let woken = spinner.shared.woken_at.lock().unwrap().take();
+        let polled = spinner.shared.polled_again_at.lock().unwrap().take();
+        let first_end = spinner.shared.first_poll_end.lock().unwrap().take();
+        if let (Some(woken), Some(polled), Some(first_end)) = (woken, polled, first_end) {
+            let gap = polled.saturating_duration_since(woken.max(first_end));
+            if gap < LATE {
+                delay_ns = (delay_ns + STEP_NS).min(4 * HEAD.as_nanos() as u64);
+            } else {
+                delay_ns = delay_ns.saturating_sub(STEP_NS);
+            }
+        }
+        if start.elapsed() > LIMIT {
+            break;
+        }
     }
+}
+
+/// On its first poll, wakes itself twice and returns `Pending`; ready on the next poll.
+struct WakesItselfTwice {
+    polled: bool,
+}
+
+impl Future for WakesItselfTwice {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            return Poll::Ready(());
+        }
+        self.polled = true;
+        cx.waker().wake_by_ref();
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_task_woken_twice_before_its_poll_is_queued_once() {
+    let executor = Executor::new();
+    let counted = Counted::new(async {
+        WakesItselfTwice { polled: false }.await;
+        WokenByThread::after(Duration::from_millis(20)).await;
+    });
+    let stats = counted.stats();
+    executor.spawn(counted);
+    run_bounded(&executor, LOST_WAKE);
+    let polls = stats.polls();
+    assert!(
+        polls >= 3,
+        "run() returned after {polls} poll(s) of a task that was still waiting for a wake: it \
+         must return only when no task is alive, not when the queue is empty"
+    );
+    assert_eq!(
+        polls, 3,
+        "a task that wakes itself twice in one poll, then waits 20 ms for a wake from another \
+         thread, must be polled 3 times, not {polls}: a task woken twice before its next poll was \
+         queued twice and polled again for nothing. `wake` must push the task only if it is not \
+         queued already: that is what the `queued` flag is for"
+    );
 }

@@ -30,8 +30,9 @@ pin_project! {
     /// Runs `inner`; completes with its output and the time from the first poll to `Ready`.
     #[derive(Debug)]
     pub struct Timed<F> {
-        // TODO: mark the field that must stay pinned with `#[pin]`, so that `self.project()`
-        //       gives you a `Pin<&mut F>` for it (and plain `&mut` for the others).
+        // TODO: `poll` below has to reach `inner` as a pinned `Pin<&mut F>`, and `started` as a
+        //       plain `&mut`. `pin_project!` writes that for you, once it knows which fields
+        //       are pinned (see its documentation).
         inner: F,
         started: Option<Instant>,
     }
@@ -56,8 +57,9 @@ impl<F: Future> Future for Timed<F> {
     type Output = (F::Output, Duration);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // TODO: project (`self.project()`), note the start time on the first poll, poll the inner
-        //       future, and on `Ready(output)` return `Ready((output, time since the start))`.
+        // TODO: poll the inner future; complete with its output and the time from the first poll
+        //       to `Ready`, on Tokio's clock. APIs that help: the `project` method that
+        //       `pin_project!` generates, `Option::get_or_insert_with`, `tokio::time::Instant`.
         let _ = (self, cx);
         todo!()
     }

@@ -57,7 +57,9 @@ async fn a_ready_future_passes_its_output_through_in_no_time() {
     assert_eq!(
         took,
         Duration::ZERO,
-        "a future ready on its first poll takes no time on a paused clock"
+        "a future ready on its first poll takes no time on Tokio's paused clock, but {took:?} \
+         was measured: a std::time::Instant reads the real clock, which moves even while \
+         Tokio's is paused. Read Tokio's clock with tokio::time::Instant"
     );
 }
 
@@ -69,10 +71,19 @@ async fn measures_a_sleep_exactly() {
         spin_guard(timed(tokio::time::sleep(Duration::from_millis(100)))),
     )
     .await;
+    assert_ne!(
+        took,
+        Duration::ZERO,
+        "timed(sleep(100 ms)) measured no time at all: Tokio's paused clock moved 100 ms while \
+         the sleep was pending, between two polls. The start must be noted once, at the first \
+         poll, and kept: a start taken again on every poll measures only the last poll"
+    );
     assert_eq!(
         took,
         Duration::from_millis(100),
-        "timed(sleep(100 ms)) must measure 100 ms of Tokio's clock (use tokio::time::Instant)"
+        "timed(sleep(100 ms)) measured {took:?}, not the 100 ms that Tokio's paused clock moved: \
+         a std::time::Instant reads the real clock, which barely moves meanwhile. Read Tokio's \
+         clock with tokio::time::Instant"
     );
 }
 
@@ -112,6 +123,13 @@ async fn works_for_a_not_unpin_async_block_with_several_awaits() {
     assert_eq!(
         took,
         Duration::from_millis(60),
-        "three sleeps of 10, 20 and 30 ms take 60 ms"
+        "three sleeps of 10, 20 and 30 ms take 60 ms from the first poll to `Ready`, measured \
+         {took:?}{}",
+        if took == Duration::from_millis(30) {
+            ": that is the last sleep alone, so the start was taken again on a later poll; note \
+             it once, at the first poll, and keep it"
+        } else {
+            ""
+        }
     );
 }

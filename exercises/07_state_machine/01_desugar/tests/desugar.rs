@@ -190,7 +190,9 @@ fn polling_after_ready_panics_like_the_async_fn() {
     assert_eq!(
         Pin::new(&mut fut).poll(&mut cx),
         Poll::Ready(12),
-        "inputs that are all ready at once: 1 * 10 + 1 + 1"
+        "inputs that are all ready at once give 1 * 10 + 1 + 1 in the first poll: a Pending \
+         here comes with no wake-up arranged, since no input was pending. When an input is \
+         Ready, go on (loop) to the next state in the same poll"
     );
     let again = panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut fut).poll(&mut cx)));
     assert!(

@@ -43,14 +43,12 @@ impl<A: Future, B: Future> Future for Select<A, B> {
     type Output = Either<A::Output, B::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // TODO: Poll the children; complete with the first one ready, as `Either::Left` or
-        //       `Either::Right`.
-        //       - `self.project()`, `Pin::as_mut` and `as_pin_mut()` give you `Pin<&mut A>` and
-        //         `Pin<&mut B>`; `Pin::set(None)` drops what a field holds, in place.
-        //       - The one polled first wins when both are ready. A `Select` is often polled only
-        //         once, so where you start must change from poll to poll, and not in a fixed
-        //         pattern that one `Select` in a loop could fall into: `std::hash::RandomState`
-        //         (`RandomState::new().hash_one(..)`) is a source of unpredictable bits in std.
+        // TODO: poll the children and complete with the first one ready, as `Either::Left` or
+        //       `Either::Right`, meeting the three points at the top of this file. APIs that
+        //       help: `self.project()`, `Pin::as_mut`, `as_pin_mut()` on a pinned `Option`,
+        //       `Pin::set` (which drops what a field holds, in place), and
+        //       `std::hash::RandomState` (`RandomState::new().hash_one(..)` gives bits nobody can
+        //       predict, from std alone).
         let _ = (self, cx);
         todo!()
     }

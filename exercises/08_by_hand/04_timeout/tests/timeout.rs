@@ -13,7 +13,7 @@ use tokio::time::{Instant, sleep};
 
 /// Real-time limit for each test. The clock is paused, so a correct `timeout` needs a few
 /// milliseconds; the margin is for a machine busy compiling other crates.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// More polls than any correct version needs for the runtime tests here (a handful), and far
 /// fewer than a future that wakes itself in a loop makes in a second.

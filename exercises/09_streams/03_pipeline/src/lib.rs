@@ -27,10 +27,9 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = u64>,
 {
-    // TODO: Build the pipeline from `futures::StreamExt` combinators: `filter` (its closure
-    //       returns a future: `std::future::ready(..)`), `map`, and one combinator that runs
-    //       several futures from a stream at once, with a limit, handing out their outputs as
-    //       they finish. Then collect. Refuse a `max_in_flight` of 0 with a panic that names it.
+    // TODO: build the pipeline from `futures::StreamExt` combinators (see its documentation) and
+    //       collect the results; refuse a `max_in_flight` of 0 with a panic that names it.
+    //       `filter`'s closure returns a future: `std::future::ready(..)` makes one from a value.
     let _ = (numbers, max_in_flight, work);
     todo!()
 }

@@ -15,7 +15,7 @@ use tokio::time::{Instant, sleep};
 
 /// Real-time limit for each runtime test. The clock is paused, so a correct `merge` needs
 /// milliseconds; the margin is for a machine busy compiling other crates.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// Yields `items`, then `None` once; panics if polled again after that.
 struct EndsOnce {
@@ -54,7 +54,9 @@ fn collect_ready<S: Stream>(stream: S) -> Vec<S::Item> {
             Poll::Ready(Some(item)) => items.push(item),
             Poll::Ready(None) => return items,
             Poll::Pending => panic!(
-                "merge returned Pending although both sides always have an item or have ended"
+                "merge returned Pending although both sides always have an item or have ended: \
+                 poll every open side on each call, going on to the other side when the one you \
+                 start with has nothing"
             ),
         }
         assert!(items.len() <= 10_000, "merge never ended");
@@ -125,7 +127,10 @@ fn ends_only_when_both_sides_have_ended_and_stays_ended() {
                 "polled again after its end, merge must keep returning None"
             );
         }
-        Poll::Pending => panic!("merge returned Pending on two sides that never wait"),
+        Poll::Pending => panic!(
+            "merge returned Pending on two sides that never wait: poll every open side on each \
+             call, going on to the other side when the one you start with has nothing"
+        ),
     }
 }
 
