@@ -50,9 +50,18 @@ pub struct Wrong {
     pub fails_with: FailKind,
     /// Words the verdict must contain, each compared without regard to case.
     pub verdict: Vec<String>,
+    /// How many checks it may take to catch (default 1). Only for a mistake whose effect depends
+    /// on how threads happen to interleave, which a test can provoke but not force (a lost
+    /// wake-up); the `about` should say so, since a learner's single check can miss it too.
+    #[serde(default = "one")]
+    pub tries: u32,
     /// The edits that turn the solution's `src/lib.rs` into this wrong answer.
     #[serde(default)]
     pub edit: Vec<Edit>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// One text replacement.
@@ -295,20 +304,27 @@ pub fn run_all(
             let _one_build = build_lock.lock().unwrap_or_else(|e| e.into_inner());
             check::build(root, ex, &dir, &info)?
         };
-        let verdict = match built {
-            Ok(exes) => {
-                let started = std::time::Instant::now();
-                let verdict = check::run_built(root, ex, &dir, &exes)?;
-                let took = started.elapsed();
-                if took > SLOW && wrong.fails_with != FailKind::Timeout {
-                    slow.push((wrong.name.clone(), took));
+        let mut why = None;
+        for _ in 0..wrong.tries.max(1) {
+            let verdict = match &built {
+                Ok(exes) => {
+                    let started = std::time::Instant::now();
+                    let verdict = check::run_built(root, ex, &dir, exes)?;
+                    let took = started.elapsed();
+                    if took > SLOW && wrong.fails_with != FailKind::Timeout {
+                        slow.push((wrong.name.clone(), took));
+                    }
+                    verdict
                 }
-                verdict
+                Err(verdict) => verdict.clone(),
+            };
+            let rendered = check::render_verdict(ex, &verdict, 0);
+            why = judge(wrong, verdict.fail_kind(), &rendered);
+            if why.is_none() {
+                break;
             }
-            Err(verdict) => verdict,
-        };
-        let rendered = check::render_verdict(ex, &verdict, 0);
-        if let Some(why) = judge(wrong, verdict.fail_kind(), &rendered) {
+        }
+        if let Some(why) = why {
             breaches.push(why);
         }
     }
@@ -329,6 +345,7 @@ mod tests {
             about: "a mistake".into(),
             fails_with: FailKind::TestFailure,
             verdict: vec!["Lost Wake-up".into()],
+            tries: 1,
             edit: edits
                 .iter()
                 .map(|(f, r)| Edit {
