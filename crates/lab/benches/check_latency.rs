@@ -9,7 +9,8 @@
 //! What a learner waits for after saving a file: the repository tree (without `target/` and
 //! `.git/`) is copied to a temporary folder, so cargo resolves the same workspace, the same members
 //! and the same lock file as in the real checkout. For each exercise measured, the copy's stub gets
-//! the solution's `src/lib.rs` (so the check passes), and each run appends one comment line to it
+//! the solution's `src/lib.rs` (so the check passes; where the learner writes the tests, the
+//! solution's tests instead), and each run appends one comment line to it
 //! (a real edit: cargo must rebuild the library and relink the test binary), then times
 //! `cargo lab check ID` in the copy until its verdict. The first run of each exercise warms the
 //! build and is not counted; the median and the min-max of the others are printed.
@@ -49,6 +50,35 @@ struct Exercise {
     id: String,
     stub: PathBuf,
     solution: PathBuf,
+    /// `kind = "write_tests"`: the learner writes the tests, so the solution is a test file and
+    /// an edit is an edit of the tests.
+    writes_tests: bool,
+}
+
+impl Exercise {
+    /// The file a learner edits, relative to the copy's root: the stub's `src/lib.rs`, or its
+    /// test file where the learner writes the tests.
+    fn edited(&self, ws: &Path) -> PathBuf {
+        if self.writes_tests {
+            ws.join(&self.stub).join(first_test(&ws.join(&self.stub)))
+        } else {
+            ws.join(&self.stub).join("src/lib.rs")
+        }
+    }
+}
+
+/// The path of the first `[[test]]` target of the crate in `dir`, relative to it.
+fn first_test(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).expect("the crate has a Cargo.toml");
+    let table: toml::Table = text.parse().expect("its Cargo.toml is valid TOML");
+    table
+        .get("test")
+        .and_then(toml::Value::as_array)
+        .and_then(|t| t.first())
+        .and_then(|t| t.get("path"))
+        .and_then(toml::Value::as_str)
+        .map(PathBuf::from)
+        .expect("the crate declares a [[test]] target with a path")
 }
 
 fn main() {
@@ -158,6 +188,8 @@ fn exercises(root: &Path) -> Vec<Exercise> {
                 id: field("id"),
                 stub: PathBuf::from(field("stub")),
                 solution: PathBuf::from(field("solution")),
+                writes_tests: entry.get("kind").and_then(toml::Value::as_str)
+                    == Some("write_tests"),
             }
         })
         .collect()
@@ -242,9 +274,14 @@ impl Via {
 /// Puts the solution into the copy's stub, under another package name.
 fn solve_in_copy(ws: &Path, ex: &Exercise) {
     let stub = ws.join(&ex.stub);
-    let lib = stub.join("src/lib.rs");
-    std::fs::copy(ws.join(&ex.solution).join("src/lib.rs"), &lib)
-        .expect("the solution's src/lib.rs can be copied over the stub's");
+    let solved = if ex.writes_tests {
+        let sol = ws.join(&ex.solution);
+        sol.join(first_test(&sol))
+    } else {
+        ws.join(&ex.solution).join("src/lib.rs")
+    };
+    std::fs::copy(&solved, ex.edited(ws))
+        .expect("the solution's file can be copied over the stub's");
     let manifest_path = stub.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).expect("the stub has a Cargo.toml");
     let renamed = manifest.replacen("name = \"ex-", "name = \"lab-bench-", 1);
@@ -257,7 +294,7 @@ fn solve_in_copy(ws: &Path, ex: &Exercise) {
 
 /// Runs one warm-up and `runs` edit-then-check rounds on the solved copy of `ex`.
 fn measure(ws: &Path, target: &Path, ex: &Exercise, via: Via, runs: usize) -> Stats {
-    let lib = ws.join(&ex.stub).join("src/lib.rs");
+    let lib = ex.edited(ws);
     let mut times = Vec::with_capacity(runs);
     for i in 0..=runs {
         let mut text = std::fs::read_to_string(&lib).expect("the copy's stub is readable");

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::diagnose::{self, Diagnosis, Verdict};
 use crate::error::LabError;
-use crate::manifest::{CrateInfo, Exercise, Reading};
+use crate::manifest::{CrateInfo, Exercise, Kind, Reading};
 use crate::run::{self, TestExe, canon};
 use crate::{integrity, procs, results};
 
@@ -31,27 +31,35 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         (modified, verdict)
     });
     let verdict = verdict?;
+    let (what, diagnosis) = match ex.kind {
+        Kind::Implement => ("tests", Diagnosis::TestsModified),
+        Kind::WriteTests => ("code under test", Diagnosis::CodeModified),
+    };
     match modified {
         Ok(m) if m.any() => {
             let Verdict::Passed { tests } = verdict else {
                 println!(
-                    "note: the exercise's tests differ from the shipped ones, so this run is not the real verdict:\n{}",
+                    "note: the exercise's {what} differs from what was shipped, so this run is not the real verdict:\n{}",
                     m.describe()
                 );
                 return Ok(verdict);
             };
             Ok(Verdict::Failed {
                 first: format!(
-                    "{}\nWith these modified tests, {tests} passed; that does not count.",
+                    "{}\nWith this modified {what}, {tests} passed; that does not count.",
                     m.describe()
                 ),
                 failed: Vec::new(),
-                diagnosis: Diagnosis::TestsModified,
+                diagnosis,
             })
         }
         Ok(_) => Ok(verdict),
         Err(why) => {
-            eprintln!("note: the tests could not be compared with the shipped ones ({why}).");
+            let what = match ex.kind {
+                Kind::Implement => "tests",
+                Kind::WriteTests => "code under test",
+            };
+            eprintln!("note: the {what} could not be compared with what was shipped ({why}).");
             Ok(verdict)
         }
     }
@@ -65,19 +73,82 @@ fn build_and_run(
     info: &CrateInfo,
 ) -> Result<Verdict, LabError> {
     match build(root, ex, dir, info)? {
-        Ok(executables) => run_built(ex, dir, &executables),
+        Ok(executables) => run_built(root, ex, dir, &executables),
         Err(verdict) => Ok(verdict),
     }
 }
 
-/// Runs the test executables [`build`] gave, under the exercise's limit and diagnosis table.
-pub fn run_built(ex: &Exercise, dir: &Path, executables: &[TestExe]) -> Result<Verdict, LabError> {
-    run_tests_with(
-        dir,
-        executables,
-        Duration::from_secs(ex.time_limit_secs),
-        &ex.diagnosis,
-    )
+/// Runs the test executables [`build`] gave, under the exercise's limit and diagnosis table; for
+/// an exercise where the learner writes the tests, once on the code as shipped and once per bug.
+pub fn run_built(
+    root: &Path,
+    ex: &Exercise,
+    dir: &Path,
+    executables: &[TestExe],
+) -> Result<Verdict, LabError> {
+    let limit = Duration::from_secs(ex.time_limit_secs);
+    match ex.kind {
+        Kind::Implement => run_tests_with(dir, executables, limit, &ex.diagnosis, None),
+        Kind::WriteTests => run_against_bugs(root, ex, dir, executables, limit),
+    }
+}
+
+/// The tests must pass on the code as shipped, and fail with each bug of `bugs.toml` switched
+/// on; the verdict names each bug they miss by what it does.
+fn run_against_bugs(
+    root: &Path,
+    ex: &Exercise,
+    dir: &Path,
+    executables: &[TestExe],
+    limit: Duration,
+) -> Result<Verdict, LabError> {
+    let bugs = crate::bugs::load(root, ex)?;
+    let clean = run_tests_with(dir, executables, limit, &ex.diagnosis, None)?;
+    let tests = match clean {
+        Verdict::Passed { tests } => tests,
+        Verdict::Failed {
+            first,
+            failed,
+            diagnosis,
+        } if !diagnosis.is_about_the_tests() => {
+            return Ok(Verdict::Failed {
+                first: format!(
+                    "On the code as shipped, which is correct (no bug switched on), your tests fail:\n\n{first}"
+                ),
+                failed,
+                diagnosis,
+            });
+        }
+        other => return Ok(other),
+    };
+    let mut missed = Vec::new();
+    for bug in &bugs {
+        let run = run_tests_with(
+            dir,
+            executables,
+            limit,
+            &[],
+            Some((crate::bugs::SWITCH, bug.name.as_str())),
+        )?;
+        if run.fail_kind().is_none() {
+            missed.push(bug);
+        }
+    }
+    if missed.is_empty() {
+        return Ok(Verdict::Passed { tests });
+    }
+    let list: Vec<String> = missed.iter().map(|b| format!("  - {}", b.about)).collect();
+    Ok(Verdict::Failed {
+        first: format!(
+            "Your {tests} tests pass on the code as shipped, and catch {} of its {} bugs. They pass with \
+             these switched on, so they miss them:\n{}",
+            bugs.len() - missed.len(),
+            bugs.len(),
+            list.join("\n")
+        ),
+        failed: Vec::new(),
+        diagnosis: Diagnosis::BugsMissed,
+    })
 }
 
 /// Builds the exercise's test targets in `dir` (the stub's folder): the test executables, or
@@ -253,15 +324,17 @@ pub fn run_tests(
     executables: &[TestExe],
     limit: Duration,
 ) -> Result<Verdict, LabError> {
-    run_tests_with(dir, executables, limit, &[])
+    run_tests_with(dir, executables, limit, &[], None)
 }
 
-/// [`run_tests`], reading a failure with an exercise's own diagnosis table first.
+/// [`run_tests`], reading a failure with an exercise's own diagnosis table first, with one more
+/// environment variable for the test process when `env` is given.
 pub fn run_tests_with(
     dir: &Path,
     executables: &[TestExe],
     limit: Duration,
     readings: &[Reading],
+    env: Option<(&str, &str)>,
 ) -> Result<Verdict, LabError> {
     let mut passed = 0;
     for TestExe {
@@ -295,6 +368,12 @@ pub fn run_tests_with(
             // A verdict shows the panic message and its place; a backtrace would bury them.
             // `cargo test -p <package>` still gives the full run when it is wanted.
             .env("RUST_BACKTRACE", "0");
+        if let Some((key, value)) = env {
+            cmd.env(key, value);
+        } else {
+            // A bug switched on in the learner's shell must not change the verdict.
+            cmd.env_remove(crate::bugs::SWITCH);
+        }
         let done = run::run_test_process(cmd, limit)?;
         let names = lister.join().unwrap_or_else(|_| Ok(Vec::new()))?;
         let log = results::parse_log(&std::fs::read_to_string(&log_path).unwrap_or_default());

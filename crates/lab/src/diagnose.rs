@@ -54,6 +54,11 @@ pub enum Diagnosis {
     ResultsInconsistent,
     /// The exercise's test files or test targets differ from the shipped ones.
     TestsModified,
+    /// In an exercise where the learner writes the tests, the code under test differs from the
+    /// shipped code.
+    CodeModified,
+    /// In an exercise where the learner writes the tests: the tests pass on code with a bug.
+    BugsMissed,
     /// The exercise's own reading of a failure, from its `[[exercise.diagnosis]]` table.
     Specific(&'static Specific),
 }
@@ -159,6 +164,8 @@ impl Diagnosis {
             Diagnosis::EndedEarly => "the test process ended before every test ran",
             Diagnosis::ResultsInconsistent => "the results do not add up",
             Diagnosis::TestsModified => "tests modified: this is not a pass",
+            Diagnosis::CodeModified => "the code under test was modified: this is not a pass",
+            Diagnosis::BugsMissed => "your tests miss a bug",
         }
     }
 
@@ -252,6 +259,20 @@ impl Diagnosis {
                  record, not from lines printed to the terminal: code that prints test-like lines or ends the \
                  process does not make a pass."
             }
+            Diagnosis::CodeModified => {
+                "In this exercise you write the tests, and the code in `src/` is what they test: the verdict \
+                 only counts against that code as shipped (and the bugs it carries). Put it back with \
+                 `cargo lab reset <id>` after saving your tests elsewhere (reset keeps a backup of the whole \
+                 stub), or `git checkout -- <the files above>`."
+            }
+            Diagnosis::BugsMissed => {
+                "Each bug above changes what the code does in a way a test can see; your tests passed with it \
+                 switched on, so they do not check that behaviour. Write a test that fails if the code behaves \
+                 as the sentence says: pick the inputs, the timing or the order of events that shows it. A \
+                 paused clock (`#[tokio::test(start_paused = true)]`, `tokio::time::advance`) makes timing \
+                 visible exactly, and polling by hand (`tokio_test::task::spawn`, `assert_pending!`) shows \
+                 when a future is ready and whether it was woken."
+            }
             Diagnosis::TestsModified => {
                 "The tests are part of the exercise and the verdict is only a pass against the shipped ones. \
                  Experiment as you like, but to have the exercise marked done, put the tests back: \
@@ -274,6 +295,8 @@ impl Diagnosis {
                 | Diagnosis::EndedEarly
                 | Diagnosis::ResultsInconsistent
                 | Diagnosis::TestsModified
+                | Diagnosis::CodeModified
+                | Diagnosis::BugsMissed
         )
     }
 

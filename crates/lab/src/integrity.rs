@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::LabError;
-use crate::manifest::Exercise;
+use crate::manifest::{Exercise, Kind};
 
 /// What differs from the shipped tests of one exercise.
 #[derive(Debug, Default)]
@@ -56,24 +56,42 @@ impl Modified {
     }
 }
 
-/// Compares the exercise's tests with the shipped ones. `Err` says why nothing could be
-/// compared (no git, the exercise not in git yet).
+/// Compares what the learner may not change with what was shipped: the exercise's tests, or,
+/// where the learner writes the tests (`kind = "write_tests"`), the code under test and its list
+/// of bugs. `Err` says why nothing could be compared (no git, the exercise not in git yet).
 pub fn modified(root: &Path, ex: &Exercise) -> Result<Modified, String> {
+    let guarded = match ex.kind {
+        Kind::Implement => vec![ex.stub.join("tests")],
+        Kind::WriteTests => vec![ex.stub.join("src"), ex.stub.join(crate::bugs::FILE)],
+    };
+    modified_in(root, ex, &guarded)
+}
+
+/// Compares the files under `guarded` (and the test targets of both Cargo.toml files) with the
+/// shipped ones.
+fn modified_in(root: &Path, ex: &Exercise, guarded: &[PathBuf]) -> Result<Modified, String> {
     let rev = crate::reset::shipped_ref(root, &ex.stub);
-    let tests = ex.stub.join("tests");
+    let first: &Path = guarded.first().map_or(Path::new("tests"), PathBuf::as_path);
     let listed = git(
         root,
         &["ls-tree", "-r", "--name-only", &rev, "--"],
-        &[&tests],
+        &[first],
     )?;
     if listed.trim().is_empty() {
         return Err(format!(
-            "{} holds no tests for this exercise yet",
-            rev.as_str()
+            "{} holds no {} for this exercise yet",
+            rev.as_str(),
+            match ex.kind {
+                Kind::Implement => "tests",
+                Kind::WriteTests => "code under test",
+            }
         ));
     }
     let stub_toml = ex.stub.join("Cargo.toml");
     let sol_toml = ex.solution.join("Cargo.toml");
+    let mut paths: Vec<&Path> = guarded.iter().map(PathBuf::as_path).collect();
+    paths.push(&stub_toml);
+    paths.push(&sol_toml);
     let changed = git(
         root,
         &[
@@ -84,7 +102,7 @@ pub fn modified(root: &Path, ex: &Exercise) -> Result<Modified, String> {
             &rev,
             "--",
         ],
-        &[&tests, &stub_toml, &sol_toml],
+        &paths,
     )?;
     let mut out = Modified {
         rev: rev.clone(),
@@ -95,7 +113,14 @@ pub fn modified(root: &Path, ex: &Exercise) -> Result<Modified, String> {
         if path == stub_toml || path == sol_toml {
             let shipped = git(root, &["show", &format!("{rev}:./{line}")], &[]).unwrap_or_default();
             let now = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
-            if test_targets(&shipped) != test_targets(&now) {
+            // Where the learner writes the tests, the library's path matters too: pointing it
+            // at other code would test that code instead.
+            let lib_path = |t: &str| match ex.kind {
+                Kind::Implement => String::new(),
+                Kind::WriteTests => lib_path(t),
+            };
+            if test_targets(&shipped) != test_targets(&now) || lib_path(&shipped) != lib_path(&now)
+            {
                 out.manifests.push(path);
             }
         } else {
@@ -119,6 +144,14 @@ fn test_targets(text: &str) -> Option<String> {
         pick(lib.and_then(|l| l.get("test"))),
         pick(lib.and_then(|l| l.get("harness"))),
     ))
+}
+
+/// The `[lib] path` of a Cargo.toml, or "" where it has none or does not parse.
+fn lib_path(text: &str) -> String {
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("lib")?.get("path")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Runs git in `root`, returning its stdout as text.
@@ -155,7 +188,17 @@ impl Held {
             kept: Vec::new(),
         };
         for ex in exercises {
-            let Ok(m) = modified(root, ex) else {
+            // `verify` checks the stub as shipped: its tests, and, where the learner writes the
+            // tests, the code under test as well.
+            let guarded = match ex.kind {
+                Kind::Implement => vec![ex.stub.join("tests")],
+                Kind::WriteTests => vec![
+                    ex.stub.join("tests"),
+                    ex.stub.join("src"),
+                    ex.stub.join(crate::bugs::FILE),
+                ],
+            };
+            let Ok(m) = modified_in(root, ex, &guarded) else {
                 continue;
             };
             for rel in m.files.iter().chain(&m.manifests) {

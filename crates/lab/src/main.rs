@@ -10,6 +10,7 @@
 //! - [`reset`]: restoring a stub from git after backing up the learner's copy.
 //! - [`verify`]: the maintainer's proof that solutions pass and stubs fail as declared.
 
+mod bugs;
 mod check;
 mod diagnose;
 mod error;
@@ -257,6 +258,7 @@ fn list(lab: &Lab, json: bool) -> Result<ExitCode, LabError> {
                     "id": e.id,
                     "chapter": e.chapter,
                     "title": e.title,
+                    "kind": e.kind,
                     "stub": e.stub,
                     "solution": e.solution,
                     "stub_fails_with": e.stub_fails_with,

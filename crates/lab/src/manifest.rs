@@ -33,6 +33,19 @@ impl fmt::Display for FailKind {
     }
 }
 
+/// What the learner writes in an exercise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The code, against tests that come with the exercise (every exercise but the few below).
+    #[default]
+    Implement,
+    /// The tests, against code that comes with the exercise: they must pass on the code as it is
+    /// and fail with each of its deliberate bugs, switched on one at a time by the environment
+    /// variable [`crate::bugs::SWITCH`] and listed in the stub's `bugs.toml`.
+    WriteTests,
+}
+
 /// One `[[exercise]]` entry.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +60,9 @@ pub struct Exercise {
     pub stub: PathBuf,
     /// The solution crate's folder, relative to the workspace root.
     pub solution: PathBuf,
+    /// What the learner writes: the code (the default) or the tests.
+    #[serde(default, skip_serializing_if = "is_default_kind")]
+    pub kind: Kind,
     /// How the stub fails as shipped.
     pub stub_fails_with: FailKind,
     /// The process-level limit on one run of the exercise's tests, in seconds.
@@ -57,6 +73,10 @@ pub struct Exercise {
     /// before the generic signatures: where the generic text would name the wrong cause.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnosis: Vec<Reading>,
+}
+
+fn is_default_kind(kind: &Kind) -> bool {
+    *kind == Kind::Implement
 }
 
 /// One `[[exercise.diagnosis]]` table: a text to look for in a failed test's output, and what it

@@ -19,7 +19,7 @@ use crate::Lab;
 use crate::check::{compile_verdict, run_tests};
 use crate::diagnose::Verdict;
 use crate::error::LabError;
-use crate::manifest::{CrateInfo, Exercise};
+use crate::manifest::{CrateInfo, Exercise, Kind};
 use crate::run::{self, TestExe, canon};
 
 /// One exercise's line in the summary.
@@ -175,8 +175,16 @@ pub fn verify(lab: &Lab, jobs: usize, ids: &[String]) -> Result<ExitCode, LabErr
                     let Some(job) = queue.lock().expect("queue lock").pop_front() else {
                         break;
                     };
-                    bar.set_message(exercises[job.row].id.clone());
-                    let verdict = run_tests(&job.dir, &job.exes, job.limit);
+                    let ex = &exercises[job.row];
+                    bar.set_message(ex.id.clone());
+                    let verdict = match ex.kind {
+                        Kind::Implement => run_tests(&job.dir, &job.exes, job.limit),
+                        // The learner's tests, or the reference ones, against the code as
+                        // shipped and against each of its bugs.
+                        Kind::WriteTests => {
+                            crate::check::run_built(&lab.root, ex, &job.dir, &job.exes)
+                        }
+                    };
                     results
                         .lock()
                         .expect("results lock")
@@ -430,10 +438,41 @@ fn layout(root: &Path, ex: &Exercise, row: &mut Row) -> (Option<CrateInfo>, Opti
             row.breaches
                 .push("the stub declares no [[test]] target".into());
         }
-        if sol_tests != stub_tests {
-            row.breaches.push(
-                "the solution's [[test]] paths do not point at the stub's test files: tests are written once, in the stub".into(),
-            );
+        match ex.kind {
+            Kind::Implement if sol_tests != stub_tests => {
+                row.breaches.push(
+                    "the solution's [[test]] paths do not point at the stub's test files: tests are written once, in the stub".into(),
+                );
+            }
+            Kind::Implement => {}
+            Kind::WriteTests => {
+                // The roles turn round: the code is written once, in the stub, and the solution
+                // is a set of tests of its own.
+                let lib = |dir: &Path| {
+                    std::fs::read_to_string(dir.join("Cargo.toml"))
+                        .ok()
+                        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+                        .and_then(|t| t.get("lib")?.get("path")?.as_str().map(PathBuf::from))
+                        .map(|p| canon(&dir.join(p)))
+                };
+                if lib(&sol_dir) != Some(canon(&stub_dir.join("src/lib.rs"))) {
+                    row.breaches.push(
+                        "the solution's [lib] path does not point at the stub's src/lib.rs: in a \"write the tests\" \
+                         exercise the code under test is written once, in the stub"
+                            .into(),
+                    );
+                }
+                if sol_tests == stub_tests {
+                    row.breaches.push(
+                        "the solution runs the stub's tests: in a \"write the tests\" exercise the solution has \
+                         reference tests of its own"
+                            .into(),
+                    );
+                }
+                if let Err(e) = crate::bugs::load(root, ex) {
+                    row.breaches.push(e.to_string());
+                }
+            }
         }
         for t in &stub_tests {
             if !t.is_file() {
@@ -442,9 +481,15 @@ fn layout(root: &Path, ex: &Exercise, row: &mut Row) -> (Option<CrateInfo>, Opti
             }
         }
     }
-    if stub.is_some() && !contains_todo(&root.join(&ex.stub).join("src")) {
+    // The learner's part carries the TODOs: the code, or, where the learner writes the tests,
+    // the tests.
+    let learners_part = match ex.kind {
+        Kind::Implement => "src",
+        Kind::WriteTests => "tests",
+    };
+    if stub.is_some() && !contains_todo(&root.join(&ex.stub).join(learners_part)) {
         row.breaches
-            .push("the stub has no `// TODO:` in src/".into());
+            .push(format!("the stub has no `// TODO:` in {learners_part}/"));
     }
     if sol.is_some() && contains_todo(&root.join(&ex.solution).join("src")) {
         row.breaches
@@ -482,7 +527,7 @@ fn record(row: &mut Row, ex: &Exercise, is_stub: bool, verdict: &Verdict) {
         };
         if got.is_some() {
             row.breaches.push(format!(
-                "the solution {}{}",
+                "the solution does not pass: {}{}",
                 verdict.summary(),
                 detail(verdict)
             ));

@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use crate::check;
 use crate::error::LabError;
-use crate::manifest::{CrateInfo, Exercise, FailKind};
+use crate::manifest::{CrateInfo, Exercise, FailKind, Kind};
 
 /// The file beside a solution's `Cargo.toml` that lists its wrong answers.
 pub const FILE: &str = "wrong.toml";
@@ -107,14 +107,15 @@ pub fn load(root: &Path, ex: &Exercise) -> Result<Vec<Wrong>, String> {
     Ok(file.wrong)
 }
 
-/// The solution's `src/lib.rs` with the edits of `wrong` applied, or why they do not apply.
-pub fn apply(solution: &str, wrong: &Wrong) -> Result<String, String> {
+/// The solution's file (its `src/lib.rs`, or its tests where the learner writes the tests) with
+/// the edits of `wrong` applied, or why they do not apply.
+pub fn apply(solution: &str, wrong: &Wrong, file: &str) -> Result<String, String> {
     let mut text = solution.to_owned();
     for (i, edit) in wrong.edit.iter().enumerate() {
         let found = text.matches(edit.find.as_str()).count();
         if found != 1 {
             return Err(format!(
-                "edit {} of `{}` must find its text exactly once in the solution's src/lib.rs, but finds it {found} \
+                "edit {} of `{}` must find its text exactly once in {file}, but finds it {found} \
                  times (has the solution changed?):\n{}",
                 i + 1,
                 wrong.name,
@@ -247,21 +248,49 @@ pub fn run_all(
     if wrongs.is_empty() {
         return Ok(Ran::default());
     }
-    let sol_lib = root.join(&ex.solution).join("src/lib.rs");
-    let solution = std::fs::read_to_string(&sol_lib).map_err(LabError::io("reading", &sol_lib))?;
     let dir = root.join(&ex.stub);
     let info = CrateInfo::read(&dir)?;
+    // What a wrong answer changes: the code, or, where the learner writes the tests, the tests
+    // (a weak suite, made from the reference tests).
+    let (from, into) = match ex.kind {
+        Kind::Implement => (
+            root.join(&ex.solution).join("src/lib.rs"),
+            dir.join("src/lib.rs"),
+        ),
+        Kind::WriteTests => {
+            let sol = CrateInfo::read(&root.join(&ex.solution))?;
+            let test_of = |info: &CrateInfo, base: &Path| {
+                info.tests
+                    .first()
+                    .map(|t| base.join(t))
+                    .ok_or_else(|| LabError::CrateParse {
+                        path: base.join("Cargo.toml"),
+                        message: "it declares no [[test]] target".into(),
+                    })
+            };
+            (
+                test_of(&sol, &root.join(&ex.solution))?,
+                test_of(&info, &dir)?,
+            )
+        }
+    };
+    let solution = std::fs::read_to_string(&from).map_err(LabError::io("reading", &from))?;
     let mut breaches = Vec::new();
     let mut slow = Vec::new();
     for wrong in &wrongs {
-        let text = match apply(&solution, wrong) {
+        let label = from
+            .strip_prefix(root)
+            .unwrap_or(&from)
+            .display()
+            .to_string();
+        let text = match apply(&solution, wrong, &label) {
             Ok(t) => t,
             Err(why) => {
                 breaches.push(why);
                 continue;
             }
         };
-        let _swapped = Swapped::new(dir.join("src/lib.rs"), state_dir, &ex.id, &text)?;
+        let _swapped = Swapped::new(into.clone(), state_dir, &ex.id, &text)?;
         let built = {
             let _one_build = build_lock.lock().unwrap_or_else(|e| e.into_inner());
             check::build(root, ex, &dir, &info)?
@@ -269,7 +298,7 @@ pub fn run_all(
         let verdict = match built {
             Ok(exes) => {
                 let started = std::time::Instant::now();
-                let verdict = check::run_built(ex, &dir, &exes)?;
+                let verdict = check::run_built(root, ex, &dir, &exes)?;
                 let took = started.elapsed();
                 if took > SLOW && wrong.fails_with != FailKind::Timeout {
                     slow.push((wrong.name.clone(), took));
@@ -310,18 +339,22 @@ mod tests {
         }
     }
 
+    fn apply_(solution: &str, wrong: &Wrong) -> Result<String, String> {
+        apply(solution, wrong, "src/lib.rs")
+    }
+
     #[test]
     fn edits_apply_in_order_and_each_must_match_once() {
         let sol = "let a = 1;\nlet b = 2;\n";
         assert_eq!(
-            apply(sol, &wrong(&[("a = 1", "a = 3"), ("a = 3", "a = 4")])).unwrap(),
+            apply_(sol, &wrong(&[("a = 1", "a = 3"), ("a = 3", "a = 4")])).unwrap(),
             "let a = 4;\nlet b = 2;\n"
         );
-        let twice = apply(sol, &wrong(&[("let", "const")])).unwrap_err();
+        let twice = apply_(sol, &wrong(&[("let", "const")])).unwrap_err();
         assert!(twice.contains("finds it 2 times"), "{twice}");
-        let none = apply(sol, &wrong(&[("c = 3", "c = 4")])).unwrap_err();
+        let none = apply_(sol, &wrong(&[("c = 3", "c = 4")])).unwrap_err();
         assert!(none.contains("finds it 0 times"), "{none}");
-        let same = apply(sol, &wrong(&[("a = 1", "a = 1")])).unwrap_err();
+        let same = apply_(sol, &wrong(&[("a = 1", "a = 1")])).unwrap_err();
         assert!(same.contains("unchanged"), "{same}");
     }
 

@@ -239,7 +239,7 @@ fn verify_reports_each_stub_and_every_breach() {
         "✗ fx_wrong: wrong answer `wrong_words` (answers 43, and expects a diagnosis the verdict does not give): \
          the verdict does not say \"a lost wake-up\". The verdict was:",
         "✗ fx_wrong: wrong answer `still_right` (changes only the comment) PASSES the tests",
-        "✗ fx_wrong: edit 1 of `stale` must find its text exactly once in the solution's src/lib.rs, but finds it 0 times",
+        "✗ fx_wrong: edit 1 of `stale` must find its text exactly once in solutions/00_fx/54_wrong/src/lib.rs, but finds it 0 times",
     ] {
         assert!(out.stdout.contains(breach), "{breach}\n{}", out.stdout);
     }
