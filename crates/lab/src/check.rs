@@ -64,6 +64,30 @@ fn build_and_run(
     dir: &Path,
     info: &CrateInfo,
 ) -> Result<Verdict, LabError> {
+    match build(root, ex, dir, info)? {
+        Ok(executables) => run_built(ex, dir, &executables),
+        Err(verdict) => Ok(verdict),
+    }
+}
+
+/// Runs the test executables [`build`] gave, under the exercise's limit and diagnosis table.
+pub fn run_built(ex: &Exercise, dir: &Path, executables: &[TestExe]) -> Result<Verdict, LabError> {
+    run_tests_with(
+        dir,
+        executables,
+        Duration::from_secs(ex.time_limit_secs),
+        &ex.diagnosis,
+    )
+}
+
+/// Builds the exercise's test targets in `dir` (the stub's folder): the test executables, or
+/// the verdict when they could not be built.
+pub fn build(
+    root: &Path,
+    ex: &Exercise,
+    dir: &Path,
+    info: &CrateInfo,
+) -> Result<Result<Vec<TestExe>, Verdict>, LabError> {
     let expected = expected_tests(root, ex, info);
     // Only the exercise's test targets: the library's own unit-test harness would be one more
     // compile after every edit, and exercises keep their tests in `tests/`.
@@ -88,10 +112,10 @@ fn build_and_run(
         return Err(LabError::Infrastructure { detail });
     }
     if built.errors.is_empty() && missing_target(&report.stderr) {
-        return Ok(missing_tests_verdict(&report.stderr, &expected));
+        return Ok(Err(missing_tests_verdict(&report.stderr, &expected)));
     }
     if built.executables.is_empty() || !built.errors.is_empty() {
-        return Ok(compile_verdict(&built.errors, &report.stderr));
+        return Ok(Err(compile_verdict(&built.errors, &report.stderr)));
     }
     let absent: Vec<&String> = expected
         .iter()
@@ -104,17 +128,12 @@ fn build_and_run(
         .collect();
     if !absent.is_empty() {
         let names: Vec<&str> = absent.iter().map(|n| n.as_str()).collect();
-        return Ok(missing_tests_verdict(
+        return Ok(Err(missing_tests_verdict(
             &format!("cargo built no test target named {}", names.join(", ")),
             &expected,
-        ));
+        )));
     }
-    run_tests_with(
-        dir,
-        &built.executables,
-        Duration::from_secs(ex.time_limit_secs),
-        &ex.diagnosis,
-    )
+    Ok(Ok(built.executables))
 }
 
 /// The names of the test targets that make up the exercise.
@@ -368,6 +387,14 @@ pub fn run_tests_with(
 
 /// Prints a verdict for a learner, with the diagnosis and the next step.
 pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
+    print!("{}", render_verdict(ex, verdict, hints_left));
+}
+
+/// The verdict as [`print_verdict`] shows it: what `verify` matches a wrong answer's expected
+/// words against.
+pub fn render_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let place = ex.stub.display();
     match verdict {
         Verdict::Passed { tests } => {
@@ -376,22 +403,24 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             } else {
                 format!("all {tests} tests pass")
             };
-            println!("✓ {} ({place}): {tests}.", ex.id);
-            return;
+            let _ = writeln!(out, "✓ {} ({place}): {tests}.", ex.id);
+            return out;
         }
         Verdict::CompileError { first, count } => {
-            println!(
+            let _ = writeln!(
+                out,
                 "✗ {} ({place}): does not compile ({count} error{}).",
                 ex.id,
                 if *count == 1 { "" } else { "s" }
             );
-            println!("\nThe first error, in full:\n\n{first}\n");
-            println!(
+            let _ = writeln!(out, "\nThe first error, in full:\n\n{first}\n");
+            let _ = writeln!(
+                out,
                 "diagnosis: a compile error. Fix the first one first: later errors are often consequences of it. \
                  rust-analyzer shows the same error in your editor."
             );
             if let Some(note) = diagnose::compile_note(first) {
-                println!("{note}");
+                let _ = writeln!(out, "{note}");
             }
         }
         Verdict::Failed {
@@ -399,22 +428,23 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             failed,
             diagnosis,
         } => {
-            println!("✗ {} ({place}): {}.", ex.id, verdict.summary());
+            let _ = writeln!(out, "✗ {} ({place}): {}.", ex.id, verdict.summary());
             if !failed.is_empty() {
-                println!("failed: {}", failed.join(", "));
+                let _ = writeln!(out, "failed: {}", failed.join(", "));
             }
             let heading = if diagnosis.is_about_the_tests() {
                 "What was found"
             } else {
                 "The first failure"
             };
-            println!("\n{heading}:\n\n{first}\n");
+            let _ = writeln!(out, "\n{heading}:\n\n{first}\n");
             let layer = if diagnosis.is_timeout() {
                 "timed out, in-test limit (testkit). "
             } else {
                 ""
             };
-            println!(
+            let _ = writeln!(
+                out,
                 "diagnosis: {layer}{}",
                 diagnosis.explain().replace("<id>", &ex.id)
             );
@@ -424,9 +454,9 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             explain,
             output,
         } => {
-            println!("✗ {} ({place}): {how}.", ex.id);
-            println!("\nThe end of its output:\n\n{output}\n");
-            println!("diagnosis: the test process crashed. {explain}");
+            let _ = writeln!(out, "✗ {} ({place}): {how}.", ex.id);
+            let _ = writeln!(out, "\nThe end of its output:\n\n{output}\n");
+            let _ = writeln!(out, "diagnosis: the test process crashed. {explain}");
         }
         Verdict::Killed {
             after,
@@ -434,20 +464,22 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
             failed,
             stuck,
         } => {
-            println!("✗ {} ({place}): {}.", ex.id, verdict.summary());
+            let _ = writeln!(out, "✗ {} ({place}): {}.", ex.id, verdict.summary());
             if !running.is_empty() {
-                println!("still running when killed: {}", running.join(", "));
+                let _ = writeln!(out, "still running when killed: {}", running.join(", "));
             }
             if !failed.is_empty() {
                 // libtest prints failure messages only at the end of the run, which never came.
-                println!(
+                let _ = writeln!(
+                    out,
                     "failed before that: {} (their messages were lost with the process; `cargo test -- {} --exact`, \
                      run in {place}, shows the first one's)",
                     failed.join(", "),
                     failed[0],
                 );
             }
-            println!(
+            let _ = writeln!(
+                out,
                 "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s: \
                  the tests above were stuck where testkit's in-test time-outs cannot interrupt them, on the test's \
                  own thread or the runtime's. {}",
@@ -457,15 +489,18 @@ pub fn print_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) {
         }
     }
     if hints_left > 0 {
-        println!(
+        let _ = writeln!(
+            out,
             "\nStuck? `cargo lab hint {}` shows a hint ({hints_left} left). Run `cargo lab check {}` again after editing, \
              or leave `cargo lab watch` running.",
             ex.id, ex.id
         );
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "\nYou have seen every hint; the solution is in {}.",
             ex.solution.display()
         );
     }
+    out
 }

@@ -22,6 +22,7 @@ mod results;
 mod run;
 mod verify;
 mod watch;
+mod wrong;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,11 +72,14 @@ enum Cmd {
         /// The exercise id.
         id: String,
     },
-    /// For CI and maintainers: prove that every solution passes and every stub fails as declared.
+    /// For CI and maintainers: prove that every solution passes, every stub fails as declared, and
+    /// every wrong answer in a solution's `wrong.toml` fails with a verdict naming its cause.
     Verify {
         /// How many test binaries to run at once.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+        /// Only these exercises (default: all of them, and the checks that span the manifest).
+        ids: Vec<String>,
     },
 }
 
@@ -218,7 +222,7 @@ fn run_cli(cli: Cli) -> Result<ExitCode, LabError> {
         Cmd::Watch => watch::watch(&lab),
         Cmd::Hint { id } => hint(&lab, id),
         Cmd::Reset { id } => reset::reset(&lab, &id),
-        Cmd::Verify { jobs } => verify::verify(&lab, jobs.max(1)),
+        Cmd::Verify { jobs, ids } => verify::verify(&lab, jobs.max(1), &ids),
     }
 }
 

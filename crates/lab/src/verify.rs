@@ -28,11 +28,16 @@ struct Row {
     solution: String,
     stub: String,
     clippy: String,
+    /// Wrong answers caught, of those run: "3/3", or "-" for none.
+    wrong: String,
     breaches: Vec<String>,
 }
 
 /// A finished job: the row, whether it was the stub, and the verdict.
 type Ran = (usize, bool, Result<Verdict, LabError>);
+
+/// An exercise's wrong answers, run: the row, and how many ran with the breaches found.
+type RanWrong = (usize, Result<(usize, Vec<String>), LabError>);
 
 /// A test binary set waiting to run.
 struct Job {
@@ -43,9 +48,16 @@ struct Job {
     limit: Duration,
 }
 
-pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
+pub fn verify(lab: &Lab, jobs: usize, ids: &[String]) -> Result<ExitCode, LabError> {
     let start = Instant::now();
-    let exercises = &lab.manifest.exercises;
+    let chosen: Vec<Exercise> = if ids.is_empty() {
+        lab.manifest.exercises.clone()
+    } else {
+        ids.iter()
+            .map(|id| lab.manifest.get(id).cloned())
+            .collect::<Result<_, _>>()?
+    };
+    let exercises = &chosen;
     let mut rows: Vec<Row> = exercises.iter().map(|_| Row::default()).collect();
     let mut global = Vec::new();
 
@@ -63,7 +75,13 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
             ]
         })
         .collect();
-    for top in ["exercises", "solutions"] {
+    // Only a run over the whole manifest can tell a crate that no entry lists.
+    let tops: &[&str] = if ids.is_empty() {
+        &["exercises", "solutions"]
+    } else {
+        &[]
+    };
+    for top in tops {
         for krate in crate_dirs(&lab.root.join(top)) {
             if !listed.contains(&canon(&krate)) {
                 global.push(format!(
@@ -174,6 +192,53 @@ pub fn verify(lab: &Lab, jobs: usize) -> Result<ExitCode, LabError> {
         record(&mut rows[row], &exercises[row], is_stub, &verdict);
     }
 
+    // 3b. Every wrong answer in the stub's place, one exercise per job; only where the solution
+    //     passes, since a wrong answer is the solution with a mistake put in.
+    let with_wrong: VecDeque<usize> = (0..exercises.len())
+        .filter(|&i| rows[i].solution == "pass" && infos[i].0.is_some())
+        .filter(|&i| {
+            lab.root
+                .join(&exercises[i].solution)
+                .join(crate::wrong::FILE)
+                .is_file()
+        })
+        .collect();
+    if !with_wrong.is_empty() {
+        eprintln!(
+            "verify: running the wrong answers of {} exercises",
+            with_wrong.len()
+        );
+    }
+    let wrong_queue = Mutex::new(with_wrong);
+    let build_lock = Mutex::new(());
+    let wrong_results: Mutex<Vec<RanWrong>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| {
+                loop {
+                    let Some(i) = wrong_queue.lock().expect("queue lock").pop_front() else {
+                        break;
+                    };
+                    let ran = crate::wrong::run_all(
+                        &lab.root,
+                        &lab.state_dir,
+                        &exercises[i],
+                        &build_lock,
+                    );
+                    wrong_results.lock().expect("results lock").push((i, ran));
+                }
+            });
+        }
+    });
+    for row in &mut rows {
+        row.wrong = "-".into();
+    }
+    for (i, ran) in wrong_results.into_inner().expect("results lock") {
+        let (count, breaches) = ran?;
+        rows[i].wrong = format!("{}/{count}", count.saturating_sub(breaches.len()));
+        rows[i].breaches.extend(breaches);
+    }
+
     // 4. Clippy over the solutions, all targets, warnings denied.
     eprintln!("verify: clippy on {} solutions", sol_pkgs.len());
     let clippy = build_or_empty(
@@ -229,14 +294,14 @@ fn summary(
         .unwrap_or(2)
         .max(2);
     println!(
-        "\n{:<width$}  {:<10}  {:<32}  clippy",
-        "id", "solution", "stub (declared: got)"
+        "\n{:<width$}  {:<10}  {:<32}  {:<7}  clippy",
+        "id", "solution", "stub (declared: got)", "wrong"
     );
     let mut breaches = 0;
     for (ex, row) in exercises.iter().zip(rows) {
         println!(
-            "{:<width$}  {:<10}  {:<32}  {}",
-            ex.id, row.solution, row.stub, row.clippy
+            "{:<width$}  {:<10}  {:<32}  {:<7}  {}",
+            ex.id, row.solution, row.stub, row.wrong, row.clippy
         );
         breaches += row.breaches.len();
     }
