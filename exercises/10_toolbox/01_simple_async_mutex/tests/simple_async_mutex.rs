@@ -253,8 +253,8 @@ fn a_waiter_dropped_before_the_release_does_not_strand_the_next() {
         assert!(
             b.wakes() >= 1,
             "the guard was released but `b` was never woken: either its waker was never stored, \
-             or the release woke only the waker of `a`, whose lock() future had already been \
-             dropped. Store the waker when returning Pending, and remove a waiter's entry when \
+             or the release woke only the waker of `a`, a waiter that no longer exists: its \
+             lock() future had already been dropped. Store the waker when returning Pending, and remove a waiter's entry when \
              its future is dropped"
         );
         assert!(b.poll().is_ready(), "`b` was woken and the mutex is free");
