@@ -4,12 +4,14 @@
 //! Most tests poll `lock()` futures by hand with [`testkit::Manual`], which counts how often the
 //! future wakes its waker: that shows exactly who was woken when, with no timing involved.
 
-use std::sync::Arc;
-use std::task::Poll;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::{Arc, Mutex, mpsc};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use simple_async_mutex::SimpleAsyncMutex;
-use testkit::{Flavor, Manual};
+use testkit::{Flavor, Manual, WakeCounter};
 
 /// The time limit of every test; each needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(5);
@@ -60,6 +62,117 @@ fn a_waiting_lock_sleeps_until_the_guard_is_dropped() {
         assert!(
             second.poll().is_ready(),
             "after the guard was dropped and the waiter woken, lock() should be ready"
+        );
+    });
+}
+
+#[test]
+fn a_waiter_polled_again_with_a_new_waker_is_woken_through_it() {
+    // A task that moves to another thread, or a `select!` polled from another task, polls the same
+    // `lock()` future again with a different waker. Only the newest waker reaches the task now.
+    testkit::within(LIMIT, || {
+        let mutex = SimpleAsyncMutex::new(0);
+        let mut holder = Manual::new(mutex.lock());
+        let Poll::Ready(guard) = holder.poll() else {
+            panic!("lock() on a free mutex should be ready at the first poll");
+        };
+        let mut waiter = pin!(mutex.lock());
+        let (first, second) = (WakeCounter::new(), WakeCounter::new());
+        let first_poll = waiter
+            .as_mut()
+            .poll(&mut Context::from_waker(&first.waker()));
+        let second_poll = waiter
+            .as_mut()
+            .poll(&mut Context::from_waker(&second.waker()));
+        assert!(
+            first_poll.is_pending() && second_poll.is_pending(),
+            "the mutex is held, so lock() must wait"
+        );
+        drop(guard);
+        assert!(
+            second.count() >= 1,
+            "the waiting lock() was polled again with a new waker, but the release woke only the \
+             waker of its first poll ({} wake-ups there, {} through the new one): the task now \
+             behind that future is never woken. On every Pending poll, replace the stored waker \
+             with cx.waker() (Waker::clone_from, or will_wake to skip an equal one) instead of \
+             keeping the first or queueing a second entry",
+            first.count(),
+            second.count()
+        );
+        assert!(
+            waiter
+                .as_mut()
+                .poll(&mut Context::from_waker(&second.waker()))
+                .is_ready(),
+            "the waiter was woken and the mutex is free"
+        );
+    });
+}
+
+/// A waker that, when woken, asks another thread to poll `lock()` on the same mutex and waits up
+/// to a second for it to get through. Any access to the mutex takes its std lock, so the other
+/// thread only gets through in time if the std lock is free while `wake()` runs.
+struct LockProbe {
+    /// The mutex the other thread polls.
+    mutex: Arc<SimpleAsyncMutex<i32>>,
+    /// For each wake-up: whether the other thread got through the std lock within a second.
+    got_through: Mutex<Vec<bool>>,
+}
+
+impl Wake for LockProbe {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let (tx, rx) = mpsc::channel();
+        let mutex = Arc::clone(&self.mutex);
+        std::thread::spawn(move || {
+            let poll = pin!(mutex.lock())
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .is_ready();
+            let _ = tx.send(poll);
+        });
+        let in_time = rx.recv_timeout(Duration::from_secs(1)).is_ok();
+        self.got_through.lock().unwrap().push(in_time);
+    }
+}
+
+#[test]
+fn the_guard_wakes_its_waiter_after_letting_go_of_the_std_lock() {
+    testkit::within(LIMIT, || {
+        let mutex = Arc::new(SimpleAsyncMutex::new(0));
+        let mut holder = Manual::new(mutex.lock());
+        let Poll::Ready(guard) = holder.poll() else {
+            panic!("lock() on a free mutex should be ready at the first poll");
+        };
+        let probe = Arc::new(LockProbe {
+            mutex: Arc::clone(&mutex),
+            got_through: Mutex::new(Vec::new()),
+        });
+        let waker = Waker::from(Arc::clone(&probe));
+        let mut waiter = pin!(mutex.lock());
+        assert!(
+            waiter
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending(),
+            "the mutex is held, so lock() must wait"
+        );
+        drop(guard);
+        let got_through = probe.got_through.lock().unwrap().clone();
+        assert!(
+            !got_through.is_empty(),
+            "dropping the guard did not wake the waiting lock(): a lost wake-up, the waiter would \
+             sleep for ever; the guard's Drop must wake a stored waker"
+        );
+        assert!(
+            got_through.iter().all(|&in_time| in_time),
+            "the guard called wake() while still holding the std Mutex: the woken task, on another \
+             thread, polls lock() at once and blocks on that std lock until drop() returns. A \
+             waker may run code of its own (here: another thread polling lock()). Take the waker \
+             out of the queue, drop the std MutexGuard, then wake"
         );
     });
 }
@@ -140,8 +253,8 @@ fn a_waiter_dropped_before_the_release_does_not_strand_the_next() {
         assert!(
             b.wakes() >= 1,
             "the guard was released but `b` was never woken: either its waker was never stored, \
-             or the release woke only the waker of `a`, whose lock() future had already been \
-             dropped. Store the waker when returning Pending, and remove a waiter's entry when \
+             or the release woke only the waker of `a`, a waiter that no longer exists: its \
+             lock() future had already been dropped. Store the waker when returning Pending, and remove a waiter's entry when \
              its future is dropped"
         );
         assert!(b.poll().is_ready(), "`b` was woken and the mutex is free");

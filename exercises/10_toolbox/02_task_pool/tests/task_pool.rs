@@ -88,7 +88,7 @@ fn results_come_back_in_input_order() {
     assert_eq!(
         results,
         (0..10).map(|i| i * i).collect::<Vec<_>>(),
-        "results[i] must be job i's result; here the later jobs finish first, so results in \
+        "results[i] must be job i's result, in input order; here the later jobs finish first, so results in \
          finishing order come out shuffled"
     );
 }

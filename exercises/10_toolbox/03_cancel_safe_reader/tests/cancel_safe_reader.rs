@@ -72,7 +72,10 @@ fn whole_lines_without_ticks_all_arrive() {
                 ticks: 0
             },
             "every line, without its line ending, and no ticks (here the tick channel is \
-             closed from the start: the loop must still read every line)"
+             closed from the start: the loop must still read every line). Lines missing although \
+             all three came in one write: a BufReader or a Lines made afresh on each turn of the \
+             loop drops what it had read beyond the first line; create the Lines once, before \
+             the loop"
         );
     });
 }
@@ -95,9 +98,11 @@ fn a_tick_in_the_middle_of_a_line_loses_nothing() {
              before the end of the input. It must go on until the reader's end, also after the \
              tick channel has closed (then `recv` returns `None`)"
         } else {
-            "text was lost: when the tick won the select!, the read future was dropped with the \
-             first half of the line in it. Use a reader whose half-read line survives the drop \
-             (Lines::next_line)"
+            "text was lost: when the tick won the select!, the first half of a line was dropped \
+             with whatever held it. That is a read_line future with its String, but also a \
+             BufReader or a Lines made afresh on each turn of the loop: its buffer goes with it, \
+             even with next_line. Create the Lines once, before the loop, and call next_line on \
+             it in the select!"
         };
         assert_eq!(report.lines, all, "{cause}");
     });
@@ -125,8 +130,9 @@ fn lines_still_arrive_after_the_tick_channel_closes() {
                 ticks: 1
             },
             "the loop should go on reading after the tick channel closes, and lose nothing; a line \
-             missing its start means the read future was dropped with the start in it when the \
-             tick won (use Lines::next_line, which is cancel safe)"
+             missing its start means the start was dropped when the tick won: with a read_line \
+             future, or with a BufReader or Lines made afresh on each turn. Create the Lines once, \
+             before the loop, and call next_line on it in the select!"
         );
     });
 }

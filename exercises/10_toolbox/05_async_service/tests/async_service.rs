@@ -33,6 +33,15 @@ impl Service for Counter {
     }
 }
 
+/// Answers with the request it got, in brackets, so every space of it shows.
+struct Echo;
+
+impl Service for Echo {
+    async fn call(&self, request: String) -> String {
+        format!("[{request}]")
+    }
+}
+
 fn router() -> Router {
     Router::new()
         .route("upper ", Upper)
@@ -103,6 +112,19 @@ fn an_earlier_route_wins_over_a_longer_prefix() {
 }
 
 #[test]
+fn the_rest_of_the_request_is_passed_on_as_it_is() {
+    testkit::run_both(LIMIT, || async {
+        let router = Router::new().route("say", Echo);
+        assert_eq!(
+            router.handle("say  two spaces, then one ").await.as_deref(),
+            Some("[  two spaces, then one ]"),
+            "the service must get the rest of the request exactly as it came, spaces included: \
+             remove the prefix and nothing else (no trim)"
+        );
+    });
+}
+
+#[test]
 fn no_route_no_answer() {
     testkit::run_both(LIMIT, || async {
         let router = Router::new().route("upper ", Upper);
@@ -127,8 +149,8 @@ fn requests_can_be_spawned_as_tasks() {
             assert_eq!(
                 task.await.expect("a spawned request panicked"),
                 Some(format!("R{i}")),
-                "request {i} got the wrong answer: the first route that matches answers (earlier \
-                 routes win), its prefix is removed before the service sees the request, and each \
+                "request {i} got the wrong answer: routes are tried in the order they were added \
+                 and the first match wins, its prefix is removed before the service sees the request, and each \
                  task must get the answer to its own request"
             );
         }

@@ -30,15 +30,39 @@ fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 's
     });
 }
 
-/// Shuts `runner` down, or fails naming the forgotten-sender bug if that never finishes.
+/// Shuts `runner` down, or fails naming the forgotten-sender bug if that never finishes, and the
+/// lost-panic bug if it panics.
 async fn shut_down(runner: Runner) -> Report {
-    tokio::time::timeout(SHUTDOWN_WITHIN, runner.shutdown())
+    let mut shutdown = std::pin::pin!(runner.shutdown());
+    // Polled by hand to catch a panic of shutdown itself, which usually re-raises a worker's.
+    let caught = std::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shutdown.as_mut().poll(cx)))
+        {
+            Ok(std::task::Poll::Ready(report)) => std::task::Poll::Ready(Ok(report)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
+        }
+    });
+    tokio::time::timeout(SHUTDOWN_WITHIN, caught)
         .await
         .unwrap_or_else(|_| {
             panic!(
                 "forgotten sender: shutdown did not finish within {SHUTDOWN_WITHIN:?} of Tokio \
                  time. The workers' recv() returns None only when every Sender of the queue has \
                  been dropped: is one still alive while shutdown waits for the workers?"
+            )
+        })
+        .unwrap_or_else(|payload| {
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic without a message");
+            panic!(
+                "lost panic: shutdown panicked ({message}). A worker that runs a job inline, in \
+                 its own task, dies with the job's panic, and its JoinHandle hands that panic to \
+                 whoever awaits it: run each job in a task of its own and look at the result, \
+                 so the worker lists the job in failed and goes on"
             )
         })
 }

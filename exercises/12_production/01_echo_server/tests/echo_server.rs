@@ -114,7 +114,8 @@ fn an_over_long_line_gets_an_error_and_the_connection_closes() {
         assert_eq!(
             back, TOO_LONG,
             "a line longer than MAX_LINE must not be echoed (that would let a peer make the server \
-             buffer without limit): answer TOO_LONG"
+             buffer without limit): read at most MAX_LINE + 1 bytes of a line \
+             (`AsyncReadExt::take`) and answer TOO_LONG"
         );
         let mut rest = Vec::new();
         let closed = tokio::time::timeout(ANSWER_WITHIN, client.read_to_end(&mut rest)).await;

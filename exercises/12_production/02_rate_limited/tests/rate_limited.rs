@@ -53,7 +53,9 @@ fn never_more_than_max_in_flight() {
         );
         assert_eq!(
             most, 3,
-            "with 12 requests and a fast rate the fetcher should use all 3 slots, not fewer"
+            "with 12 requests and a fast rate the fetcher should use all 3 slots, it used \
+             {most}: are the requests really running side by side (spawned), or does each wait \
+             for the one before?"
         );
     });
 }
@@ -70,10 +72,58 @@ fn never_more_than_per_second_started_in_a_second() {
         // window held 5 starts, over the limit of 4.
         for (i, window) in starts.windows(5).enumerate() {
             let span = window[4] - window[0];
+            // Starts at the very same instant of a paused clock were not spaced by any Tokio
+            // timer: the likely cause is a wait that Tokio's clock does not see.
+            let note = if span.is_zero() {
+                " No Tokio time passed between them: a wait with std::thread::sleep (or any \
+                 blocking wait) does not move Tokio's clock, which is paused in these tests, and it \
+                 blocks the runtime thread besides; space the starts with a tokio::time::interval \
+                 (tick().await)"
+            } else {
+                ""
+            };
             assert!(
                 span >= Duration::from_secs(1),
-                "rate limit: requests {} to {} started within {span:?}, so 5 started in under a \
-                 second with a limit of 4 per second",
+                "rate limit: requests {} to {} started within {span:?} of Tokio's clock, so 5 \
+                 started in under a second with a limit of 4 per second.{note}",
+                i + 1,
+                i + 5
+            );
+        }
+    });
+}
+
+#[test]
+fn a_stall_does_not_release_a_burst_of_starts() {
+    paused(|| async {
+        let service = Service::new();
+        let fetching = tokio::spawn(fetch_all(service.clone(), urls(9), 20, 4));
+        // 10 ms in, the first request has started and the second waits for its turn.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let early = service.starts().len();
+        assert!(
+            early <= 1,
+            "{early} requests started in the first 10 ms of Tokio's clock, with a limit of 4 per \
+             second: nothing spaced them on Tokio's clock. A wait with std::thread::sleep (or any \
+             blocking wait) does not move Tokio's clock, which is paused in these tests, and it \
+             blocks the runtime thread besides; space the starts with a tokio::time::interval \
+             (tick().await)"
+        );
+        // The process stalls for 2 s (a long poll elsewhere, a suspended machine): Tokio's clock
+        // jumps ahead, and every timer due in between is due at once.
+        tokio::time::advance(Duration::from_secs(2)).await;
+        fetching.await.expect("fetch_all panicked");
+        let starts = service.starts();
+        assert_eq!(starts.len(), 9, "every URL must be fetched once");
+        for (i, window) in starts.windows(5).enumerate() {
+            let span = window[4] - window[0];
+            assert!(
+                span >= Duration::from_secs(1),
+                "after a 2 s stall, requests {} to {} started within {span:?}: the interval fired \
+                 the ticks it had missed back to back, which is what an interval does by default \
+                 (MissedTickBehavior::Burst), and the service got 5 starts in under a second with \
+                 a limit of 4. Set MissedTickBehavior::Delay on the interval \
+                 (set_missed_tick_behavior) so the next start waits a full period",
                 i + 1,
                 i + 5
             );

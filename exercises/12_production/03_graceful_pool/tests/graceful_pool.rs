@@ -5,6 +5,9 @@
 //! time, and the elapsed times measured are exact. Every wait that a bug could make endless is
 //! bounded, and its failure message says what was being waited for.
 
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
 
 use graceful_pool::{Closed, Job, Pool, Summary};
@@ -21,9 +24,15 @@ fn job(id: u32, work: Duration) -> Job {
     Job { id, work }
 }
 
-/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused.
+/// How long the runtime thread may go without making progress, in real time. Every wait here is
+/// on Tokio's paused clock, so only a thread blocked for real (a std lock held across an `.await`,
+/// a `std::thread::sleep`) comes near it.
+const MAX_BLOCK: Duration = Duration::from_secs(1);
+
+/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused, watched for a blocked
+/// thread.
 fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 'static) {
-    testkit::run(Flavor::CurrentThread, LIMIT, || async move {
+    testkit::run_watched(Flavor::CurrentThread, LIMIT, MAX_BLOCK, || async move {
         tokio::time::pause();
         body().await;
     });
@@ -120,6 +129,48 @@ fn a_submit_waiting_for_room_is_refused_at_shutdown() {
              missing from the summary means shutdown returned before the workers had recorded \
              it: after cancelling the jobs, wait for the workers to end)"
         );
+    });
+}
+
+/// Polls `fut` once, with the waker of the task that calls this.
+async fn poll_once<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    let mut fut = Some(fut);
+    std::future::poll_fn(|cx| Poll::Ready(fut.take().expect("polled once").poll(cx))).await
+}
+
+#[test]
+fn a_submit_that_could_go_either_way_is_refused() {
+    // A submit waits for room; shutdown begins; then room appears. When the submit is polled
+    // next, both the shutdown signal and the room are ready. Twenty rounds: a choice made at
+    // random lets a job in about half the time.
+    paused(|| async {
+        for round in 1..=20 {
+            let pool = Pool::start(1, 1);
+            pool.submit(job(1, JOB)).await.expect("the pool is running");
+            // Let the worker take job 1, then fill the one slot of the queue.
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            pool.submit(job(2, JOB)).await.expect("the queue has room");
+            let mut waiting = pin!(pool.submit(job(3, JOB)));
+            assert!(
+                poll_once(waiting.as_mut()).await.is_pending(),
+                "the queue is full and the pool runs: submit must wait for room"
+            );
+            let mut shutdown = pin!(shut_down(&pool, HOUR));
+            let _ = poll_once(shutdown.as_mut()).await;
+            // Job 1 ends; the worker takes job 2, which makes room for job 3.
+            tokio::time::sleep(JOB).await;
+            let late = waiting.await;
+            let summary = shutdown.await;
+            assert!(
+                late == Err(Closed) && !summary.finished.contains(&3),
+                "round {round}: a submit that waited for room was let in after shutdown had \
+                 begun (it returned {late:?}, and the pool ran {:?}). When it was polled, the \
+                 shutdown signal and the room were both ready, and a select! picks among ready \
+                 branches at random. Write `biased;` first, with the shutdown branch before the \
+                 send, so a submit that could go either way is refused",
+                summary.finished
+            );
+        }
     });
 }
 

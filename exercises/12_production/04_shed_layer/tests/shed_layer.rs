@@ -167,7 +167,7 @@ fn sheds_over_a_rate_limit_on_the_paused_clock() {
             second,
             Err(ShedError::Overloaded),
             "a second request within the same second exceeds the rate: it must be refused at once \
-             (an Ok means it waited for the rate limiter instead: when the inner poll_ready is \
+             (an Ok means Shed's poll_ready waited for the rate limiter instead: when the inner poll_ready is \
              Pending, Shed's poll_ready returns Ready(Ok(())) and call answers Overloaded)"
         );
         tokio::time::sleep(Duration::from_secs(1)).await;

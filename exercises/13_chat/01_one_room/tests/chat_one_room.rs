@@ -45,7 +45,11 @@ impl Peer {
         match tokio::time::timeout(LINE_WITHIN, self.lines.next_line()).await {
             Ok(Ok(Some(line))) => line,
             Ok(_) => panic!("the connection ended while the test waited for {what}"),
-            Err(_) => panic!("nothing arrived while the test waited for {what}"),
+            Err(_) => panic!(
+                "nothing arrived within {LINE_WITHIN:?} while the test waited for {what}: a line \
+                 for the client must be written whole with its `\\n`, and flushed if the writer \
+                 is wrapped in a BufWriter"
+            ),
         }
     }
 
@@ -145,6 +149,64 @@ fn a_half_sent_line_survives_a_room_message() {
             "the first half of a line was lost when the room's branch won the select!: read_line is not \
              cancel safe; keep the half-read line in a Lines (next_line) that outlives the loop"
         );
+    });
+}
+
+#[test]
+fn lines_sent_close_together_all_arrive() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        ann.nick("ann").await;
+        // Three lines on the room at once, as a busy room sends them: ann's task is busy writing
+        // the first while the others are sent.
+        for text in ["one", "two", "three"] {
+            room.send((9, format!("zed: {text}\n").into())).unwrap();
+        }
+        assert_eq!(ann.next("the first of three lines").await, "zed: one");
+        for text in ["two", "three"] {
+            match tokio::time::timeout(LINE_WITHIN, ann.lines.next_line()).await {
+                Ok(Ok(Some(line))) => assert_eq!(line, format!("zed: {text}")),
+                _ => panic!(
+                    "`zed: {text}` never reached ann: lines sent to the room between two of her \
+                     receives were lost. A receiver only gets what is sent while it exists: \
+                     subscribe once, before the loop, not afresh on every turn"
+                ),
+            }
+        }
+    });
+}
+
+#[test]
+fn a_client_that_falls_behind_stays_connected() {
+    // One runtime thread: the room's sixteen lines are all sent before ann's task runs again, so
+    // its receiver (capacity 4) misses the oldest twelve and gets `RecvError::Lagged(12)`.
+    testkit::run(testkit::Flavor::CurrentThread, LIMIT, || async {
+        let (room, _) = broadcast::channel(4);
+        let mut ann = connect(1, &room);
+        ann.nick("ann").await;
+        for n in 0..16 {
+            room.send((9, format!("zed: {n}\n").into())).unwrap();
+        }
+        room.send((9, "zed: after the flood\n".into())).unwrap();
+        loop {
+            match tokio::time::timeout(LINE_WITHIN, ann.lines.next_line()).await {
+                Ok(Ok(Some(line))) if line == "zed: after the flood" => break,
+                Ok(Ok(Some(_))) => {}
+                Ok(_) => panic!(
+                    "ann's connection ended after she fell behind the room (recv gave \
+                     RecvError::Lagged): a slow client loses the lines it missed, not its \
+                     connection. Only RecvError::Closed ends the task; after Lagged, keep \
+                     receiving"
+                ),
+                Err(_) => panic!(
+                    "the last lines of the room never reached ann: lines sent to the room between \
+                     two of her receives were lost. A receiver only gets what is sent while it \
+                     exists: subscribe once, before the loop, not afresh on every turn; and after \
+                     RecvError::Lagged, keep receiving with the same receiver"
+                ),
+            }
+        }
     });
 }
 

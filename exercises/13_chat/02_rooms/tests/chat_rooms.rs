@@ -83,7 +83,7 @@ fn a_join_after_the_room_was_removed_gets_a_working_room() {
         tx.send(Arc::from("x\n")).unwrap();
         assert!(
             rx2.try_recv().is_ok(),
-            "the new room's members share its channel"
+            "the new room's members must share one channel: a line one sends reaches the other"
         );
     });
 }

@@ -21,12 +21,11 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    // TODO: cut lines with `tokio_util::codec::LinesCodec::new_with_max_length(max_line)`, used
-    // directly through the `Decoder` trait: read into a `tokio_util::bytes::BytesMut` with
-    // `AsyncReadExt::read_buf`, then call `decode` until it returns `Ok(None)` (`decode_eof` once
-    // `read_buf` returned 0). Its errors tell the two cases apart: `MaxLineLengthExceeded` and
-    // `Io(_)` (not UTF-8). Neither ends the loop. (`FramedRead` would end its stream after the
-    // first error, which is why the codec is used by hand here.)
+    // TODO: read the lines so that the limit holds while a line is still arriving, and so that
+    // each kind of bad line gets its reply from the list above and does not end the loop. APIs
+    // that help: `tokio_util::codec::LinesCodec` (`new_with_max_length`) and the
+    // `tokio_util::codec::Decoder` trait it implements, fed by `AsyncReadExt::read_buf` into a
+    // `tokio_util::bytes::BytesMut`.
     let _ = (writer, max_line);
     let mut lines = BufReader::new(reader).lines();
     let mut all = Vec::new();

@@ -72,7 +72,9 @@ fn lines_with_either_ending_and_a_last_one_without() {
         assert_eq!(
             lines,
             ["one", "two", "three"],
-            "every line, without its ending"
+            "every line, without its ending. One read can bring several lines: call decode until \
+             it returns Ok(None). A last line without an ending comes only from decode_eof, once \
+             read_buf has returned 0"
         );
     });
 }
@@ -94,12 +96,14 @@ fn a_line_over_the_limit_is_refused_while_it_is_still_arriving() {
             reply, "! line too long (the limit is 64 bytes)",
             "the reply to a line over the limit"
         );
-        client.input.write_all(&[b'x'; 1000]).await.unwrap();
+        let stopped = "read_lines stopped reading after the reply (its end of the pipe is closed): \
+                       a bad line must get a `! ` reply, and the loop must go on";
+        client.input.write_all(&[b'x'; 1000]).await.expect(stopped);
         client
             .input
             .write_all(b" end of the long line\nnext\n")
             .await
-            .unwrap();
+            .expect(stopped);
         let lines = client.finish("a long line").await;
         assert_eq!(
             lines,
@@ -161,6 +165,29 @@ fn a_mebibyte_line_gets_one_reply() {
             replies.next_line().await.unwrap(),
             None,
             "one reply per long line, not one per chunk of it"
+        );
+    });
+}
+
+#[test]
+fn a_bad_line_right_after_a_good_one_is_answered_at_once() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        // Both lines arrive in one read; no more input follows until the reply comes.
+        client.input.write_all(b"hello\n\xff\n").await.unwrap();
+        let reply = client
+            .reply(
+                "to a line that is not UTF-8, sent right after a good one",
+                "the bad line was already read but not looked at: one read can bring several \
+                 lines, so call decode until it returns Ok(None) before reading again",
+            )
+            .await;
+        assert_eq!(reply, "! not valid UTF-8", "the reply to the bad line");
+        let lines = client.finish("a good line and a bad one").await;
+        assert_eq!(
+            lines,
+            ["hello"],
+            "the good line is kept, the bad one dropped"
         );
     });
 }

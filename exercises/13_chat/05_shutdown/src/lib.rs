@@ -24,11 +24,10 @@ where
     F: Fn(TcpStream, CancellationToken) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    // TODO: a `tokio::select!` loop over `listener.accept()` and the shutdown future (pin it with
-    // `tokio::pin!` so the loop can poll it again and again). Spawn each handler on a
-    // `tokio_util::task::TaskTracker`, and give it a token from one `CancellationToken` (a
-    // `child_token()` each). When the shutdown comes: close the listener, cancel the token, and
-    // wait for the tracker. Read the docs of `TaskTracker::wait` for what it needs first.
+    // TODO: accept connections until `shutdown` completes, each handler on a task of its own,
+    // then carry out the three steps above. APIs that help: `tokio::select!` and `tokio::pin!`,
+    // `tokio_util::sync::CancellationToken` (`child_token`, `cancel`) and
+    // `tokio_util::task::TaskTracker` (`spawn`, `close`, `wait`).
     let _ = (listener, shutdown, handler);
     let _: Option<CancellationToken> = None;
     todo!("accept until shutdown, then drain")

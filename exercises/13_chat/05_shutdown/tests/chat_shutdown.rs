@@ -16,8 +16,12 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// The time limit of every test; each needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(10);
-/// How long a test waits for one event. Generous: each takes microseconds.
-const EVENT_WITHIN: Duration = Duration::from_secs(5);
+/// How long a test waits for a connection's welcome. Generous: it takes microseconds.
+const EVENT_WITHIN: Duration = Duration::from_secs(2);
+/// How long a test waits for the handlers' tokens to be cancelled after the shutdown signal, and
+/// for serve to return once the handlers may finish: nothing but loopback writes happens in
+/// between, so a second is generous, and a failing check ends soon.
+const SHUTDOWN_WITHIN: Duration = Duration::from_secs(1);
 
 /// What the handlers report to the test.
 #[derive(Debug, PartialEq)]
@@ -87,7 +91,7 @@ async fn connect(addr: std::net::SocketAddr) -> tokio::io::Lines<BufReader<TcpSt
 }
 
 async fn event(events: &mut mpsc::UnboundedReceiver<Event>, what: &str) -> Event {
-    tokio::time::timeout(EVENT_WITHIN, events.recv())
+    tokio::time::timeout(SHUTDOWN_WITHIN, events.recv())
         .await
         .unwrap_or_else(|_| panic!("{what}"))
         .expect("every handler is gone")
@@ -102,9 +106,14 @@ fn connections_are_served_at_once_and_counted() {
         let _b = connect(s.addr).await;
         s.stop.send(()).unwrap();
         s.gate.add_permits(2);
-        let accepted = tokio::time::timeout(EVENT_WITHIN, &mut s.server)
+        let accepted = tokio::time::timeout(SHUTDOWN_WITHIN, &mut s.server)
             .await
-            .expect("serve did not return after the shutdown and every handler finishing: TaskTracker::wait resolves only after TaskTracker::close")
+            .expect(
+                "serve did not return within 1 s of the shutdown, with every handler free to \
+                 finish once its token is cancelled. Cancel the token before waiting for the \
+                 handlers (they wait for it), and close the TaskTracker before waiting: \
+                 TaskTracker::wait resolves only after TaskTracker::close",
+            )
             .unwrap();
         assert_eq!(
             accepted, 2,
@@ -123,7 +132,12 @@ fn the_shutdown_cancels_every_handlers_token() {
         for _ in 0..2 {
             let e = event(
                 &mut s.events,
-                "a handler's token was not cancelled after the shutdown: cancel the CancellationToken whose child tokens the handlers got",
+                "a handler's token was not cancelled within 1 s of the shutdown signal. The handlers wait for \
+                 their token before they can finish, so cancel the token before waiting for the \
+                 handlers (waiting first means each side waits for the other), and cancel the \
+                 CancellationToken whose child tokens the handlers got. A serve that awaits a \
+                 handler instead of spawning it never even sees the shutdown: spawn a task per \
+                 connection",
             )
             .await;
             assert_eq!(
@@ -145,7 +159,12 @@ fn serve_returns_only_after_every_handler_finished() {
         assert_eq!(
             event(
                 &mut s.events,
-                "the handler's token was not cancelled after the shutdown: cancel the CancellationToken whose child tokens the handlers got"
+                "the handler's token was not cancelled within 1 s of the shutdown signal. The handlers wait for \
+                 their token before they can finish, so cancel the token before waiting for the \
+                 handlers (waiting first means each side waits for the other), and cancel the \
+                 CancellationToken whose child tokens the handlers got. A serve that awaits a \
+                 handler instead of spawning it never even sees the shutdown: spawn a task per \
+                 connection"
             )
             .await,
             Event::Cancelled
@@ -170,9 +189,12 @@ fn serve_returns_only_after_every_handler_finished() {
             event(&mut s.events, "the handler did not finish").await,
             Event::Finished
         );
-        let accepted = tokio::time::timeout(EVENT_WITHIN, &mut s.server)
+        let accepted = tokio::time::timeout(SHUTDOWN_WITHIN, &mut s.server)
             .await
-            .expect("serve did not return after every handler finished: TaskTracker::wait resolves only after TaskTracker::close")
+            .expect(
+                "serve did not return within 1 s of every handler finishing: \
+                 TaskTracker::wait resolves only after TaskTracker::close",
+            )
             .unwrap();
         assert_eq!(accepted, 1, "one connection was accepted");
         assert_eq!(
