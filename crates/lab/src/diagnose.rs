@@ -593,6 +593,9 @@ fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
         blocks.push((name, relocate(block)));
         rest = &rest[end..];
     }
+    // libtest prints failures in the order the tests ended, which varies from run to run; the
+    // failure a verdict shows must not. By name, the order `--list` gives.
+    blocks.sort_by(|a, b| a.0.cmp(&b.0));
     blocks
 }
 
