@@ -126,3 +126,81 @@ fn ch10_select_is_drawn_from_tokio57() {
         &run,
     );
 }
+
+/// Every SVG under `docs/src/img/`, drawn from a run or by hand: on a page inside a
+/// `<figure class="lab-figure">` with a caption, with a text alternative, with no blank line
+/// (which would end the page's HTML block half-way through the picture), and coloured by the
+/// shared class rules, which follow the book's theme, rather than by colours of its own.
+#[test]
+fn every_figure_is_on_a_page_with_a_caption_and_follows_the_theme() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/src");
+    let pages: Vec<(String, String)> = std::fs::read_dir(&src)
+        .expect("docs/src is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (
+                name,
+                std::fs::read_to_string(&path).expect("a page is readable"),
+            )
+        })
+        .collect();
+    let mut figures: Vec<PathBuf> = std::fs::read_dir(src.join("img"))
+        .expect("docs/src/img is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "svg"))
+        .collect();
+    figures.sort();
+    assert!(
+        figures.len() >= 12,
+        "expected at least twelve figures, found {figures:?}"
+    );
+    for path in &figures {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let svg = std::fs::read_to_string(path).expect("a figure is readable");
+        let include = format!("{{{{#include img/{name}.svg}}}}");
+        let on: Vec<&(String, String)> = pages
+            .iter()
+            .filter(|(_, text)| text.contains(&include))
+            .collect();
+        assert_eq!(
+            on.len(),
+            1,
+            "{name}.svg must be included by exactly one page, found {}",
+            on.len()
+        );
+        let (page, text) = on[0];
+        let block =
+            format!("<figure class=\"lab-figure\" id=\"fig-{name}\">\n{include}\n<figcaption>");
+        assert!(
+            text.contains(&block),
+            "{page}: {name}.svg must sit in `<figure class=\"lab-figure\" id=\"fig-{name}\">`, \
+             followed by its <figcaption>"
+        );
+        let caption = text
+            .split(&block)
+            .nth(1)
+            .and_then(|rest| rest.split("</figcaption>").next());
+        assert!(
+            caption.is_some_and(|c| c.split_whitespace().count() >= 8),
+            "{page}: the caption of {name} must say what to notice"
+        );
+        assert!(!svg.contains("\n\n"), "{name}.svg has a blank line");
+        for needle in [
+            "role=\"img\"",
+            "aria-label=\"",
+            &format!("<title id=\"{name}-title\">"),
+            &format!("<desc id=\"{name}-desc\">"),
+            figures::STYLE,
+        ] {
+            assert!(svg.contains(needle), "{name}.svg lacks {needle}");
+        }
+        for colour in ["fill=\"#", "stroke=\"#", "fill=\"white\"", "background"] {
+            assert!(
+                !svg.contains(colour),
+                "{name}.svg sets a colour of its own ({colour}…): use the f-* classes, which follow the theme"
+            );
+        }
+    }
+}
