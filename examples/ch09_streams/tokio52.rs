@@ -26,6 +26,12 @@
 //! slots, so jobs 4 to 6 start only at 300 ms and job 5 ends at 600 ms. `buffer_unordered(3)`
 //! frees a slot the moment a job finishes: 4 and 5 start at 100 ms, 6 at 200 ms, and the last job
 //! ends at 400 ms.
+//!
+//! `cargo run --example tokio52 -- --events` runs the same three pipelines on Tokio's paused
+//! clock instead and prints, for every job, when it started, when it finished and when the stream
+//! handed its output on (`buffered(3) job 2 start 0 end 100 out 300`), rounded down to 10 ms.
+//! Those times do not depend on the machine's load, so the book's timeline is drawn from them
+//! (`examples/tests/figures.rs`).
 
 // ANCHOR: main
 use std::time::{Duration, Instant};
@@ -42,6 +48,9 @@ async fn job((n, ms): (u32, u64)) -> u32 {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    if std::env::args().any(|arg| arg == "--events") {
+        return events::print().await;
+    }
     let start = Instant::now();
     let order: Vec<u32> = stream::iter(JOBS).then(job).collect().await;
     println!(
@@ -68,3 +77,63 @@ async fn main() {
     );
 }
 // ANCHOR_END: main
+
+/// The `--events` mode: the same pipelines on a paused clock, with every job's times.
+mod events {
+    use futures::stream::{self, StreamExt};
+    use tokio::time::Instant;
+
+    use super::{JOBS, job};
+
+    /// Milliseconds since `start`, rounded down to a multiple of 10. On the paused clock each
+    /// sleep lasts up to 1 ms longer than asked (Tokio's timer rounds a deadline up to its next
+    /// millisecond tick), which would otherwise add a millisecond per sleep to the times.
+    fn ms(start: Instant) -> u128 {
+        start.elapsed().as_millis() / 10 * 10
+    }
+
+    /// Runs `job` and returns its number with the times at which it started and finished.
+    async fn timed(start: Instant, spec: (u32, u64)) -> (u32, u128, u128) {
+        let began = ms(start);
+        let n = job(spec).await;
+        (n, began, ms(start))
+    }
+
+    /// Prints one line per job and pipeline, in the order the stream handed the outputs on.
+    fn print_jobs(mode: &str, done: Vec<(u32, u128, u128, u128)>) {
+        for (n, began, ended, out) in done {
+            println!("{mode} job {n} start {began} end {ended} out {out}");
+        }
+    }
+
+    pub async fn print() {
+        // Time stands still while a task runs and jumps to the next timer when all are idle,
+        // so every sleep lasts exactly what it asks for, whatever the machine's load.
+        tokio::time::pause();
+        let start = Instant::now();
+        let done = stream::iter(JOBS)
+            .then(|spec| timed(start, spec))
+            .map(|(n, b, e)| (n, b, e, ms(start)))
+            .collect()
+            .await;
+        print_jobs("then", done);
+
+        let start = Instant::now();
+        let done = stream::iter(JOBS)
+            .map(|spec| timed(start, spec))
+            .buffered(3)
+            .map(|(n, b, e)| (n, b, e, ms(start)))
+            .collect()
+            .await;
+        print_jobs("buffered(3)", done);
+
+        let start = Instant::now();
+        let done = stream::iter(JOBS)
+            .map(|spec| timed(start, spec))
+            .buffer_unordered(3)
+            .map(|(n, b, e)| (n, b, e, ms(start)))
+            .collect()
+            .await;
+        print_jobs("buffer_unordered(3)", done);
+    }
+}
