@@ -9,8 +9,9 @@
 //!   when every branch is disabled the `else` branch runs (without one, `select!` panics).
 //! - A deadline for a whole loop is one `Sleep`, created once and pinned, polled by reference each
 //!   turn. A `sleep(..)` written inside the `select!` would start again at every turn.
-//! - `JoinHandle::abort` cancels a spawned task at its next `.await`; awaiting the handle then gives
-//!   a `JoinError` whose `is_cancelled()` is true.
+//! - `JoinHandle::abort` cancels a spawned task when its current poll returns `Pending`, or at
+//!   once if it is idle (tokio's `runtime/task/state.rs`); awaiting the handle then gives a
+//!   `JoinError` whose `is_cancelled()` is true.
 //!
 //! ```text
 //! cargo run --example tokio58

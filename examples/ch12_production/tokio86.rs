@@ -20,9 +20,10 @@
 //! ```
 //!
 //! Prints after about 0.8 s. The waits are the same on every run (the seed is fixed); the fifth
-//! line depends on timing: the caller stops either because the next wait would pass the deadline
-//! or because the deadline cut an attempt short, and a busy machine fits fewer attempts. One run
-//! printed:
+//! and seventh lines depend on timing. The caller stops either because the next wait would pass
+//! the deadline or because the deadline cut an attempt short, and a busy machine fits fewer
+//! attempts; the backend told the deadline stops after fewer than 30 steps, how many depends on
+//! when its steps are scheduled. One run printed:
 //!
 //! ```text
 //! attempt 1 failed, backing off 11 ms
