@@ -58,14 +58,15 @@ fn main() {
     println!("current_thread, block_in_place: {}", try_on(&rt));
 }
 
-/// Starts a ticker, blocks for 800 ms inside a spawned task, and returns how many ticks happened
-/// during the block.
+/// Starts a ticker, blocks for 800 ms inside a spawned task, and returns how
+/// many ticks happened during the block.
 async fn ticks_while_blocking(in_place: bool) -> u64 {
     let count = Arc::new(AtomicU64::new(0));
     let ticker = tokio::spawn(tick(Arc::clone(&count)));
 
     let blocker = tokio::spawn(async move {
-        // Let the ticker get going first, so a count of 0 means "stalled", not "not started".
+        // Let the ticker get going first, so a count of 0 means "stalled", not
+        // "not started".
         tokio::time::sleep(Duration::from_millis(150)).await;
         let before = count.load(Ordering::SeqCst);
         if in_place {
@@ -82,8 +83,9 @@ async fn ticks_while_blocking(in_place: bool) -> u64 {
 }
 
 /// Counts up every 100 ms, forever (until aborted). An
-/// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a Tokio timer, so on a
-/// multi_thread runtime only a worker thread can make it fire.
+/// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a
+/// Tokio timer, so on a multi_thread runtime only a worker thread can make it
+/// fire.
 async fn tick(count: Arc<AtomicU64>) {
     let mut interval = tokio::time::interval(Duration::from_millis(100));
     loop {
@@ -94,16 +96,17 @@ async fn tick(count: Arc<AtomicU64>) {
 
 /// Calls `block_in_place` from a task on `rt` and describes how that went.
 fn try_on(rt: &Runtime) -> String {
-    // The panic is expected and reported below, so the default hook's report is switched off
-    // for the attempt and put back afterwards.
+    // The panic is expected and reported below, so the default hook's report is
+    // switched off for the attempt and put back afterwards.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = rt.block_on(async { tokio::spawn(async { task::block_in_place(|| 42) }).await });
     std::panic::set_hook(default_hook);
     match result {
         Ok(n) => format!("returned {n}"),
-        // A panic inside a spawned task does not take the program down: it comes back from the
-        // task's `JoinHandle` as an error that carries the panic's payload.
+        // A panic inside a spawned task does not take the program down: it
+        // comes back from the task's `JoinHandle` as an error that carries the
+        // panic's payload.
         Err(err) if err.is_panic() => {
             let payload = err.into_panic();
             let message = payload

@@ -62,8 +62,9 @@ async fn main() -> Result<()> {
     let _ = stop.send(());
 
     let accepted = producer.await?;
-    // The producer has returned, so its `Sender` is gone and the channel is closed; the worker
-    // drains what is queued and then stops. Joining blocks, so it runs on the blocking pool.
+    // The producer has returned, so its `Sender` is gone and the channel is
+    // closed; the worker drains what is queued and then stops. Joining blocks,
+    // so it runs on the blocking pool.
     let finished = tokio::task::spawn_blocking(move || worker.join())
         .await?
         .expect("the worker thread panicked");
@@ -71,17 +72,20 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-/// Sends numbered jobs until told to stop, and returns how many were accepted into the queue.
+/// Sends numbered jobs until told to stop, and returns how many were accepted
+/// into the queue.
 async fn produce(tx: mpsc::Sender<String>, mut stop: oneshot::Receiver<()>) -> usize {
     let mut accepted = 0;
     loop {
-        // `reserve` waits for a free slot without handing over a job yet. If the stop signal wins
-        // the race, the `reserve` future is dropped and no job is lost half-sent; with
-        // `send(job)` in its place, the job inside the dropped future would be lost.
+        // `reserve` waits for a free slot without handing over a job yet. If
+        // the stop signal wins the race, the `reserve` future is dropped and no
+        // job is lost half-sent; with `send(job)` in its place, the job inside
+        // the dropped future would be lost.
         let permit = tokio::select! {
             biased;
             _ = &mut stop => {
-                // Printed here, by the producer itself, so that no "accepted" line can follow it.
+                // Printed here, by the producer itself, so that no "accepted"
+                // line can follow it.
                 println!("shutdown requested: accepting no more jobs");
                 break;
             }

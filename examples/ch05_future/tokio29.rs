@@ -97,8 +97,8 @@ fn fire_later(shared: Arc<Mutex<Shared>>) {
 }
 
 // ANCHOR: move_between_tasks
-/// Polls `fut` once in task A, moves it to task B, fires the event, and reports whether task B
-/// finishes within `GIVE_UP_AFTER`.
+/// Polls `fut` once in task A, moves it to task B, fires the event, and reports
+/// whether task B finishes within `GIVE_UP_AFTER`.
 async fn poll_in_a_then_finish_in_b<F>(fut: F, shared: Arc<Mutex<Shared>>) -> bool
 where
     F: Future<Output = ()> + Send + Unpin + 'static,
@@ -109,8 +109,8 @@ where
     )]
     let task_a = tokio::spawn(async move {
         let mut fut = fut;
-        // `poll!` polls once with task A's own waker and hands back the result; we keep the
-        // future.
+        // `poll!` polls once with task A's own waker and hands back the result;
+        // we keep the future.
         assert!(
             futures::poll!(&mut fut).is_pending(),
             "not ready before the event"

@@ -36,7 +36,8 @@ fn show(poll: Poll<u32>) -> String {
 
 // ANCHOR: main
 fn main() {
-    // A waker that does nothing: these futures never return `Pending` for a reason.
+    // A waker that does nothing: these futures never return `Pending` for a
+    // reason.
     let mut cx = Context::from_waker(Waker::noop());
 
     let mut fut = pin!(async { 7 });

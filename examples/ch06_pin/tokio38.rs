@@ -44,7 +44,8 @@ async fn guard_scoped(counter: Arc<Mutex<u64>>) -> u64 {
 }
 
 fn spawn_owned(data: Arc<Vec<u64>>) -> tokio::task::JoinHandle<u64> {
-    // `async move` takes its own `Arc`, so the task borrows nothing from the caller.
+    // `async move` takes its own `Arc`, so the task borrows nothing from the
+    // caller.
     tokio::spawn(async move { data.iter().sum() })
 }
 // ANCHOR_END: fixes

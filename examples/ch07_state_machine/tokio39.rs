@@ -62,8 +62,9 @@ async fn add_and_scale(a: Input, b: Input, c: Input) -> u32 {
 // ANCHOR_END: async_fn
 
 // ANCHOR: by_hand
-/// `add_and_scale`, by hand. Each variant is a point where the function can be paused, holding
-/// exactly the locals it still needs: the inputs not yet awaited, and the results so far.
+/// `add_and_scale`, by hand. Each variant is a point where the function can be
+/// paused, holding exactly the locals it still needs: the inputs not yet
+/// awaited, and the results so far.
 enum AddAndScale {
     /// Created, not polled yet: nothing has run.
     Start { a: Input, b: Input, c: Input },
@@ -81,10 +82,11 @@ impl Future for AddAndScale {
     type Output = u32;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-        // `Input` is `Unpin`, so the whole enum is, and it can be matched through `&mut`.
-        // Each arm either returns `Pending` (staying in its state) or moves to the next state and
-        // goes round the loop, just as the code after an `.await` runs in the same poll when
-        // the awaited future is ready at once.
+        // `Input` is `Unpin`, so the whole enum is, and it can be matched
+        // through `&mut`. Each arm either returns `Pending` (staying in its
+        // state) or moves to the next state and goes round the loop, just as
+        // the code after an `.await` runs in the same poll when the awaited
+        // future is ready at once.
         loop {
             let this = &mut *self;
             match std::mem::replace(this, AddAndScale::Done) {

@@ -78,7 +78,8 @@ async fn in_a_vec() -> u64 {
 }
 
 async fn awaits_inline() -> u64 {
-    // The inner future is a local of the outer one, held across its own `.await`s.
+    // The inner future is a local of the outer one, held across its own
+    // `.await`s.
     #[expect(
         clippy::large_futures,
         reason = "the lesson: this inline .await makes the outer future as large as the inner one"
@@ -88,7 +89,8 @@ async fn awaits_inline() -> u64 {
 }
 
 async fn awaits_boxed() -> u64 {
-    // Only the `Pin<Box<_>>` lives in the outer future; the large state is on the heap.
+    // Only the `Pin<Box<_>>` lives in the outer future; the large state is on
+    // the heap.
     Box::pin(array_held()).await
 }
 // ANCHOR_END: futures

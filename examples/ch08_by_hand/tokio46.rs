@@ -69,8 +69,8 @@ where
 // ANCHOR_END: retry
 
 // ANCHOR: backoff
-/// Up to `max_attempts` attempts, sleeping `first_wait`, then twice as long, and so on, between
-/// them.
+/// Up to `max_attempts` attempts, sleeping `first_wait`, then twice as long,
+/// and so on, between them.
 async fn retry_with_backoff<F, Fut, T, E>(
     max_attempts: usize,
     first_wait: Duration,
@@ -96,7 +96,8 @@ where
 // ANCHOR_END: backoff
 
 // ANCHOR: main
-/// A service that refuses the first `failures` connections; counts the calls in `calls`.
+/// A service that refuses the first `failures` connections; counts the calls in
+/// `calls`.
 fn service(
     failures: usize,
     log: bool,

@@ -30,7 +30,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// Futures of one output type, boxed so they can sit in one `Vec` whatever their concrete types.
+/// Futures of one output type, boxed so they can sit in one `Vec` whatever
+/// their concrete types.
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 struct JoinAll<T> {
@@ -53,8 +54,8 @@ impl<T: Unpin> Future for JoinAll<T> {
     type Output = (Vec<T>, usize);
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // A `BoxFuture` is `Unpin` (the box is what is pinned), so with `T: Unpin` all of `JoinAll`
-        // is, and can be used through a plain `&mut`.
+        // A `BoxFuture` is `Unpin` (the box is what is pinned), so with `T:
+        // Unpin` all of `JoinAll` is, and can be used through a plain `&mut`.
         let this = &mut *self;
         this.polls += 1;
         for (slot, output) in this.futures.iter_mut().zip(&mut this.outputs) {

@@ -59,7 +59,8 @@ async fn slow_left() -> Result<&'static str, &'static str> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // Both macros poll the branches inside this one task, like `tokio43`'s `Join`.
+    // Both macros poll the branches inside this one task, like `tokio43`'s
+    // `Join`.
     let a = futures::join!(after(200, "left"), after(100, "right"));
     let b = tokio::join!(after(200, "left"), after(100, "right"));
     assert_eq!(a, b);

@@ -53,7 +53,8 @@ impl Stream for Ticks {
         let sleep = self
             .sleep
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(100))));
-        // `Pending` from the `Sleep` means the timer has the waker: return `Pending` too.
+        // `Pending` from the `Sleep` means the timer has the waker: return
+        // `Pending` too.
         std::task::ready!(sleep.as_mut().poll(cx));
         self.sleep = None;
         self.next += 1;

@@ -48,8 +48,9 @@ async fn main() {
         .map(|_| start.elapsed())
         .collect()
         .await;
-    // An interval never ticks early: tick k (from 0) comes k × 50 ms or later after it was made.
-    // How much later depends on the machine's load, so that is all this line claims.
+    // An interval never ticks early: tick k (from 0) comes k × 50 ms or later
+    // after it was made. How much later depends on the machine's load, so that
+    // is all this line claims.
     let on_time = at
         .iter()
         .enumerate()

@@ -62,14 +62,16 @@ fn start_peer() -> (DuplexStream, mpsc::Receiver<Event>) {
 }
 
 // ANCHOR: unsafe
-/// The widely copied form: a new `read_line` future every turn, raced against another channel.
+/// The widely copied form: a new `read_line` future every turn, raced against
+/// another channel.
 async fn read_line_loop(peer: DuplexStream, mut events: mpsc::Receiver<Event>) -> Result<String> {
     let mut reader = BufReader::new(peer);
     let mut line = String::new();
     loop {
         tokio::select! {
             biased;
-            // When the event wins, this `read_line` future is dropped, and "hello " with it.
+            // When the event wins, this `read_line` future is dropped, and
+            // "hello " with it.
             n = reader.read_line(&mut line) => {
                 n?;
                 return Ok(line.trim_end().to_string());

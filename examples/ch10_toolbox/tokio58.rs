@@ -62,8 +62,9 @@ async fn fairness() {
             _ = std::future::ready(()) => {}
         }
     }
-    // Each branch wins each turn with probability 1/2: one of them winning all 1000 turns has a
-    // probability of 2^-999, so this line is the same on every run.
+    // Each branch wins each turn with probability 1/2: one of them winning all
+    // 1000 turns has a probability of 2^-999, so this line is the same on every
+    // run.
     if first_wins > 0 && first_wins < TURNS {
         println!("unbiased: both branches won some of {TURNS} turns");
     } else {
@@ -83,8 +84,8 @@ async fn else_branch() {
     let mut got = 0;
     loop {
         tokio::select! {
-            // Once the channel is closed and empty, `recv` returns `None`, the pattern does not
-            // match, and the branch is disabled for this call.
+            // Once the channel is closed and empty, `recv` returns `None`, the
+            // pattern does not match, and the branch is disabled for this call.
             Some(_) = rx.recv() => got += 1,
             else => break,
         }
@@ -100,7 +101,8 @@ async fn deadline_for_the_loop() {
     for n in 1..=3 {
         tx.send(n).await.expect("the receiver is alive");
     }
-    // `tx` stays alive: the channel never closes, so only the deadline can end the loop.
+    // `tx` stays alive: the channel never closes, so only the deadline can end
+    // the loop.
     let deadline = tokio::time::sleep(Duration::from_millis(200));
     tokio::pin!(deadline);
     let mut got = 0;

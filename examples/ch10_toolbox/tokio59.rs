@@ -45,7 +45,8 @@ async fn main() -> Result<()> {
         "reserve: a permit holds a slot; capacity left = {}",
         tx.capacity()
     );
-    // Sending through a permit cannot fail and never waits: the slot is already ours.
+    // Sending through a permit cannot fail and never waits: the slot is already
+    // ours.
     permit.send("built after the slot was reserved".to_string());
     assert_eq!(
         rx.recv().await.as_deref(),

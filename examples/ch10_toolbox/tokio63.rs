@@ -43,7 +43,8 @@ async fn main() -> Result<()> {
 
     let shutdown = Notify::new();
     shutdown.notify_waiters();
-    // No `Notified` existed, so nothing was stored: this one would wait for ever.
+    // No `Notified` existed, so nothing was stored: this one would wait for
+    // ever.
     let late = tokio::time::timeout(Duration::from_millis(200), shutdown.notified()).await;
     if late.is_err() {
         println!(
@@ -72,7 +73,8 @@ async fn main() -> Result<()> {
             *CONFIG
                 .get_or_init(|| async {
                     RUNS.fetch_add(1, Ordering::SeqCst);
-                    // Stands in for a slow async load; the other callers wait for this one.
+                    // Stands in for a slow async load; the other callers wait
+                    // for this one.
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     42
                 })

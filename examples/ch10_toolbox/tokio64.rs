@@ -72,8 +72,9 @@ async fn main() -> Result<()> {
         });
     }
     drop(set);
-    // Aborting is a request: each task is dropped the next time the scheduler handles it. Waiting
-    // until the runtime has no task left (`block_on`'s future is not a task) shows it happened.
+    // Aborting is a request: each task is dropped the next time the scheduler
+    // handles it. Waiting until the runtime has no task left (`block_on`'s
+    // future is not a task) shows it happened.
     while tokio::runtime::Handle::current()
         .metrics()
         .num_alive_tasks()

@@ -39,7 +39,8 @@ async fn main() -> Result<()> {
     let flag = Arc::clone(&other_ran);
     let consumer = tokio::spawn(async move {
         let mut received = 0;
-        // Every `recv` finds a message waiting; only the budget can make one return `Pending`.
+        // Every `recv` finds a message waiting; only the budget can make one
+        // return `Pending`.
         while rx.recv().await.is_some() {
             if flag.load(Ordering::SeqCst) {
                 break;

@@ -30,7 +30,8 @@ use std::pin::Pin;
 use anyhow::Result;
 
 // ANCHOR: static_trait
-/// A request/response service, with a `Send` future so that calls can be spawned.
+/// A request/response service, with a `Send` future so that calls can be
+/// spawned.
 trait Service {
     fn call(&self, request: String) -> impl Future<Output = String> + Send;
 }
@@ -38,7 +39,8 @@ trait Service {
 struct Upper;
 
 impl Service for Upper {
-    // An implementation may still write `async fn`; the compiler checks that its future is `Send`.
+    // An implementation may still write `async fn`; the compiler checks that
+    // its future is `Send`.
     async fn call(&self, request: String) -> String {
         tokio::task::yield_now().await;
         request.to_uppercase()
@@ -84,7 +86,8 @@ async fn main() -> Result<()> {
     // ANCHOR: use
     println!("generic: Upper answered {:?}", ask(&Upper, "hello").await);
 
-    // `tokio::spawn` needs a `Send` future: the `+ Send` in the trait is what allows this.
+    // `tokio::spawn` needs a `Send` future: the `+ Send` in the trait is what
+    // allows this.
     let answer = tokio::spawn(async { ask(&Upper, "spawned").await }).await?;
     println!("spawned: Upper answered {answer:?} on a worker thread");
 

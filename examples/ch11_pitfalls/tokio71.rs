@@ -29,8 +29,9 @@ use std::thread;
 use std::time::Duration;
 
 // ANCHOR: bug
-/// The pitfall: `entry` keeps the lock across the sleep. Clippy's `await_holding_lock` lint flags
-/// it, which is why the lint is expected here rather than fixed.
+/// The pitfall: `entry` keeps the lock across the sleep. Clippy's
+/// `await_holding_lock` lint flags it, which is why the lint is expected here
+/// rather than fixed.
 #[expect(
     clippy::await_holding_lock,
     reason = "the deadlock this lint warns about is what the example shows"

@@ -46,7 +46,8 @@ async fn write_ledger() {
 }
 
 // ANCHOR: bug
-/// The pitfall: cancelled at the `.await`, the debit stays and the credit never comes.
+/// The pitfall: cancelled at the `.await`, the debit stays and the credit never
+/// comes.
 async fn transfer_in_steps(bank: &Bank, amount: u64) {
     bank.balances.lock().unwrap()[0] -= amount;
     write_ledger().await;
@@ -55,7 +56,8 @@ async fn transfer_in_steps(bank: &Bank, amount: u64) {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: everything that can be cancelled comes first; the two changes happen together.
+/// The fix: everything that can be cancelled comes first; the two changes
+/// happen together.
 async fn transfer_then_commit(bank: &Bank, amount: u64) {
     write_ledger().await;
     let mut balances = bank.balances.lock().unwrap();

@@ -63,7 +63,8 @@ impl Service {
         }
     }
 
-    /// Closes the queue (by dropping `jobs`) and waits for every worker to finish.
+    /// Closes the queue (by dropping `jobs`) and waits for every worker to
+    /// finish.
     #[instrument(skip_all)]
     async fn shutdown(self) {
         let Service {
@@ -72,7 +73,8 @@ impl Service {
             workers,
         } = self;
         drop(jobs);
-        // `spare` is still alive until the end of this function: the channel stays open.
+        // `spare` is still alive until the end of this function: the channel
+        // stays open.
         for worker in workers {
             worker.await.expect("a worker does not panic");
         }
@@ -91,7 +93,8 @@ async fn worker(id: usize, rx: Arc<tokio::sync::Mutex<mpsc::Receiver<u32>>>) {
 // ANCHOR_END: service
 
 // ANCHOR: layer
-/// Keeps the name and fields of every span that is open: created and not yet closed.
+/// Keeps the name and fields of every span that is open: created and not yet
+/// closed.
 #[derive(Clone, Default)]
 struct OpenSpans(Arc<Mutex<BTreeMap<u64, String>>>);
 

@@ -41,7 +41,8 @@ async fn answer() -> u32 {
 }
 
 // ANCHOR: bug
-/// The pitfall, twice: synchronous code that blocks a runtime thread on a future.
+/// The pitfall, twice: synchronous code that blocks a runtime thread on a
+/// future.
 fn sync_code_with_handle() -> u32 {
     Handle::current().block_on(answer())
 }
@@ -92,7 +93,8 @@ fn main() {
     }
     // ANCHOR_END: main
     // ANCHOR: fix
-    // The fixes: `.await` in async code; `spawn_blocking` for synchronous code that must block.
+    // The fixes: `.await` in async code; `spawn_blocking` for synchronous code
+    // that must block.
     let got = on_own_runtime(async || answer().await);
     println!(".await: got {}", got.expect("answers in 10 ms"));
 

@@ -40,7 +40,8 @@ const DEADLINE: Duration = Duration::from_millis(200);
 // ANCHOR: connection
 /// A connection that stops its request when its token is cancelled.
 async fn connection(id: u32, token: CancellationToken) {
-    // A request that would take a minute; `run_until_cancelled` returns `None` on cancellation.
+    // A request that would take a minute; `run_until_cancelled` returns `None`
+    // on cancellation.
     let request = tokio::time::sleep(Duration::from_secs(60));
     if token.run_until_cancelled(request).await.is_none() {
         println!("connection {id}: cancelled mid-request, cleaned up");
@@ -72,7 +73,8 @@ async fn main() {
     println!("after cancelling connection 1's token: {running} connections still running");
     let on_own_token = handles.len() - running;
 
-    // Shutdown: cancel everything, stop tracking new tasks, wait up to the deadline.
+    // Shutdown: cancel everything, stop tracking new tasks, wait up to the
+    // deadline.
     server.cancel();
     tracker.close();
     let mut aborted = 0;

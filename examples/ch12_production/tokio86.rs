@@ -98,7 +98,8 @@ enum GaveUp {
     AtDeadline { attempts: u32 },
 }
 
-/// Calls `service` until it answers, backing off between attempts, all within `deadline`.
+/// Calls `service` until it answers, backing off between attempts, all within
+/// `deadline`.
 async fn call_with_retries(
     service: &Flaky,
     deadline: Instant,
@@ -135,7 +136,8 @@ async fn call_with_retries(
 // ANCHOR_END: retry
 
 // ANCHOR: propagate
-/// A backend working in 30 steps of 10 ms; told a deadline, it stops once the deadline passes.
+/// A backend working in 30 steps of 10 ms; told a deadline, it stops once the
+/// deadline passes.
 async fn backend(deadline: Option<Instant>, steps_done: Arc<AtomicU32>) {
     for _ in 0..30 {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -146,15 +148,17 @@ async fn backend(deadline: Option<Instant>, steps_done: Arc<AtomicU32>) {
     }
 }
 
-/// Calls the backend with a 100 ms deadline, telling it the deadline or not; returns the steps
-/// the backend did in all, counted once it has certainly stopped.
+/// Calls the backend with a 100 ms deadline, telling it the deadline or not;
+/// returns the steps the backend did in all, counted once it has certainly
+/// stopped.
 async fn call_backend(propagate: bool) -> u32 {
     let deadline = Instant::now() + Duration::from_millis(100);
     let steps_done = Arc::new(AtomicU32::new(0));
     let told = propagate.then_some(deadline);
     let work = tokio::spawn(backend(told, steps_done.clone()));
-    // The caller stops waiting at the deadline. Dropping the `JoinHandle` would not stop the
-    // backend task: only the backend can stop itself, if it knows when to.
+    // The caller stops waiting at the deadline. Dropping the `JoinHandle` would
+    // not stop the backend task: only the backend can stop itself, if it knows
+    // when to.
     tokio::time::sleep_until(deadline).await;
     work.await.expect("the backend does not panic");
     steps_done.load(Ordering::SeqCst)

@@ -82,7 +82,8 @@ where
         let leaving = Leaving(self.gauge.clone());
         let response = self.inner.call(request);
         Box::pin(async move {
-            // Moved into the future: dropped when it finishes or when it is dropped unfinished.
+            // Moved into the future: dropped when it finishes or when it is
+            // dropped unfinished.
             let _leaving = leaving;
             response.await
         })

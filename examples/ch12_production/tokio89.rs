@@ -36,7 +36,8 @@ use tracing::{Instrument, debug, info, instrument};
 use tracing_subscriber::EnvFilter;
 
 // ANCHOR: handlers
-/// Handles one request; its span covers every line below, including the spawned task's.
+/// Handles one request; its span covers every line below, including the spawned
+/// task's.
 #[instrument]
 async fn handle(user: u32) {
     info!("looking up the user");

@@ -86,7 +86,8 @@ async fn with_detached_tasks(endings: Endings) -> Result<Vec<&'static str>, Stri
 // ANCHOR_END: detached
 
 // ANCHOR: joinset
-/// A `JoinSet`: the early return drops the set, which aborts every task still in it.
+/// A `JoinSet`: the early return drops the set, which aborts every task still
+/// in it.
 async fn with_join_set(endings: Endings) -> Result<Vec<&'static str>, String> {
     let mut calls = JoinSet::new();
     for (name, millis, fails) in [("a", 10, false), ("b", 20, true), ("c", 500, false)] {
