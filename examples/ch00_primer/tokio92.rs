@@ -56,9 +56,15 @@ async fn main() {
     let together = start.elapsed();
 
     if in_a_row >= Duration::from_millis(350) && together < in_a_row {
-        println!("one after the other took the sum of the waits; join! took about the longer one");
+        println!(
+            "one after the other took the sum of the waits; join! took about \
+            the longer one"
+        );
     } else {
-        println!("unexpected times: one after the other {in_a_row:?}, join! {together:?}");
+        println!(
+            "unexpected times: one after the other {in_a_row:?}, join! \
+            {together:?}"
+        );
     }
 }
 // ANCHOR_END: main

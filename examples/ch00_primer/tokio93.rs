@@ -57,7 +57,9 @@ async fn main() -> anyhow::Result<()> {
         sleep(Duration::from_secs(1)).await;
         println!("this line is never printed");
     });
-    println!("main returns; the task still sleeping is dropped and never prints");
+    println!(
+        "main returns; the task still sleeping is dropped and never prints"
+    );
     Ok(())
 }
 // ANCHOR_END: main

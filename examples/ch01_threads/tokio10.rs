@@ -39,7 +39,8 @@ fn main() {
     // would borrow `label`, and `spawn` refuses borrows because the thread
     // could still run after `main`'s locals are gone.
     let label = String::from("worker 0");
-    let owner = thread::spawn(move || println!("thread 0 owns its label: {label:?}"));
+    let owner =
+        thread::spawn(move || println!("thread 0 owns its label: {label:?}"));
     owner.join().expect("the labelled thread panicked");
 
     let counter = Arc::new(Mutex::new(0_u64));
@@ -53,9 +54,9 @@ fn main() {
                 // The guard returned by `lock` unlocks when it is dropped at
                 // the end of this statement, so each thread holds the lock only
                 // for one addition.
-                *counter
-                    .lock()
-                    .expect("another thread panicked while holding the lock") += 1;
+                *counter.lock().expect(
+                    "another thread panicked while holding the lock",
+                ) += 1;
             }
         }));
     }
@@ -66,7 +67,9 @@ fn main() {
     let total = *counter
         .lock()
         .expect("a counting thread panicked while holding the lock");
-    println!("{THREADS} threads added {ADDS_PER_THREAD} each: counter = {total}");
+    println!(
+        "{THREADS} threads added {ADDS_PER_THREAD} each: counter = {total}"
+    );
     println!(
         "handles to the counter left after the joins: {}",
         Arc::strong_count(&counter)

@@ -60,7 +60,9 @@ fn unbounded() {
         "unbounded: 3 producers sent 9 messages, received {}",
         received.len()
     );
-    println!("unbounded: the receiving loop ended because every Sender was dropped");
+    println!(
+        "unbounded: the receiving loop ended because every Sender was dropped"
+    );
 }
 // ANCHOR_END: unbounded
 
@@ -71,9 +73,14 @@ fn bounded() {
         match tx.try_send(n) {
             Ok(()) => println!("bounded(2): try_send({n}) -> Ok"),
             Err(TrySendError::Full(n)) => {
-                println!("bounded(2): try_send({n}) -> Full({n}): the buffer already holds 2");
+                println!(
+                    "bounded(2): try_send({n}) -> Full({n}): the buffer \
+                    already holds 2"
+                );
             }
-            Err(TrySendError::Disconnected(_)) => unreachable!("`rx` is alive in this function"),
+            Err(TrySendError::Disconnected(_)) => {
+                unreachable!("`rx` is alive in this function")
+            }
         }
     }
 

@@ -88,7 +88,9 @@ fn oneshot_from_a_thread() {
 
     let wakes = counter.map_or(0, |c| c.wakes.load(Ordering::SeqCst));
     let plural = if wakes == 1 { "" } else { "s" };
-    println!("received {value} from a plain thread, after {wakes} wake-up{plural}");
+    println!(
+        "received {value} from a plain thread, after {wakes} wake-up{plural}"
+    );
 }
 // ANCHOR_END: oneshot
 
@@ -105,7 +107,8 @@ fn tokio_sleep_without_a_runtime() {
     .join();
     std::panic::set_hook(default_hook);
 
-    let payload = outcome.expect_err("sleep cannot work without a Tokio runtime");
+    let payload =
+        outcome.expect_err("sleep cannot work without a Tokio runtime");
     let message = payload
         .downcast_ref::<String>()
         .map(String::as_str)

@@ -41,7 +41,9 @@ fn nested_block_on(label: &str, rt: &Runtime) {
         // This is what a synchronous function called from async code often
         // does: grab the current runtime and block on a future. The thread is
         // already driving `rt`, so Tokio panics.
-        let caught = panic::catch_unwind(AssertUnwindSafe(|| Handle::current().block_on(answer())));
+        let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+            Handle::current().block_on(answer())
+        }));
 
         let payload = caught.expect_err("a nested block_on always panics");
         let message = payload

@@ -88,7 +88,8 @@ fn main() {
     // is parked, and one of them drives the timer, so the timers fire and
     // `block_on` returns.
     let multi = runtime(true);
-    let numbers = multi.block_on(async { PlainSequencer { bound: 3 }.generate() });
+    let numbers =
+        multi.block_on(async { PlainSequencer { bound: 3 }.generate() });
     println!("multi_thread: generate() returned {numbers:?}");
 
     // On a current_thread runtime the same call never returns. Run it on a
@@ -98,7 +99,8 @@ fn main() {
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
         let current = runtime(false);
-        let numbers = current.block_on(async { PlainSequencer { bound: 3 }.generate() });
+        let numbers =
+            current.block_on(async { PlainSequencer { bound: 3 }.generate() });
         // Only reached if the call returns, which it does not.
         let _ = done_tx.send(numbers);
     });
@@ -106,8 +108,10 @@ fn main() {
     match done_rx.recv_timeout(WATCHDOG) {
         Err(mpsc::RecvTimeoutError::Timeout) => {
             println!(
-                "current_thread: no result after {} s. The call is stuck, and would stay stuck \
-                 forever: the runtime's only thread is parked inside futures::executor::block_on, \
+                "current_thread: no result after {} s. The call is stuck, and \
+                would stay stuck \
+                 forever: the runtime's only thread is parked inside \
+                 futures::executor::block_on, \
                  waiting for a timer that only that thread can fire.",
                 WATCHDOG.as_secs()
             );
@@ -115,7 +119,9 @@ fn main() {
             // wait for other threads when `main` returns.
         }
         Ok(numbers) => {
-            println!("current_thread: generate() unexpectedly returned {numbers:?}");
+            println!(
+                "current_thread: generate() unexpectedly returned {numbers:?}"
+            );
             std::process::exit(1);
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {

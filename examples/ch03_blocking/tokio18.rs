@@ -57,9 +57,11 @@ fn main() {
             // The closure runs on a blocking-pool thread; this task just awaits
             // its result and, while it waits, the runtime thread is free for
             // task 1.
-            let ret = task::spawn_blocking(|| expensive_blocking_task("Future 2".to_string()))
-                .await
-                .expect("the blocking task panicked");
+            let ret = task::spawn_blocking(|| {
+                expensive_blocking_task("Future 2".to_string())
+            })
+            .await
+            .expect("the blocking task panicked");
             println!("Result: {ret}");
         });
 

@@ -47,9 +47,13 @@ fn main() {
         .build()
         .expect("failed to build the runtime");
     let ticks = rt.block_on(ticks_while_blocking(false));
-    println!("multi_thread, 1 worker, plain call: {ticks} ticks while it blocked");
+    println!(
+        "multi_thread, 1 worker, plain call: {ticks} ticks while it blocked"
+    );
     let ticks = rt.block_on(ticks_while_blocking(true));
-    println!("multi_thread, 1 worker, block_in_place: {ticks} ticks while it blocked");
+    println!(
+        "multi_thread, 1 worker, block_in_place: {ticks} ticks while it blocked"
+    );
 
     let rt = Builder::new_current_thread()
         .enable_all()
@@ -100,7 +104,9 @@ fn try_on(rt: &Runtime) -> String {
     // switched off for the attempt and put back afterwards.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = rt.block_on(async { tokio::spawn(async { task::block_in_place(|| 42) }).await });
+    let result = rt.block_on(async {
+        tokio::spawn(async { task::block_in_place(|| 42) }).await
+    });
     std::panic::set_hook(default_hook);
     match result {
         Ok(n) => format!("returned {n}"),

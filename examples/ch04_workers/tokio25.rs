@@ -80,7 +80,10 @@ async fn main() -> Result<()> {
 // ANCHOR: worker
 /// Starts worker `id`, which takes jobs from the shared queue until it is
 /// closed and empty, and returns how many it did.
-fn worker(id: usize, queue: Arc<Mutex<mpsc::Receiver<String>>>) -> thread::JoinHandle<usize> {
+fn worker(
+    id: usize,
+    queue: Arc<Mutex<mpsc::Receiver<String>>>,
+) -> thread::JoinHandle<usize> {
     thread::spawn(move || {
         let mut done = 0;
         loop {

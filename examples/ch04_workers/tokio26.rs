@@ -68,13 +68,18 @@ async fn main() -> Result<()> {
     let finished = tokio::task::spawn_blocking(move || worker.join())
         .await?
         .expect("the worker thread panicked");
-    println!("shutdown complete: {accepted} jobs accepted, {finished} finished");
+    println!(
+        "shutdown complete: {accepted} jobs accepted, {finished} finished"
+    );
     Ok(())
 }
 
 /// Sends numbered jobs until told to stop, and returns how many were accepted
 /// into the queue.
-async fn produce(tx: mpsc::Sender<String>, mut stop: oneshot::Receiver<()>) -> usize {
+async fn produce(
+    tx: mpsc::Sender<String>,
+    mut stop: oneshot::Receiver<()>,
+) -> usize {
     let mut accepted = 0;
     loop {
         // `reserve` waits for a free slot without handing over a job yet. If
@@ -91,7 +96,8 @@ async fn produce(tx: mpsc::Sender<String>, mut stop: oneshot::Receiver<()>) -> u
             }
             permit = tx.reserve() => match permit {
                 Ok(permit) => permit,
-                Err(_) => break, // The worker has gone: nothing more can be accepted.
+                // The worker has gone: nothing more can be accepted.
+                Err(_) => break,
             },
         };
         accepted += 1;

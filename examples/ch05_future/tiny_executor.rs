@@ -212,7 +212,9 @@ impl TimerThread {
             loop {
                 let now = Instant::now();
                 match heap.peek() {
-                    Some(timer) if timer.at <= now => heap.pop().unwrap().waker.wake(),
+                    Some(timer) if timer.at <= now => {
+                        heap.pop().unwrap().waker.wake()
+                    }
                     Some(timer) => {
                         let wait = timer.at - now;
                         heap = changed.wait_timeout(heap, wait).unwrap().0;

@@ -122,7 +122,8 @@ async fn main() {
         "still not finished"
     };
     println!(
-        "forgetful: the flag was {flag}, but after {} ms the task was polled {} time and is {state}",
+        "forgetful: the flag was {flag}, but after {} ms the task was polled \
+        {} time and is {state}",
         WATCH_FOR.as_millis(),
         polls.load(Ordering::SeqCst),
     );

@@ -36,7 +36,10 @@ struct SecondTime {
 impl Future for SecondTime {
     type Output = &'static str;
 
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<&'static str> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<&'static str> {
         if self.polled {
             Poll::Ready("ready on the second poll")
         } else {

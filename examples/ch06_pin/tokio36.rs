@@ -60,7 +60,9 @@ impl<F: Future> Future for Timed<F> {
         let started = *this.started.get_or_insert_with(Instant::now);
         *this.polls += 1;
         match this.inner.poll(cx) {
-            Poll::Ready(output) => Poll::Ready((output, started.elapsed(), *this.polls)),
+            Poll::Ready(output) => {
+                Poll::Ready((output, started.elapsed(), *this.polls))
+            }
             Poll::Pending => Poll::Pending,
         }
     }

@@ -69,7 +69,8 @@ async fn main() {
 
     // Each boxed future is `Send + 'static`, exactly what `tokio::spawn` asks
     // for.
-    let handles: Vec<_> = three_futures().into_iter().map(tokio::spawn).collect();
+    let handles: Vec<_> =
+        three_futures().into_iter().map(tokio::spawn).collect();
     let mut outputs = Vec::new();
     for handle in handles {
         outputs.push(handle.await.expect("a task panicked"));

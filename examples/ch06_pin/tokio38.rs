@@ -59,7 +59,9 @@ async fn main() {
     let now = tokio::spawn(guard_scoped(Arc::clone(&counter)))
         .await
         .unwrap();
-    println!("MutexGuard dropped before the .await: spawned, counter is now {now}");
+    println!(
+        "MutexGuard dropped before the .await: spawned, counter is now {now}"
+    );
 
     let sum = spawn_owned(Arc::new(vec![1, 2, 3])).await.unwrap();
     println!("data moved into the task behind an Arc: spawned, sum = {sum}");

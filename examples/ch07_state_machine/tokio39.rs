@@ -90,29 +90,43 @@ impl Future for AddAndScale {
         loop {
             let this = &mut *self;
             match std::mem::replace(this, AddAndScale::Done) {
-                AddAndScale::Start { a, b, c } => *this = AddAndScale::AwaitA { a, b, c },
-                AddAndScale::AwaitA { mut a, b, c } => match Pin::new(&mut a).poll(cx) {
+                AddAndScale::Start { a, b, c } => {
+                    *this = AddAndScale::AwaitA { a, b, c }
+                }
+                AddAndScale::AwaitA { mut a, b, c } => match Pin::new(&mut a)
+                    .poll(cx)
+                {
                     Poll::Ready(x) => *this = AddAndScale::AwaitB { x, b, c },
                     Poll::Pending => {
                         *this = AddAndScale::AwaitA { a, b, c };
                         return Poll::Pending;
                     }
                 },
-                AddAndScale::AwaitB { x, mut b, c } => match Pin::new(&mut b).poll(cx) {
-                    Poll::Ready(y) => *this = AddAndScale::AwaitC { sum: x + y, c },
-                    Poll::Pending => {
-                        *this = AddAndScale::AwaitB { x, b, c };
-                        return Poll::Pending;
+                AddAndScale::AwaitB { x, mut b, c } => {
+                    match Pin::new(&mut b).poll(cx) {
+                        Poll::Ready(y) => {
+                            *this = AddAndScale::AwaitC { sum: x + y, c }
+                        }
+                        Poll::Pending => {
+                            *this = AddAndScale::AwaitB { x, b, c };
+                            return Poll::Pending;
+                        }
                     }
-                },
-                AddAndScale::AwaitC { sum, mut c } => match Pin::new(&mut c).poll(cx) {
-                    Poll::Ready(scale) => return Poll::Ready(sum * (scale + 6)),
-                    Poll::Pending => {
-                        *this = AddAndScale::AwaitC { sum, c };
-                        return Poll::Pending;
+                }
+                AddAndScale::AwaitC { sum, mut c } => {
+                    match Pin::new(&mut c).poll(cx) {
+                        Poll::Ready(scale) => {
+                            return Poll::Ready(sum * (scale + 6));
+                        }
+                        Poll::Pending => {
+                            *this = AddAndScale::AwaitC { sum, c };
+                            return Poll::Pending;
+                        }
                     }
-                },
-                AddAndScale::Done => panic!("AddAndScale polled after it returned"),
+                }
+                AddAndScale::Done => {
+                    panic!("AddAndScale polled after it returned")
+                }
             }
         }
     }

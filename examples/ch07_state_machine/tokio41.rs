@@ -72,7 +72,8 @@ async fn array_dropped() -> u64 {
 }
 
 async fn in_a_vec() -> u64 {
-    let buf = vec![1u8; LEN]; // the state keeps the `Vec` (pointer, capacity, length), not the bytes
+    // The state keeps the `Vec` (pointer, capacity, length), not the bytes
+    let buf = vec![1u8; LEN];
     pause_once().await;
     buf.iter().map(|&b| u64::from(b)).sum()
 }
@@ -82,7 +83,8 @@ async fn awaits_inline() -> u64 {
     // `.await`s.
     #[expect(
         clippy::large_futures,
-        reason = "the lesson: this inline .await makes the outer future as large as the inner one"
+        reason = "the lesson: this inline .await makes the outer future as \
+                  large as the inner one"
     )]
     let total = array_held().await;
     total

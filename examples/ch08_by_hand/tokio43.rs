@@ -48,7 +48,10 @@ where
 {
     type Output = (A::Output, B::Output);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         // Every field is `Unpin`, so `Join` is too and can be used as a plain
         // `&mut`.
         let this = &mut *self;
@@ -80,7 +83,10 @@ where
         }
         println!("{log}");
         if this.a_out.is_some() && this.b_out.is_some() {
-            Poll::Ready((this.a_out.take().unwrap(), this.b_out.take().unwrap()))
+            Poll::Ready((
+                this.a_out.take().unwrap(),
+                this.b_out.take().unwrap(),
+            ))
         } else {
             // A child returned `Pending`, so it has arranged to wake the task:
             // nothing to do here.
@@ -110,7 +116,8 @@ async fn after(ms: u64, name: &str) -> String {
 async fn main() {
     // `Box::pin` makes each `async fn` future `Unpin`, which this simple `Join`
     // asks for.
-    let joined = join(Box::pin(after(400, "left")), Box::pin(after(100, "right"))).await;
+    let joined =
+        join(Box::pin(after(400, "left")), Box::pin(after(100, "right"))).await;
     println!("joined: {joined:?}");
 }
 // ANCHOR_END: main

@@ -65,7 +65,10 @@ thread_local! {
 impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
     type Output = Either<A::Output, B::Output>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         let this = &mut *self;
         let left_first = match this.start {
             Start::AlwaysLeft => true,
@@ -73,7 +76,9 @@ impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
                 this.left_next = !this.left_next;
                 !this.left_next
             }
-            Start::AlternateOnThread => LEFT_NEXT.with(|flag| flag.replace(!flag.get())),
+            Start::AlternateOnThread => {
+                LEFT_NEXT.with(|flag| flag.replace(!flag.get()))
+            }
             // `RandomState::new()` gets new keys on every call (std draws
             // random keys once per thread and then steps them), so the hash of
             // `()` is an unpredictable number: a coin flip without a

@@ -53,7 +53,10 @@ fn timeout<F: Future + Unpin>(limit: Duration, future: F) -> Timeout<F> {
 impl<F: Future + Unpin> Future for Timeout<F> {
     type Output = Result<F::Output, Elapsed>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         if let Poll::Ready(out) = Pin::new(&mut self.future).poll(cx) {
             return Poll::Ready(Ok(out));
         }

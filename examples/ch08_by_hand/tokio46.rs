@@ -48,7 +48,10 @@ where
 {
     type Output = (Result<T, E>, usize);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         let this = &mut *self;
         loop {
             let attempt = match &mut this.current {
@@ -60,7 +63,9 @@ where
             };
             match Pin::new(attempt).poll(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(_)) if this.attempts < this.max_attempts => this.current = None,
+                Poll::Ready(Err(_)) if this.attempts < this.max_attempts => {
+                    this.current = None
+                }
                 Poll::Ready(done) => return Poll::Ready((done, this.attempts)),
             }
         }
@@ -101,13 +106,16 @@ where
 fn service(
     failures: usize,
     log: bool,
-) -> impl FnMut() -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>> + Unpin {
+) -> impl FnMut()
+    -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>>
++ Unpin {
     let mut calls = 0;
     move || {
         calls += 1;
         let n = calls;
         Box::pin(async move {
-            tokio::task::yield_now().await; // The attempt takes more than one poll.
+            // The attempt takes more than one poll.
+            tokio::task::yield_now().await;
             let result = if n > failures {
                 Ok("connected")
             } else {
@@ -141,7 +149,11 @@ async fn main() {
     let (result, attempts) = dead.await;
     println!("dead service: {result:?} after {attempts} attempts");
 
-    let result = retry_with_backoff(5, Duration::from_millis(100), service(2, false)).await;
-    println!("with backoff: {result:?} after waiting 100 + 200 ms between attempts");
+    let result =
+        retry_with_backoff(5, Duration::from_millis(100), service(2, false))
+            .await;
+    println!(
+        "with backoff: {result:?} after waiting 100 + 200 ms between attempts"
+    );
 }
 // ANCHOR_END: main

@@ -53,7 +53,10 @@ fn join_all<T>(futures: Vec<BoxFuture<T>>) -> JoinAll<T> {
 impl<T: Unpin> Future for JoinAll<T> {
     type Output = (Vec<T>, usize);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         // A `BoxFuture` is `Unpin` (the box is what is pinned), so with `T:
         // Unpin` all of `JoinAll` is, and can be used through a plain `&mut`.
         let this = &mut *self;
@@ -67,7 +70,8 @@ impl<T: Unpin> Future for JoinAll<T> {
             }
         }
         if this.futures.iter().all(Option::is_none) {
-            let outputs = this.outputs.iter_mut().map(|o| o.take().unwrap()).collect();
+            let outputs =
+                this.outputs.iter_mut().map(|o| o.take().unwrap()).collect();
             Poll::Ready((outputs, this.polls))
         } else {
             Poll::Pending

@@ -45,14 +45,17 @@ struct Ticks {
 impl Stream for Ticks {
     type Item = u32;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<u32>> {
         self.polls += 1;
         if self.next > self.last {
             return Poll::Ready(None);
         }
-        let sleep = self
-            .sleep
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(100))));
+        let sleep = self.sleep.get_or_insert_with(|| {
+            Box::pin(tokio::time::sleep(Duration::from_millis(100)))
+        });
         // `Pending` from the `Sleep` means the timer has the waker: return
         // `Pending` too.
         std::task::ready!(sleep.as_mut().poll(cx));

@@ -27,7 +27,9 @@
 //! again, at the byte level.
 
 // ANCHOR: main
-use tokio::io::{self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{
+    self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader,
+};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> io::Result<()> {

@@ -64,7 +64,10 @@ fn start_peer() -> (DuplexStream, mpsc::Receiver<Event>) {
 // ANCHOR: unsafe
 /// The widely copied form: a new `read_line` future every turn, raced against
 /// another channel.
-async fn read_line_loop(peer: DuplexStream, mut events: mpsc::Receiver<Event>) -> Result<String> {
+async fn read_line_loop(
+    peer: DuplexStream,
+    mut events: mpsc::Receiver<Event>,
+) -> Result<String> {
     let mut reader = BufReader::new(peer);
     let mut line = String::new();
     loop {
@@ -84,7 +87,10 @@ async fn read_line_loop(peer: DuplexStream, mut events: mpsc::Receiver<Event>) -
 
 // ANCHOR: safe
 /// The cancel-safe form: `Lines` keeps the partial line between turns.
-async fn next_line_loop(peer: DuplexStream, mut events: mpsc::Receiver<Event>) -> Result<String> {
+async fn next_line_loop(
+    peer: DuplexStream,
+    mut events: mpsc::Receiver<Event>,
+) -> Result<String> {
     let mut lines = BufReader::new(peer).lines();
     loop {
         tokio::select! {

@@ -66,7 +66,8 @@ async fn main() -> Result<()> {
     }
     if refused {
         println!(
-            "close: a send after close failed; {received} queued messages were still received"
+            "close: a send after close failed; {received} queued messages \
+            were still received"
         );
     }
     // ANCHOR_END: close

@@ -55,7 +55,10 @@ async fn std_mutex() -> Result<()> {
     }
     tasks.join_all().await;
     let total = *counter.lock().expect("no task panics holding it");
-    println!("std::sync::Mutex, no .await under it: 8 tasks x 1000 increments = {total}");
+    println!(
+        "std::sync::Mutex, no .await under it: 8 tasks x 1000 increments = \
+        {total}"
+    );
     Ok(())
 }
 // ANCHOR_END: std_mutex
@@ -114,7 +117,8 @@ async fn semaphore() -> Result<()> {
     let most = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..12 {
-        let (permits, running, most) = (permits.clone(), running.clone(), most.clone());
+        let (permits, running, most) =
+            (permits.clone(), running.clone(), most.clone());
         tasks.spawn(async move {
             // The permit is released when `_permit` is dropped, at the end of
             // the task.

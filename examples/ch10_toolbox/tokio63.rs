@@ -39,16 +39,21 @@ async fn main() -> Result<()> {
     notify.notify_one();
     // The permit stored above is consumed here: this returns at once.
     notify.notified().await;
-    println!("notify_one before anyone waits: the late waiter returned at once");
+    println!(
+        "notify_one before anyone waits: the late waiter returned at once"
+    );
 
     let shutdown = Notify::new();
     shutdown.notify_waiters();
     // No `Notified` existed, so nothing was stored: this one would wait for
     // ever.
-    let late = tokio::time::timeout(Duration::from_millis(200), shutdown.notified()).await;
+    let late =
+        tokio::time::timeout(Duration::from_millis(200), shutdown.notified())
+            .await;
     if late.is_err() {
         println!(
-            "notify_waiters before anyone waits: the late waiter was still waiting after 200 ms"
+            "notify_waiters before anyone waits: the late waiter was still \
+            waiting after 200 ms"
         );
     }
     // ANCHOR_END: notify

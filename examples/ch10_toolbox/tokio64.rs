@@ -101,7 +101,8 @@ async fn main() -> Result<()> {
     }
     if same_thread {
         println!(
-            "FuturesUnordered: results in finishing order {order:?}, all polled on the calling thread"
+            "FuturesUnordered: results in finishing order {order:?}, all \
+            polled on the calling thread"
         );
     }
 
@@ -117,7 +118,8 @@ async fn main() -> Result<()> {
         .collect();
     drop(futures);
     println!(
-        "FuturesUnordered dropped: {} of 3 futures dropped before the drop returned",
+        "FuturesUnordered dropped: {} of 3 futures dropped before the drop \
+        returned",
         dropped.load(Ordering::SeqCst)
     );
     // ANCHOR_END: unordered

@@ -81,7 +81,8 @@ async fn main() -> Result<()> {
     };
     if rounds_before_turn(false).await == 1000 {
         println!(
-            "no budget spent: a 1000-round CPU loop ran to the end before the other task got a turn"
+            "no budget spent: a 1000-round CPU loop ran to the end before the \
+            other task got a turn"
         );
     }
     println!(

@@ -57,7 +57,10 @@ async fn ask(service: &impl Service, request: &str) -> String {
 /// The boxed form: dyn-compatible, at the price of a heap allocation per call.
 trait DynService: Send + Sync {
     fn name(&self) -> &'static str;
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>>;
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>>;
 }
 
 struct Reverse;
@@ -66,7 +69,10 @@ impl DynService for Upper {
     fn name(&self) -> &'static str {
         "Upper"
     }
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
         Box::pin(Service::call(self, request))
     }
 }
@@ -75,7 +81,10 @@ impl DynService for Reverse {
     fn name(&self) -> &'static str {
         "Reverse"
     }
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
         Box::pin(async move { request.chars().rev().collect() })
     }
 }
@@ -91,7 +100,8 @@ async fn main() -> Result<()> {
     let answer = tokio::spawn(async { ask(&Upper, "spawned").await }).await?;
     println!("spawned: Upper answered {answer:?} on a worker thread");
 
-    let services: Vec<Box<dyn DynService>> = vec![Box::new(Upper), Box::new(Reverse)];
+    let services: Vec<Box<dyn DynService>> =
+        vec![Box::new(Upper), Box::new(Reverse)];
     let mut names = Vec::new();
     let mut answers = Vec::new();
     for service in &services {

@@ -70,7 +70,8 @@ fn main() -> Result<()> {
     let released = Arc::new(std::sync::Mutex::new(released));
     let mut holders = Vec::new();
     for _ in 0..2 {
-        let (both_busy, released) = (Arc::clone(&both_busy), Arc::clone(&released));
+        let (both_busy, released) =
+            (Arc::clone(&both_busy), Arc::clone(&released));
         holders.push(runtime.spawn(async move {
             both_busy.wait();
             // Blocking a worker on purpose: this is the experiment, not a
@@ -84,7 +85,8 @@ fn main() -> Result<()> {
     both_busy.wait();
     let waiting: Vec<_> = (0..5).map(|_| runtime.spawn(async {})).collect();
     println!(
-        "global queue: {} tasks spawned from outside waited while both workers were busy",
+        "global queue: {} tasks spawned from outside waited while both \
+        workers were busy",
         metrics.global_queue_depth()
     );
     drop(release);
@@ -140,7 +142,8 @@ fn main() -> Result<()> {
         "not every child ran elsewhere while the spawner blocked: {ran_on:?}"
     );
     println!(
-        "stealing: children 1 to 7 ran on the other worker while their spawner blocked its own"
+        "stealing: children 1 to 7 ran on the other worker while their \
+        spawner blocked its own"
     );
     ensure!(
         matches!(ran_on[7], Some((t, false)) if t == spawner_thread),
@@ -165,7 +168,8 @@ fn main() -> Result<()> {
     // ANCHOR_END: timer
 
     println!(
-        "I/O driver: a readable socket was noticed after {} polls of a busy task \
+        "I/O driver: a readable socket was noticed after {} polls of a busy \
+        task \
          (event_interval 61, the default)",
         busy_polls_before_io(None)?
     );

@@ -71,8 +71,11 @@ async fn transfer_then_commit(bank: &Bank, amount: u64) {
 async fn main() {
     let bank = Bank::new();
     let before = bank.total();
-    let outcome =
-        tokio::time::timeout(Duration::from_millis(100), transfer_in_steps(&bank, 50)).await;
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(100),
+        transfer_in_steps(&bank, 50),
+    )
+    .await;
     report(
         "debit, await, credit",
         outcome.is_ok(),
@@ -82,8 +85,11 @@ async fn main() {
 
     let bank = Bank::new();
     let before = bank.total();
-    let outcome =
-        tokio::time::timeout(Duration::from_millis(100), transfer_then_commit(&bank, 50)).await;
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(100),
+        transfer_then_commit(&bank, 50),
+    )
+    .await;
     report(
         "await, then debit and credit together",
         outcome.is_ok(),

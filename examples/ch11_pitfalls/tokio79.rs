@@ -70,7 +70,9 @@ async fn main() {
     match wait_made_in_task().await {
         true => println!("notified() inside the task: woke up"),
         false => {
-            println!("notified() inside the task: still waiting after 200 ms, the signal was lost")
+            println!(
+                "notified() inside the task: still waiting after 200 ms, the signal was lost"
+            )
         }
     }
     match wait_made_before_signal().await {

@@ -59,7 +59,8 @@ async fn straggler(_token: CancellationToken) {
 async fn main() {
     let server = CancellationToken::new();
     let tracker = TaskTracker::new();
-    let tokens: Vec<CancellationToken> = (0..3).map(|_| server.child_token()).collect();
+    let tokens: Vec<CancellationToken> =
+        (0..3).map(|_| server.child_token()).collect();
     let handles: Vec<JoinHandle<()>> = vec![
         tracker.spawn(connection(1, tokens[0].clone())),
         tracker.spawn(connection(2, tokens[1].clone())),
@@ -70,7 +71,10 @@ async fn main() {
     tokens[0].cancel();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let running = tracker.len();
-    println!("after cancelling connection 1's token: {running} connections still running");
+    println!(
+        "after cancelling connection 1's token: {running} connections still \
+        running"
+    );
     let on_own_token = handles.len() - running;
 
     // Shutdown: cancel everything, stop tracking new tasks, wait up to the
@@ -87,7 +91,8 @@ async fn main() {
                 handle.abort();
                 aborted += 1;
                 println!(
-                    "connection {}: still running at the 200 ms deadline, aborted",
+                    "connection {}: still running at the 200 ms deadline, \
+                    aborted",
                     i + 1
                 );
             }
@@ -97,7 +102,8 @@ async fn main() {
     tracker.wait().await;
     let on_server = handles.len() - on_own_token - aborted;
     println!(
-        "shutdown: {} connections; {on_own_token} ended on its own token, {on_server} on the \
+        "shutdown: {} connections; {on_own_token} ended on its own token, \
+        {on_server} on the \
          server's within the deadline, {aborted} aborted",
         handles.len()
     );

@@ -69,7 +69,8 @@ async fn spawn_with_permits() -> usize {
     let permits = Arc::new(Semaphore::new(8));
     let mut handlers = JoinSet::new();
     for request in 0..REQUESTS {
-        let permit = permits.clone().acquire_owned().await.expect("never closed");
+        let permit =
+            permits.clone().acquire_owned().await.expect("never closed");
         handlers.spawn(async move {
             let served = handle(request).await;
             drop(permit);

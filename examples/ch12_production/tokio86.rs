@@ -61,7 +61,8 @@ impl Backoff {
 
     /// The wait before the attempt after attempt number `attempt` (1, 2, ...).
     fn delay(&mut self, attempt: u32) -> Duration {
-        let ceiling = self.base.saturating_mul(1 << attempt.min(16)).min(self.cap);
+        let ceiling =
+            self.base.saturating_mul(1 << attempt.min(16)).min(self.cap);
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 7;
         self.rng ^= self.rng << 17;
@@ -105,7 +106,8 @@ async fn call_with_retries(
     deadline: Instant,
     verbose: bool,
 ) -> Result<&'static str, GaveUp> {
-    let mut backoff = Backoff::new(Duration::from_millis(10), Duration::from_millis(500));
+    let mut backoff =
+        Backoff::new(Duration::from_millis(10), Duration::from_millis(500));
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -129,7 +131,9 @@ async fn call_with_retries(
                 }
                 tokio::time::sleep(wait).await;
             }
-            Err(_elapsed) => return Err(GaveUp::AtDeadline { attempts: attempt }),
+            Err(_elapsed) => {
+                return Err(GaveUp::AtDeadline { attempts: attempt });
+            }
         }
     }
 }
@@ -195,6 +199,8 @@ async fn main() {
         "backend without the deadline: {steps} of 30 steps done, for a caller that left at 100 ms"
     );
     let steps = call_backend(true).await;
-    println!("backend told the deadline: {steps} of 30 steps done, stopped when it passed");
+    println!(
+        "backend told the deadline: {steps} of 30 steps done, stopped when it passed"
+    );
 }
 // ANCHOR_END: main
