@@ -54,6 +54,7 @@ async fn main() {
     let start = Instant::now();
     tokio::join!(make("tea", 100), make("toast", 250));
     let together = start.elapsed();
+    // ANCHOR_END: main
 
     if in_a_row >= Duration::from_millis(350) && together < in_a_row {
         println!(
@@ -67,4 +68,3 @@ async fn main() {
         );
     }
 }
-// ANCHOR_END: main
