@@ -31,7 +31,6 @@
 //! report on stderr.) Note that `block_in_place` still suspends everything else *in the same
 //! task*, such as the other branches of a `join!`: only other tasks move.
 
-// ANCHOR: main
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -40,6 +39,7 @@ use std::time::Duration;
 use tokio::runtime::{Builder, Runtime};
 use tokio::task;
 
+// ANCHOR: main
 fn main() {
     let rt = Builder::new_multi_thread()
         .worker_threads(1)
@@ -85,6 +85,7 @@ async fn ticks_while_blocking(in_place: bool) -> u64 {
     ticker.abort();
     ticks
 }
+// ANCHOR_END: main
 
 /// Counts up every 100 ms, forever (until aborted). An
 /// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a
@@ -125,7 +126,6 @@ fn try_on(rt: &Runtime) -> String {
         Err(err) => format!("failed: {err}"),
     }
 }
-// ANCHOR_END: main
 
 /// Stands in for any slow synchronous work: it holds its thread for 800 ms.
 fn expensive_blocking_task() {
