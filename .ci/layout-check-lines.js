@@ -1,4 +1,4 @@
-// Injected by `.ci/layout-check` into a copy of every built book page, at 1280 px and at 390 px;
+// Injected by `.ci/layout-check` into a copy of every built book page, checked at 1280 px and at 390 px;
 // never part of the book. Reports listings whose lines the CSS wraps, and, in a narrow window,
 // anything that makes the page scroll sideways or hides part of itself without a visible cue.
 window.addEventListener("load", () => {
@@ -67,8 +67,10 @@ window.addEventListener("load", () => {
     }
     const result = JSON.stringify({ faults, wrapped });
     if (window.parent !== window) {
-        // A narrow viewport is an iframe (see `.ci/layout-check`): hand the result up.
-        window.parent.postMessage(result, "*");
+        // Every page is checked in an iframe of a wrapper page (see `.ci/layout-check`): hand
+        // the result up, with the page's name.
+        const page = decodeURIComponent(location.pathname.split("/").pop());
+        window.parent.postMessage(JSON.stringify([page, result]), "*");
     } else {
         const out = document.createElement("pre");
         out.id = "layout-check-lines-result";
