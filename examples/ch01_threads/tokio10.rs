@@ -35,25 +35,28 @@ const THREADS: usize = 8;
 const ADDS_PER_THREAD: u64 = 1000;
 
 fn main() {
-    // `move` hands the `String` to the new thread. Without `move` the closure would borrow `label`,
-    // and `spawn` refuses borrows because the thread could still run after `main`'s locals are gone.
+    // `move` hands the `String` to the new thread. Without `move` the closure
+    // would borrow `label`, and `spawn` refuses borrows because the thread
+    // could still run after `main`'s locals are gone.
     let label = String::from("worker 0");
-    let owner = thread::spawn(move || println!("thread 0 owns its label: {label:?}"));
+    let owner =
+        thread::spawn(move || println!("thread 0 owns its label: {label:?}"));
     owner.join().expect("the labelled thread panicked");
 
     let counter = Arc::new(Mutex::new(0_u64));
     let mut handles = Vec::with_capacity(THREADS);
     for _ in 0..THREADS {
-        // Each thread moves in its own clone of the `Arc`: one more owner of the same counter,
-        // not a copy of the number.
+        // Each thread moves in its own clone of the `Arc`: one more owner of
+        // the same counter, not a copy of the number.
         let counter = Arc::clone(&counter);
         handles.push(thread::spawn(move || {
             for _ in 0..ADDS_PER_THREAD {
-                // The guard returned by `lock` unlocks when it is dropped at the end of this
-                // statement, so each thread holds the lock only for one addition.
-                *counter
-                    .lock()
-                    .expect("another thread panicked while holding the lock") += 1;
+                // The guard returned by `lock` unlocks when it is dropped at
+                // the end of this statement, so each thread holds the lock only
+                // for one addition.
+                *counter.lock().expect(
+                    "another thread panicked while holding the lock",
+                ) += 1;
             }
         }));
     }
@@ -64,7 +67,9 @@ fn main() {
     let total = *counter
         .lock()
         .expect("a counting thread panicked while holding the lock");
-    println!("{THREADS} threads added {ADDS_PER_THREAD} each: counter = {total}");
+    println!(
+        "{THREADS} threads added {ADDS_PER_THREAD} each: counter = {total}"
+    );
     println!(
         "handles to the counter left after the joins: {}",
         Arc::strong_count(&counter)

@@ -46,11 +46,12 @@ fn unbounded() {
             }
         }));
     }
-    // `main` keeps no `Sender` of its own. If it did, the loop below would never end: the channel
-    // closes only when the last `Sender` is dropped.
+    // `main` keeps no `Sender` of its own. If it did, the loop below would
+    // never end: the channel closes only when the last `Sender` is dropped.
     drop(tx);
 
-    // Iterating a `Receiver` calls `recv` until it returns `Err`, which means "closed and empty".
+    // Iterating a `Receiver` calls `recv` until it returns `Err`, which means
+    // "closed and empty".
     let received: Vec<String> = rx.iter().collect();
     for producer in producers {
         producer.join().expect("a producer panicked");
@@ -59,7 +60,9 @@ fn unbounded() {
         "unbounded: 3 producers sent 9 messages, received {}",
         received.len()
     );
-    println!("unbounded: the receiving loop ended because every Sender was dropped");
+    println!(
+        "unbounded: the receiving loop ended because every Sender was dropped"
+    );
 }
 // ANCHOR_END: unbounded
 
@@ -70,21 +73,29 @@ fn bounded() {
         match tx.try_send(n) {
             Ok(()) => println!("bounded(2): try_send({n}) -> Ok"),
             Err(TrySendError::Full(n)) => {
-                println!("bounded(2): try_send({n}) -> Full({n}): the buffer already holds 2");
+                println!(
+                    "bounded(2): try_send({n}) -> Full({n}): the buffer \
+                    already holds 2"
+                );
             }
-            Err(TrySendError::Disconnected(_)) => unreachable!("`rx` is alive in this function"),
+            Err(TrySendError::Disconnected(_)) => {
+                unreachable!("`rx` is alive in this function")
+            }
         }
     }
 
-    // A second channel only to order the output: the producer says "I am about to send".
+    // A second channel only to order the output: the producer says "I am about
+    // to send".
     let (ready_tx, ready_rx) = mpsc::channel::<()>();
     let producer = thread::spawn(move || {
         println!("producer: calling send(3) while the buffer is full");
         ready_tx.send(()).expect("main waits for this signal");
-        // `send` on a full bounded channel parks this thread until a slot frees up.
+        // `send` on a full bounded channel parks this thread until a slot frees
+        // up.
         tx.send(3).expect("the receiver is still alive in main");
         println!("producer: send(3) returned");
-        // `tx` is dropped here, which closes the channel once its messages are read.
+        // `tx` is dropped here, which closes the channel once its messages are
+        // read.
     });
 
     ready_rx

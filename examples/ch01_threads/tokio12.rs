@@ -54,8 +54,9 @@ fn hash_sequential(inputs: &[Vec<u8>]) -> Vec<blake3::Hash> {
 }
 
 fn hash_parallel(inputs: &[Vec<u8>]) -> Vec<blake3::Hash> {
-    // The only change is `iter` -> `par_iter`. Each closure call is independent, which is what
-    // makes it safe to run them on different threads.
+    // The only change is `iter` -> `par_iter`. Each closure call is
+    // independent, which is what makes it safe to run them on different
+    // threads.
     inputs.par_iter().map(|buf| blake3::hash(buf)).collect()
 }
 // ANCHOR_END: hash

@@ -30,7 +30,8 @@ fn main() {
         println!("hi number {i} from the main thread");
     }
 
-    // Wait for the spawned thread; `join` returns `Err` only if that thread panicked.
+    // Wait for the spawned thread; `join` returns `Err` only if that thread
+    // panicked.
     handle.join().expect("the spawned thread panicked");
 }
 // ANCHOR_END: main

@@ -27,7 +27,8 @@
 use tokio::runtime::{Builder, Handle};
 
 fn main() {
-    // What was the body of `async fn main` becomes a future. Nothing in it runs yet.
+    // What was the body of `async fn main` becomes a future. Nothing in it runs
+    // yet.
     let body = async {
         println!("runtime flavor: {:?}", Handle::current().runtime_flavor());
         let a = 10;
@@ -35,8 +36,9 @@ fn main() {
         println!("{a} + {b} = {}", a + b);
     };
 
-    // The macro's own words, down to the `expect` message. `enable_all` turns on the I/O and time
-    // drivers; without it, a `tokio::time::sleep` in the body would panic.
+    // The macro's own words, down to the `expect` message. `enable_all` turns
+    // on the I/O and time drivers; without it, a `tokio::time::sleep` in the
+    // body would panic.
     #[allow(
         clippy::needless_return,
         reason = "kept to mirror the macro, which writes an explicit `return`"

@@ -58,7 +58,8 @@ impl Wake for CountingWaker {
 fn oneshot_from_a_thread() {
     let (tx, mut rx) = oneshot::channel::<u32>();
     let sender = thread::spawn(move || {
-        // Long enough that `block_on` has certainly parked before the value arrives.
+        // Long enough that `block_on` has certainly parked before the value
+        // arrives.
         thread::sleep(Duration::from_millis(50));
         tx.send(42).expect("the receiver is waiting in main");
     });
@@ -78,7 +79,8 @@ fn oneshot_from_a_thread() {
             })
         });
         let waker = Waker::from(Arc::clone(counting));
-        // Poll the receiver with the counting waker, so the sender's wake-up goes through it.
+        // Poll the receiver with the counting waker, so the sender's wake-up
+        // goes through it.
         std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(&waker))
     }))
     .expect("the sender sends before it is dropped");
@@ -86,14 +88,17 @@ fn oneshot_from_a_thread() {
 
     let wakes = counter.map_or(0, |c| c.wakes.load(Ordering::SeqCst));
     let plural = if wakes == 1 { "" } else { "s" };
-    println!("received {value} from a plain thread, after {wakes} wake-up{plural}");
+    println!(
+        "received {value} from a plain thread, after {wakes} wake-up{plural}"
+    );
 }
 // ANCHOR_END: oneshot
 
 // ANCHOR: no_reactor
 fn tokio_sleep_without_a_runtime() {
-    // Silence Rust's default panic report for this one expected panic; the message is printed
-    // below instead. The default hook is put back straight after.
+    // Silence Rust's default panic report for this one expected panic; the
+    // message is printed below instead. The default hook is put back straight
+    // after.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = thread::spawn(|| {
@@ -102,7 +107,8 @@ fn tokio_sleep_without_a_runtime() {
     .join();
     std::panic::set_hook(default_hook);
 
-    let payload = outcome.expect_err("sleep cannot work without a Tokio runtime");
+    let payload =
+        outcome.expect_err("sleep cannot work without a Tokio runtime");
     let message = payload
         .downcast_ref::<String>()
         .map(String::as_str)

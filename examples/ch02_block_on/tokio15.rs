@@ -38,9 +38,12 @@ async fn answer() -> u32 {
 // ANCHOR: nested
 fn nested_block_on(label: &str, rt: &Runtime) {
     rt.block_on(async {
-        // This is what a synchronous function called from async code often does: grab the current
-        // runtime and block on a future. The thread is already driving `rt`, so Tokio panics.
-        let caught = panic::catch_unwind(AssertUnwindSafe(|| Handle::current().block_on(answer())));
+        // This is what a synchronous function called from async code often
+        // does: grab the current runtime and block on a future. The thread is
+        // already driving `rt`, so Tokio panics.
+        let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+            Handle::current().block_on(answer())
+        }));
 
         let payload = caught.expect_err("a nested block_on always panics");
         let message = payload

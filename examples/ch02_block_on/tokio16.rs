@@ -48,7 +48,8 @@ struct PlainSequencer {
 }
 
 impl PlainSequencer {
-    /// The real work is asynchronous: it waits on a Tokio timer between numbers.
+    /// The real work is asynchronous: it waits on a Tokio timer between
+    /// numbers.
     async fn generate_async(&self) -> Vec<i32> {
         let mut res = Vec::new();
         for i in 0..self.bound {
@@ -61,8 +62,9 @@ impl PlainSequencer {
 
 impl Sequencer for PlainSequencer {
     fn generate(&self) -> Vec<i32> {
-        // Blocks the calling thread, polling the future and parking between polls. If the calling
-        // thread is the one that must drive the Tokio timer, nothing will ever wake it.
+        // Blocks the calling thread, polling the future and parking between
+        // polls. If the calling thread is the one that must drive the Tokio
+        // timer, nothing will ever wake it.
         futures::executor::block_on(self.generate_async())
     }
 }
@@ -82,19 +84,23 @@ fn runtime(multi_thread: bool) -> Runtime {
 
 // ANCHOR: watchdog
 fn main() {
-    // On a multi_thread runtime the worker threads are free while this thread is parked, and one
-    // of them drives the timer, so the timers fire and `block_on` returns.
+    // On a multi_thread runtime the worker threads are free while this thread
+    // is parked, and one of them drives the timer, so the timers fire and
+    // `block_on` returns.
     let multi = runtime(true);
-    let numbers = multi.block_on(async { PlainSequencer { bound: 3 }.generate() });
+    let numbers =
+        multi.block_on(async { PlainSequencer { bound: 3 }.generate() });
     println!("multi_thread: generate() returned {numbers:?}");
 
-    // On a current_thread runtime the same call never returns. Run it on a thread of its own and
-    // wait for its answer with a deadline, so this program can report the hang instead of sharing it.
+    // On a current_thread runtime the same call never returns. Run it on a
+    // thread of its own and wait for its answer with a deadline, so this
+    // program can report the hang instead of sharing it.
     println!("current_thread: calling generate()...");
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
         let current = runtime(false);
-        let numbers = current.block_on(async { PlainSequencer { bound: 3 }.generate() });
+        let numbers =
+            current.block_on(async { PlainSequencer { bound: 3 }.generate() });
         // Only reached if the call returns, which it does not.
         let _ = done_tx.send(numbers);
     });
@@ -102,16 +108,20 @@ fn main() {
     match done_rx.recv_timeout(WATCHDOG) {
         Err(mpsc::RecvTimeoutError::Timeout) => {
             println!(
-                "current_thread: no result after {} s. The call is stuck, and would stay stuck \
-                 forever: the runtime's only thread is parked inside futures::executor::block_on, \
+                "current_thread: no result after {} s. The call is stuck, and \
+                would stay stuck \
+                 forever: the runtime's only thread is parked inside \
+                 futures::executor::block_on, \
                  waiting for a timer that only that thread can fire.",
                 WATCHDOG.as_secs()
             );
-            // Returning ends the process, stuck thread included: Rust does not wait for other
-            // threads when `main` returns.
+            // Returning ends the process, stuck thread included: Rust does not
+            // wait for other threads when `main` returns.
         }
         Ok(numbers) => {
-            println!("current_thread: generate() unexpectedly returned {numbers:?}");
+            println!(
+                "current_thread: generate() unexpectedly returned {numbers:?}"
+            );
             std::process::exit(1);
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -23,8 +23,9 @@ use tokio::runtime::Builder;
 
 fn main() {
     let handle = thread::spawn(|| {
-        // A current_thread runtime has no worker threads of its own: it runs tasks only while some
-        // thread is inside its `block_on`. `enable_all` turns on the I/O and timer drivers.
+        // A current_thread runtime has no worker threads of its own: it runs
+        // tasks only while some thread is inside its `block_on`. `enable_all`
+        // turns on the I/O and timer drivers.
         let rt = Builder::new_current_thread()
             .enable_all()
             .build()

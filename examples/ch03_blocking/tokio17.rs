@@ -35,8 +35,8 @@ use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, time::sleep};
 
-/// The manifest of this examples crate, found from the source tree so the example reads the same
-/// file whatever directory `cargo run` was started from.
+/// The manifest of this examples crate, found from the source tree so the
+/// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
 
 fn main() {
@@ -60,8 +60,9 @@ fn main() {
             println!("Result: {ret}");
         });
 
-        // Awaiting the two `JoinHandle`s keeps `block_on` (and so the runtime) going until both
-        // tasks are done, however long they take, instead of guessing a duration.
+        // Awaiting the two `JoinHandle`s keeps `block_on` (and so the runtime)
+        // going until both tasks are done, however long they take, instead of
+        // guessing a duration.
         rt.block_on(async {
             reader.await.expect("task 1 panicked");
             hasher.await.expect("task 2 panicked");
@@ -73,8 +74,9 @@ fn main() {
 // ANCHOR_END: main
 
 // ANCHOR: task
-/// The same 800 ms pause as `tokio6`, spent as an asynchronous wait: while the timer runs, this
-/// task is parked and the runtime thread serves the other tasks.
+/// The same 800 ms pause as `tokio6`, spent as an asynchronous wait: while the
+/// timer runs, this task is parked and the runtime thread serves the other
+/// tasks.
 async fn expensive_task(s: String) -> String {
     sleep(Duration::from_millis(800)).await;
     blake3::hash(s.as_bytes()).to_string()

@@ -33,8 +33,8 @@ use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, task};
 
-/// The manifest of this examples crate, found from the source tree so the example reads the same
-/// file whatever directory `cargo run` was started from.
+/// The manifest of this examples crate, found from the source tree so the
+/// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
 
 fn main() {
@@ -54,11 +54,14 @@ fn main() {
 
         let hasher = rt.spawn(async {
             println!("Future 2 executed on thread");
-            // The closure runs on a blocking-pool thread; this task just awaits its result and,
-            // while it waits, the runtime thread is free for task 1.
-            let ret = task::spawn_blocking(|| expensive_blocking_task("Future 2".to_string()))
-                .await
-                .expect("the blocking task panicked");
+            // The closure runs on a blocking-pool thread; this task just awaits
+            // its result and, while it waits, the runtime thread is free for
+            // task 1.
+            let ret = task::spawn_blocking(|| {
+                expensive_blocking_task("Future 2".to_string())
+            })
+            .await
+            .expect("the blocking task panicked");
             println!("Result: {ret}");
         });
 

@@ -49,7 +49,8 @@ use tokio::task;
 const CHUNKS: u32 = 3;
 
 fn main() {
-    // `block_on` on the main thread is fine here: nothing else in this program needs it.
+    // `block_on` on the main thread is fine here: nothing else in this program
+    // needs it.
     let rt = Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,14 +71,16 @@ fn main() {
     });
 }
 
-/// Hashes in `CHUNKS` chunks; with `polite` set, gives the other tasks a turn after each one.
+/// Hashes in `CHUNKS` chunks; with `polite` set, gives the other tasks a turn
+/// after each one.
 async fn crunch(name: &'static str, polite: bool) -> blake3::Hash {
     let mut state = blake3::hash(name.as_bytes());
     for chunk in 1..=CHUNKS {
         state = cpu_chunk(state);
         println!("  {name}: chunk {chunk} of {CHUNKS}");
         if polite {
-            // Returns `Pending` once, so this task goes to the back of the line.
+            // Returns `Pending` once, so this task goes to the back of the
+            // line.
             task::yield_now().await;
         }
     }

@@ -31,7 +31,6 @@
 //! report on stderr.) Note that `block_in_place` still suspends everything else *in the same
 //! task*, such as the other branches of a `join!`: only other tasks move.
 
-// ANCHOR: main
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -40,6 +39,7 @@ use std::time::Duration;
 use tokio::runtime::{Builder, Runtime};
 use tokio::task;
 
+// ANCHOR: main
 fn main() {
     let rt = Builder::new_multi_thread()
         .worker_threads(1)
@@ -47,9 +47,13 @@ fn main() {
         .build()
         .expect("failed to build the runtime");
     let ticks = rt.block_on(ticks_while_blocking(false));
-    println!("multi_thread, 1 worker, plain call: {ticks} ticks while it blocked");
+    println!(
+        "multi_thread, 1 worker, plain call: {ticks} ticks while it blocked"
+    );
     let ticks = rt.block_on(ticks_while_blocking(true));
-    println!("multi_thread, 1 worker, block_in_place: {ticks} ticks while it blocked");
+    println!(
+        "multi_thread, 1 worker, block_in_place: {ticks} ticks while it blocked"
+    );
 
     let rt = Builder::new_current_thread()
         .enable_all()
@@ -58,14 +62,15 @@ fn main() {
     println!("current_thread, block_in_place: {}", try_on(&rt));
 }
 
-/// Starts a ticker, blocks for 800 ms inside a spawned task, and returns how many ticks happened
-/// during the block.
+/// Starts a ticker, blocks for 800 ms inside a spawned task, and returns how
+/// many ticks happened during the block.
 async fn ticks_while_blocking(in_place: bool) -> u64 {
     let count = Arc::new(AtomicU64::new(0));
     let ticker = tokio::spawn(tick(Arc::clone(&count)));
 
     let blocker = tokio::spawn(async move {
-        // Let the ticker get going first, so a count of 0 means "stalled", not "not started".
+        // Let the ticker get going first, so a count of 0 means "stalled", not
+        // "not started".
         tokio::time::sleep(Duration::from_millis(150)).await;
         let before = count.load(Ordering::SeqCst);
         if in_place {
@@ -80,10 +85,12 @@ async fn ticks_while_blocking(in_place: bool) -> u64 {
     ticker.abort();
     ticks
 }
+// ANCHOR_END: main
 
 /// Counts up every 100 ms, forever (until aborted). An
-/// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a Tokio timer, so on a
-/// multi_thread runtime only a worker thread can make it fire.
+/// [`interval`](https://docs.rs/tokio/latest/tokio/time/fn.interval.html) is a
+/// Tokio timer, so on a multi_thread runtime only a worker thread can make it
+/// fire.
 async fn tick(count: Arc<AtomicU64>) {
     let mut interval = tokio::time::interval(Duration::from_millis(100));
     loop {
@@ -94,16 +101,19 @@ async fn tick(count: Arc<AtomicU64>) {
 
 /// Calls `block_in_place` from a task on `rt` and describes how that went.
 fn try_on(rt: &Runtime) -> String {
-    // The panic is expected and reported below, so the default hook's report is switched off
-    // for the attempt and put back afterwards.
+    // The panic is expected and reported below, so the default hook's report is
+    // switched off for the attempt and put back afterwards.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = rt.block_on(async { tokio::spawn(async { task::block_in_place(|| 42) }).await });
+    let result = rt.block_on(async {
+        tokio::spawn(async { task::block_in_place(|| 42) }).await
+    });
     std::panic::set_hook(default_hook);
     match result {
         Ok(n) => format!("returned {n}"),
-        // A panic inside a spawned task does not take the program down: it comes back from the
-        // task's `JoinHandle` as an error that carries the panic's payload.
+        // A panic inside a spawned task does not take the program down: it
+        // comes back from the task's `JoinHandle` as an error that carries the
+        // panic's payload.
         Err(err) if err.is_panic() => {
             let payload = err.into_panic();
             let message = payload
@@ -116,7 +126,6 @@ fn try_on(rt: &Runtime) -> String {
         Err(err) => format!("failed: {err}"),
     }
 }
-// ANCHOR_END: main
 
 /// Stands in for any slow synchronous work: it holds its thread for 800 ms.
 fn expensive_blocking_task() {

@@ -108,8 +108,9 @@ struct Args {
 }
 
 fn millis(value: f64, what: &str) -> Result<Duration> {
-    Duration::try_from_secs_f64(value / 1e3)
-        .with_context(|| format!("{what} must be a positive number of milliseconds"))
+    Duration::try_from_secs_f64(value / 1e3).with_context(|| {
+        format!("{what} must be a positive number of milliseconds")
+    })
 }
 
 fn main() -> Result<()> {

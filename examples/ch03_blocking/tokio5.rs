@@ -27,8 +27,8 @@ use std::time::Duration;
 use tokio::fs;
 use tokio::runtime::Builder;
 
-/// The manifest of this examples crate, found from the source tree so the example reads the same
-/// file whatever directory `cargo run` was started from.
+/// The manifest of this examples crate, found from the source tree so the
+/// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
 
 fn main() {
@@ -55,7 +55,8 @@ fn main() {
         rt.block_on(async {
             println!("Hello, world!");
         });
-        // `rt` is dropped here, and the two tasks with it, before either was polled.
+        // `rt` is dropped here, and the two tasks with it, before either was
+        // polled.
     });
 
     handle.join().expect("the runtime thread panicked");

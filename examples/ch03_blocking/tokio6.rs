@@ -35,8 +35,8 @@ use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, time::sleep};
 
-/// The manifest of this examples crate, found from the source tree so the example reads the same
-/// file whatever directory `cargo run` was started from.
+/// The manifest of this examples crate, found from the source tree so the
+/// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
 
 fn main() {
@@ -48,7 +48,8 @@ fn main() {
 
         rt.spawn(async {
             println!("Future 1 executed on thread");
-            // `tokio::fs` hands the read to the blocking pool and yields until it is done.
+            // `tokio::fs` hands the read to the blocking pool and yields until
+            // it is done.
             let content = fs::read_to_string(MANIFEST)
                 .await
                 .expect("cannot read Cargo.toml");
@@ -57,12 +58,14 @@ fn main() {
 
         rt.spawn(async {
             println!("Future 2 executed on thread");
-            // No `.await` here: the runtime thread is held for the whole 800 ms.
+            // No `.await` here: the runtime thread is held for the whole 800
+            // ms.
             let ret = expensive_blocking_task("Future 2".to_string());
             println!("Result: {ret}");
         });
 
-        // Waiting on a Tokio timer yields to the scheduler, which runs the two tasks meanwhile.
+        // Waiting on a Tokio timer yields to the scheduler, which runs the two
+        // tasks meanwhile.
         rt.block_on(async {
             sleep(Duration::from_millis(900)).await;
         });

@@ -51,8 +51,9 @@ async fn main() -> Result<()> {
     // First wait: every job has been handed over (or sending failed).
     producer.await??;
 
-    // Second wait: the worker has processed every job. Joining a thread blocks the caller, so the
-    // join runs on a blocking-pool thread and this task awaits it.
+    // Second wait: the worker has processed every job. Joining a thread blocks
+    // the caller, so the join runs on a blocking-pool thread and this task
+    // awaits it.
     let done = tokio::task::spawn_blocking(move || worker.join())
         .await?
         .expect("the worker thread panicked");

@@ -39,7 +39,8 @@ fn main() {
     let (tx, rx) = mpsc::channel(32);
     let worker = worker(rx);
 
-    // A multi_thread runtime runs spawned tasks on its own worker threads, whatever `main` does.
+    // A multi_thread runtime runs spawned tasks on its own worker threads,
+    // whatever `main` does.
     let rt = Runtime::new().expect("failed to build the runtime");
     for first in [1, 3] {
         let tx = tx.clone();
@@ -53,8 +54,9 @@ fn main() {
         });
     }
 
-    // The original sender: the channel stays open as long as it lives, even once both producers
-    // are done. Dropping it leaves only the producers' clones.
+    // The original sender: the channel stays open as long as it lives, even
+    // once both producers are done. Dropping it leaves only the producers'
+    // clones.
     drop(tx);
 
     let done = worker.join().expect("the worker thread panicked");

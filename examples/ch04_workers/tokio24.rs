@@ -51,7 +51,8 @@ async fn main() -> Result<()> {
         println!("{name} -> {hash}");
     }
 
-    // Dropping the only sender closes the channel, so the worker's loop ends and the join returns.
+    // Dropping the only sender closes the channel, so the worker's loop ends
+    // and the join returns.
     drop(tx);
     let done = tokio::task::spawn_blocking(move || worker.join())
         .await?
@@ -68,8 +69,8 @@ async fn hash_on_worker(tx: &mpsc::Sender<Job>, input: &str) -> Result<String> {
         reply,
     };
     tx.send(job).await.context("the worker has stopped")?;
-    // The `Receiver` is a future. It fails only if the worker dropped the `Sender` without
-    // replying, for example because the job panicked.
+    // The `Receiver` is a future. It fails only if the worker dropped the
+    // `Sender` without replying, for example because the job panicked.
     answer
         .await
         .context("the worker dropped the job without answering")
@@ -77,14 +78,16 @@ async fn hash_on_worker(tx: &mpsc::Sender<Job>, input: &str) -> Result<String> {
 // ANCHOR_END: main
 
 // ANCHOR: worker
-/// Starts the worker thread: it answers each job through the job's own reply channel.
+/// Starts the worker thread: it answers each job through the job's own reply
+/// channel.
 fn worker(mut rx: mpsc::Receiver<Job>) -> thread::JoinHandle<usize> {
     thread::spawn(move || {
         let mut done = 0;
         while let Some(job) = rx.blocking_recv() {
             let hash = expensive_blocking_task(&job.input);
-            // `send` on a oneshot is not async: it never waits. It fails only if the asker has
-            // given up (dropped its `Receiver`), and then there is nobody left to tell.
+            // `send` on a oneshot is not async: it never waits. It fails only
+            // if the asker has given up (dropped its `Receiver`), and then
+            // there is nobody left to tell.
             let _ = job.reply.send(hash);
             done += 1;
         }

@@ -78,15 +78,19 @@ async fn main() -> Result<()> {
 // ANCHOR_END: main
 
 // ANCHOR: worker
-/// Starts worker `id`, which takes jobs from the shared queue until it is closed and empty, and
-/// returns how many it did.
-fn worker(id: usize, queue: Arc<Mutex<mpsc::Receiver<String>>>) -> thread::JoinHandle<usize> {
+/// Starts worker `id`, which takes jobs from the shared queue until it is
+/// closed and empty, and returns how many it did.
+fn worker(
+    id: usize,
+    queue: Arc<Mutex<mpsc::Receiver<String>>>,
+) -> thread::JoinHandle<usize> {
     thread::spawn(move || {
         let mut done = 0;
         loop {
-            // The lock guard is a temporary of this statement, so the lock is released here,
-            // before the job runs. (In `while let Some(s) = queue.lock()...blocking_recv()` the
-            // guard would live until the end of the loop body and the workers would take turns.)
+            // The lock guard is a temporary of this statement, so the lock is
+            // released here, before the job runs. (In `while let Some(s) =
+            // queue.lock()...blocking_recv()` the guard would live until the
+            // end of the loop body and the workers would take turns.)
             let next = queue
                 .lock()
                 .expect("a worker panicked holding the lock")

@@ -62,32 +62,42 @@ async fn main() -> Result<()> {
     let _ = stop.send(());
 
     let accepted = producer.await?;
-    // The producer has returned, so its `Sender` is gone and the channel is closed; the worker
-    // drains what is queued and then stops. Joining blocks, so it runs on the blocking pool.
+    // The producer has returned, so its `Sender` is gone and the channel is
+    // closed; the worker drains what is queued and then stops. Joining blocks,
+    // so it runs on the blocking pool.
     let finished = tokio::task::spawn_blocking(move || worker.join())
         .await?
         .expect("the worker thread panicked");
-    println!("shutdown complete: {accepted} jobs accepted, {finished} finished");
+    println!(
+        "shutdown complete: {accepted} jobs accepted, {finished} finished"
+    );
     Ok(())
 }
 
-/// Sends numbered jobs until told to stop, and returns how many were accepted into the queue.
-async fn produce(tx: mpsc::Sender<String>, mut stop: oneshot::Receiver<()>) -> usize {
+/// Sends numbered jobs until told to stop, and returns how many were accepted
+/// into the queue.
+async fn produce(
+    tx: mpsc::Sender<String>,
+    mut stop: oneshot::Receiver<()>,
+) -> usize {
     let mut accepted = 0;
     loop {
-        // `reserve` waits for a free slot without handing over a job yet. If the stop signal wins
-        // the race, the `reserve` future is dropped and no job is lost half-sent; with
-        // `send(job)` in its place, the job inside the dropped future would be lost.
+        // `reserve` waits for a free slot without handing over a job yet. If
+        // the stop signal wins the race, the `reserve` future is dropped and no
+        // job is lost half-sent; with `send(job)` in its place, the job inside
+        // the dropped future would be lost.
         let permit = tokio::select! {
             biased;
             _ = &mut stop => {
-                // Printed here, by the producer itself, so that no "accepted" line can follow it.
+                // Printed here, by the producer itself, so that no "accepted"
+                // line can follow it.
                 println!("shutdown requested: accepting no more jobs");
                 break;
             }
             permit = tx.reserve() => match permit {
                 Ok(permit) => permit,
-                Err(_) => break, // The worker has gone: nothing more can be accepted.
+                // The worker has gone: nothing more can be accepted.
+                Err(_) => break,
             },
         };
         accepted += 1;

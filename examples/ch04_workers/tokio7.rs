@@ -43,11 +43,13 @@ async fn main() -> Result<()> {
 // ANCHOR_END: main
 
 // ANCHOR: worker
-/// Starts the worker thread. It takes jobs until every sender is gone, then its loop ends.
+/// Starts the worker thread. It takes jobs until every sender is gone, then its
+/// loop ends.
 fn worker(mut rx: mpsc::Receiver<String>) -> thread::JoinHandle<()> {
     thread::spawn(move || {
-        // `blocking_recv` parks this OS thread until a message arrives. It may only be called
-        // outside async code: inside a runtime it panics rather than freeze a runtime thread.
+        // `blocking_recv` parks this OS thread until a message arrives. It may
+        // only be called outside async code: inside a runtime it panics rather
+        // than freeze a runtime thread.
         while let Some(s) = rx.blocking_recv() {
             let ret = expensive_blocking_task(s);
             println!("Worker got result: {ret}");

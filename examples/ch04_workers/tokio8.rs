@@ -45,8 +45,8 @@ async fn main() -> Result<()> {
         Ok::<(), anyhow::Error>(())
     });
 
-    // Waits for the worker, whose loop waits for the channel to close, which waits for the
-    // producer above to drop `tx`, which it never does.
+    // Waits for the worker, whose loop waits for the channel to close, which
+    // waits for the producer above to drop `tx`, which it never does.
     handle.join().expect("the worker thread panicked");
 
     Ok(())

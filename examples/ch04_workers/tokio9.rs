@@ -48,8 +48,9 @@ async fn main() -> Result<()> {
         loop {
             i += 1;
             println!("Send task {i}!");
-            // A bounded channel's `send` waits while the buffer is full: this is what holds the
-            // endless loop back to the worker's pace instead of filling memory.
+            // A bounded channel's `send` waits while the buffer is full: this
+            // is what holds the endless loop back to the worker's pace instead
+            // of filling memory.
             tx.send(format!("Task {i}")).await?;
         }
         #[allow(

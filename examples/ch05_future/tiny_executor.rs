@@ -50,7 +50,8 @@ struct Task {
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
-        // Only the first wake since the last poll queues the task; the others have nothing to add.
+        // Only the first wake since the last poll queues the task; the others
+        // have nothing to add.
         if !self.queued.swap(true, Ordering::AcqRel) {
             let queue = Arc::clone(&self.queue);
             queue.state.lock().unwrap().ready.push_back(self);
@@ -72,7 +73,8 @@ impl Executor {
         Self::default()
     }
 
-    /// Queues `fut` as a new task; its output arrives through the returned handle.
+    /// Queues `fut` as a new task; its output arrives through the returned
+    /// handle.
     pub fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -100,7 +102,8 @@ impl Executor {
         JoinHandle { slot }
     }
 
-    /// Polls queued tasks until every task has finished. Sleeps while nothing is queued.
+    /// Polls queued tasks until every task has finished. Sleeps while nothing
+    /// is queued.
     pub fn run(&self) {
         loop {
             let task = {
@@ -112,12 +115,14 @@ impl Executor {
                     if state.alive == 0 {
                         return;
                     }
-                    // Waits with the lock released; a wake pushes under the same lock, so it
-                    // cannot slip in between the check above and the wait.
+                    // Waits with the lock released; a wake pushes under the
+                    // same lock, so it cannot slip in between the check above
+                    // and the wait.
                     state = self.queue.changed.wait(state).unwrap();
                 }
             };
-            // Cleared before the poll: a wake during the poll queues the task again.
+            // Cleared before the poll: a wake during the poll queues the task
+            // again.
             task.queued.store(false, Ordering::Release);
             let waker = Waker::from(Arc::clone(&task));
             let mut cx = Context::from_waker(&waker);
@@ -158,7 +163,8 @@ impl<T> Future for JoinHandle<T> {
 }
 
 impl<T> JoinHandle<T> {
-    /// The output, if the task has finished; for use after [`Executor::run`] has returned.
+    /// The output, if the task has finished; for use after [`Executor::run`]
+    /// has returned.
     pub fn try_take(&self) -> Option<T> {
         self.slot.lock().unwrap().value.take()
     }
@@ -206,7 +212,9 @@ impl TimerThread {
             loop {
                 let now = Instant::now();
                 match heap.peek() {
-                    Some(timer) if timer.at <= now => heap.pop().unwrap().waker.wake(),
+                    Some(timer) if timer.at <= now => {
+                        heap.pop().unwrap().waker.wake()
+                    }
                     Some(timer) => {
                         let wait = timer.at - now;
                         heap = changed.wait_timeout(heap, wait).unwrap().0;
@@ -227,7 +235,8 @@ impl TimerThread {
     }
 }
 
-/// Ready at `at`; until then each poll (re-)registers the latest waker with the timer thread.
+/// Ready at `at`; until then each poll (re-)registers the latest waker with the
+/// timer thread.
 pub struct Sleep {
     at: Instant,
     timers: TimerThread,

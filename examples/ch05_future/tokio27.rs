@@ -34,7 +34,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 // ANCHOR: logged
-/// Wraps a future; prints each poll of it and each wake of the waker it is handed.
+/// Wraps a future; prints each poll of it and each wake of the waker it is
+/// handed.
 struct Logged<F> {
     name: &'static str,
     inner: Pin<Box<F>>,
@@ -42,8 +43,8 @@ struct Logged<F> {
     wakes: Arc<LogWakes>,
 }
 
-/// The waker `Logged` hands to the inner future: prints, then passes the wake on to the waker the
-/// executor gave `Logged`.
+/// The waker `Logged` hands to the inner future: prints, then passes the wake
+/// on to the waker the executor gave `Logged`.
 struct LogWakes {
     name: &'static str,
     count: AtomicUsize,
@@ -69,7 +70,8 @@ impl<F: Future> Future for Logged<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         self.polls += 1;
-        // Keep the executor's latest waker, so that our wake reaches the right task.
+        // Keep the executor's latest waker, so that our wake reaches the right
+        // task.
         *self.wakes.executor_waker.lock().unwrap() = Some(cx.waker().clone());
         let waker = Waker::from(Arc::clone(&self.wakes));
         let result = self.inner.as_mut().poll(&mut Context::from_waker(&waker));

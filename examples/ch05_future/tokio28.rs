@@ -48,7 +48,8 @@ impl Future for Forgetful {
         if self.flag.load(Ordering::SeqCst) {
             Poll::Ready(())
         } else {
-            // Wrong: `Pending` without handing `_cx.waker()` to whoever sets the flag.
+            // Wrong: `Pending` without handing `_cx.waker()` to whoever sets
+            // the flag.
             Poll::Pending
         }
     }
@@ -56,8 +57,9 @@ impl Future for Forgetful {
 // ANCHOR_END: forgetful
 
 // ANCHOR: keeper
-/// The same condition, but the thread that sets the flag is given the latest waker to call. The
-/// thread is started on the first poll, so the event cannot happen before the future is waiting.
+/// The same condition, but the thread that sets the flag is given the latest
+/// waker to call. The thread is started on the first poll, so the event cannot
+/// happen before the future is waiting.
 struct Keeper {
     flag: Arc<AtomicBool>,
     waker: Arc<Mutex<Option<Waker>>>,
@@ -69,8 +71,9 @@ impl Future for Keeper {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
         self.polls += 1;
-        // Store the waker *before* checking the flag: if the flag is set in between, the setter
-        // finds the waker and wakes us, so the wake-up cannot fall between the two steps.
+        // Store the waker *before* checking the flag: if the flag is set in
+        // between, the setter finds the waker and wakes us, so the wake-up
+        // cannot fall between the two steps.
         *self.waker.lock().unwrap() = Some(cx.waker().clone());
         if self.polls == 1 {
             set_later(Arc::clone(&self.flag), Arc::clone(&self.waker));
@@ -83,7 +86,8 @@ impl Future for Keeper {
     }
 }
 
-/// Sets `flag` after `EVENT_AFTER`, then wakes whatever waker is stored in `waker`.
+/// Sets `flag` after `EVENT_AFTER`, then wakes whatever waker is stored in
+/// `waker`.
 fn set_later(flag: Arc<AtomicBool>, waker: Arc<Mutex<Option<Waker>>>) {
     thread::spawn(move || {
         thread::sleep(EVENT_AFTER);
@@ -118,7 +122,8 @@ async fn main() {
         "still not finished"
     };
     println!(
-        "forgetful: the flag was {flag}, but after {} ms the task was polled {} time and is {state}",
+        "forgetful: the flag was {flag}, but after {} ms the task was polled \
+        {} time and is {state}",
         WATCH_FOR.as_millis(),
         polls.load(Ordering::SeqCst),
     );

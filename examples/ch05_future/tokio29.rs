@@ -97,27 +97,32 @@ fn fire_later(shared: Arc<Mutex<Shared>>) {
 }
 
 // ANCHOR: move_between_tasks
-/// Polls `fut` once in task A, moves it to task B, fires the event, and reports whether task B
-/// finishes within `GIVE_UP_AFTER`.
-async fn poll_in_a_then_finish_in_b<F>(fut: F, shared: Arc<Mutex<Shared>>) -> bool
+/// Polls `fut` once in task A, moves it to task B, fires the event, and reports
+/// whether task B finishes within `GIVE_UP_AFTER`.
+async fn poll_in_a_then_finish_in_b<F>(
+    fut: F,
+    shared: Arc<Mutex<Shared>>,
+) -> bool
 where
     F: Future<Output = ()> + Send + Unpin + 'static,
 {
     #[allow(
         clippy::async_yields_async,
-        reason = "task A hands back the unfinished future itself, to move it into task B"
+        reason = "task A hands back the unfinished future itself, to move it \
+                  into task B"
     )]
     let task_a = tokio::spawn(async move {
         let mut fut = fut;
-        // `poll!` polls once with task A's own waker and hands back the result; we keep the
-        // future.
+        // `poll!` polls once with task A's own waker and hands back the result;
+        // we keep the future.
         assert!(
             futures::poll!(&mut fut).is_pending(),
             "not ready before the event"
         );
         fut
     });
-    let fut = task_a.await.unwrap(); // task A is over; its waker now wakes nobody.
+    // Task A is over; its waker now wakes nobody.
+    let fut = task_a.await.unwrap();
     let task_b = tokio::spawn(fut);
     fire_later(shared);
     tokio::time::timeout(GIVE_UP_AFTER, task_b).await.is_ok()
@@ -154,18 +159,23 @@ impl Future for SameWaker {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let shared = Arc::new(Mutex::new(Shared::default()));
-    let finished = poll_in_a_then_finish_in_b(FirstWakerOnly(Arc::clone(&shared)), shared).await;
+    let finished =
+        poll_in_a_then_finish_in_b(FirstWakerOnly(Arc::clone(&shared)), shared)
+            .await;
     if finished {
         println!("first waker only: task B finished (unexpected)");
     } else {
         println!(
-            "first waker only: task B still waiting after {} ms (the wake went to task A)",
+            "first waker only: task B still waiting after {} ms (the wake \
+            went to task A)",
             GIVE_UP_AFTER.as_millis()
         );
     }
 
     let shared = Arc::new(Mutex::new(Shared::default()));
-    let finished = poll_in_a_then_finish_in_b(LatestWaker(Arc::clone(&shared)), shared).await;
+    let finished =
+        poll_in_a_then_finish_in_b(LatestWaker(Arc::clone(&shared)), shared)
+            .await;
     println!(
         "latest waker: task B {}",
         if finished {
@@ -186,6 +196,7 @@ async fn main() {
     .unwrap();
     // ANCHOR_END: same_task
     println!(
-        "one task polled {polls} times on a multi_thread runtime: will_wake was {same} on every poll"
+        "one task polled {polls} times on a multi_thread runtime: will_wake \
+        was {same} on every poll"
     );
 }

@@ -43,7 +43,8 @@ async fn main() {
     );
     let (polls, wakes) = (sleep_stats.polls(), sleep_stats.wakes());
     println!(
-        "sleep: polled {polls} times, woken {wakes} time; {} of its polls found the timer not yet fired",
+        "sleep: polled {polls} times, woken {wakes} time; {} of its polls \
+        found the timer not yet fired",
         polls - 1
     );
 }

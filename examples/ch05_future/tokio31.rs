@@ -36,18 +36,22 @@ fn show(poll: Poll<u32>) -> String {
 
 // ANCHOR: main
 fn main() {
-    // A waker that does nothing: these futures never return `Pending` for a reason.
+    // A waker that does nothing: these futures never return `Pending` for a
+    // reason.
     let mut cx = Context::from_waker(Waker::noop());
 
     let mut fut = pin!(async { 7 });
     println!("async block, poll 1: {}", show(fut.as_mut().poll(&mut cx)));
     // Silence the default panic message; the caught panic is printed below.
     panic::set_hook(Box::new(|_| {}));
-    let again = panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx)));
+    let again =
+        panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut cx)));
     let _ = panic::take_hook();
     let message = again
         .err()
-        .and_then(|payload| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .and_then(|payload| {
+            payload.downcast_ref::<&str>().map(|s| s.to_string())
+        })
         .unwrap_or_else(|| "no panic".to_string());
     println!("async block, poll 2: panicked: {message}");
 

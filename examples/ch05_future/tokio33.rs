@@ -93,7 +93,8 @@ fn main() {
         [] => (1000, 100, 7),
         _ => panic!("arguments: TASKS YIELDS ROUNDS, or none"),
     };
-    let (tiny_count, tokio_count) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (tiny_count, tokio_count) =
+        (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let mut tiny = Vec::new();
     let mut tokio = Vec::new();
     for _ in 0..rounds {
@@ -101,14 +102,17 @@ fn main() {
         tokio.push(on_tokio(tasks, yields, &tokio_count));
     }
     let (tiny, tokio) = (median(tiny), median(tokio));
-    println!("workload: {tasks} tasks x {yields} yields, median of {rounds} rounds");
+    println!(
+        "workload: {tasks} tasks x {yields} yields, median of {rounds} rounds"
+    );
     println!("tiny executor: {:.1} ms", tiny.as_secs_f64() * 1e3);
     println!("tokio current_thread: {:.1} ms", tokio.as_secs_f64() * 1e3);
     println!(
         "ratio: the tiny executor takes {:.1}x as long as tokio",
         tiny.as_secs_f64() / tokio.as_secs_f64()
     );
-    let per_round = |count: &AtomicUsize| count.load(Ordering::Relaxed) / rounds;
+    let per_round =
+        |count: &AtomicUsize| count.load(Ordering::Relaxed) / rounds;
     let (a, b) = (per_round(&tiny_count), per_round(&tokio_count));
     if a == b {
         println!("check: both ran {a} yields");

@@ -60,7 +60,8 @@ fn main() {
         let data = [1u64, 2, 3];
         let first = &data[0]; // a reference to a local of the future...
         report.set(first as *const u64 as usize);
-        pause_once().await; // ...held across an `.await`: the state points into itself
+        // ...held across an `.await`: the state points into itself
+        pause_once().await;
         data.iter().sum::<u64>() + *first - 1
     });
 
@@ -82,7 +83,8 @@ fn main() {
     );
 
     let before = &*fut as *const _ as usize;
-    let moved_box = fut; // moves the Box (a pointer), not the future it points to
+    // Moves the Box (a pointer), not the future it points to
+    let moved_box = fut;
     let after = &*moved_box as *const _ as usize;
     println!(
         "moving a Pin<Box<_>> keeps the future at the same address: {}",
@@ -93,6 +95,9 @@ fn main() {
     let Poll::Ready(sum) = fut.as_mut().poll(&mut cx) else {
         panic!("the future should be ready on its second poll");
     };
-    println!("the pinned future, polled again after the move, reads its local: sum = {sum}");
+    println!(
+        "the pinned future, polled again after the move, reads its local: sum \
+        = {sum}"
+    );
 }
 // ANCHOR_END: main

@@ -31,9 +31,10 @@ use std::pin::{Pin, pin};
 use std::time::Duration;
 
 // ANCHOR: probe
-/// Asks the compiler whether `T` is `Unpin`, at a place where `T` is a concrete type. Method
-/// lookup tries `IsUnpin::unpin` on `&Probe<T>` first, which exists only when `T: Unpin`; if it
-/// does not, lookup goes on to `&&Probe<T>` and finds `NotUnpin::unpin`.
+/// Asks the compiler whether `T` is `Unpin`, at a place where `T` is a concrete
+/// type. Method lookup tries `IsUnpin::unpin` on `&Probe<T>` first, which
+/// exists only when `T: Unpin`; if it does not, lookup goes on to `&&Probe<T>`
+/// and finds `NotUnpin::unpin`.
 struct Probe<T: ?Sized>(PhantomData<T>);
 
 trait IsUnpin {
@@ -50,7 +51,8 @@ trait NotUnpin {
 }
 impl<T: ?Sized> NotUnpin for &Probe<T> {}
 
-/// A probe for the type of `value`, for types that have no name (such as an `async` block's).
+/// A probe for the type of `value`, for types that have no name (such as an
+/// `async` block's).
 fn probe_of<T>(_: &T) -> Probe<T> {
     Probe(PhantomData)
 }
@@ -63,7 +65,8 @@ macro_rules! is_unpin {
 // ANCHOR_END: probe
 
 // ANCHOR: phantom
-/// A struct that opts out of `Unpin`, as a self-referential type written by hand would.
+/// A struct that opts out of `Unpin`, as a self-referential type written by
+/// hand would.
 struct Anchored {
     _value: u32,
     _pinned: PhantomPinned,
@@ -105,11 +108,12 @@ async fn main() {
         "Pin::new on an Unpin future: {}",
         Pin::new(&mut ready).await
     );
-    // `pin!` pins in place, on the stack: the future can no longer be moved, and it is dropped
-    // at the end of this scope.
+    // `pin!` pins in place, on the stack: the future can no longer be moved,
+    // and it is dropped at the end of this scope.
     let on_stack = pin!(async { 6 });
     println!("pin! on the stack: {}", on_stack.await);
-    // `Box::pin` pins on the heap: the `Pin<Box<_>>` can be moved, returned and stored.
+    // `Box::pin` pins on the heap: the `Pin<Box<_>>` can be moved, returned and
+    // stored.
     let on_heap: Pin<Box<dyn Future<Output = i32>>> = Box::pin(async { 7 });
     println!("Box::pin on the heap: {}", on_heap.await);
 }

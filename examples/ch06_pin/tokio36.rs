@@ -29,9 +29,11 @@ use pin_project_lite::pin_project;
 
 // ANCHOR: timed
 pin_project! {
-    /// Runs `inner` and measures it: the time from the first poll to `Ready`, and the polls.
+    /// Runs `inner` and measures it: the time from the first poll to `Ready`,
+    /// and the polls.
     pub struct Timed<F> {
-        // `#[pin]`: this field is structurally pinned; `project()` gives a `Pin<&mut F>`.
+        // `#[pin]`: this field is structurally pinned; `project()` gives a
+        // `Pin<&mut F>`.
         #[pin]
         inner: F,
         // Not pinned: `project()` gives plain `&mut` references to these.
@@ -58,7 +60,9 @@ impl<F: Future> Future for Timed<F> {
         let started = *this.started.get_or_insert_with(Instant::now);
         *this.polls += 1;
         match this.inner.poll(cx) {
-            Poll::Ready(output) => Poll::Ready((output, started.elapsed(), *this.polls)),
+            Poll::Ready(output) => {
+                Poll::Ready((output, started.elapsed(), *this.polls))
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -69,7 +73,8 @@ impl<F: Future> Future for Timed<F> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let wait = Duration::from_millis(50);
-    // `Sleep` is `!Unpin`; `Timed` does not ask for `Unpin`, and `.await` pins it.
+    // `Sleep` is `!Unpin`; `Timed` does not ask for `Unpin`, and `.await` pins
+    // it.
     let ((), took, polls) = Timed::new(tokio::time::sleep(wait)).await;
     println!(
         "sleep(50 ms): took at least 50 ms: {}, polls: {polls}",

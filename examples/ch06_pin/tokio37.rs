@@ -41,8 +41,8 @@ fn three_futures() -> Vec<BoxFuture<u64>> {
     ]
 }
 
-/// A recursive `async fn` must box the recursive call: without the box the future would have to
-/// contain a copy of itself (error E0733).
+/// A recursive `async fn` must box the recursive call: without the box the
+/// future would have to contain a copy of itself (error E0733).
 fn fib(n: u64) -> BoxFuture<u64> {
     Box::pin(async move {
         if n < 2 {
@@ -67,8 +67,10 @@ async fn main() {
         fib(10).await
     );
 
-    // Each boxed future is `Send + 'static`, exactly what `tokio::spawn` asks for.
-    let handles: Vec<_> = three_futures().into_iter().map(tokio::spawn).collect();
+    // Each boxed future is `Send + 'static`, exactly what `tokio::spawn` asks
+    // for.
+    let handles: Vec<_> =
+        three_futures().into_iter().map(tokio::spawn).collect();
     let mut outputs = Vec::new();
     for handle in handles {
         outputs.push(handle.await.expect("a task panicked"));

@@ -44,7 +44,8 @@ async fn guard_scoped(counter: Arc<Mutex<u64>>) -> u64 {
 }
 
 fn spawn_owned(data: Arc<Vec<u64>>) -> tokio::task::JoinHandle<u64> {
-    // `async move` takes its own `Arc`, so the task borrows nothing from the caller.
+    // `async move` takes its own `Arc`, so the task borrows nothing from the
+    // caller.
     tokio::spawn(async move { data.iter().sum() })
 }
 // ANCHOR_END: fixes
@@ -58,7 +59,9 @@ async fn main() {
     let now = tokio::spawn(guard_scoped(Arc::clone(&counter)))
         .await
         .unwrap();
-    println!("MutexGuard dropped before the .await: spawned, counter is now {now}");
+    println!(
+        "MutexGuard dropped before the .await: spawned, counter is now {now}"
+    );
 
     let sum = spawn_owned(Arc::new(vec![1, 2, 3])).await.unwrap();
     println!("data moved into the task behind an Arc: spawned, sum = {sum}");

@@ -62,8 +62,9 @@ async fn add_and_scale(a: Input, b: Input, c: Input) -> u32 {
 // ANCHOR_END: async_fn
 
 // ANCHOR: by_hand
-/// `add_and_scale`, by hand. Each variant is a point where the function can be paused, holding
-/// exactly the locals it still needs: the inputs not yet awaited, and the results so far.
+/// `add_and_scale`, by hand. Each variant is a point where the function can be
+/// paused, holding exactly the locals it still needs: the inputs not yet
+/// awaited, and the results so far.
 enum AddAndScale {
     /// Created, not polled yet: nothing has run.
     Start { a: Input, b: Input, c: Input },
@@ -81,36 +82,51 @@ impl Future for AddAndScale {
     type Output = u32;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-        // `Input` is `Unpin`, so the whole enum is, and it can be matched through `&mut`.
-        // Each arm either returns `Pending` (staying in its state) or moves to the next state and
-        // goes round the loop, just as the code after an `.await` runs in the same poll when
-        // the awaited future is ready at once.
+        // `Input` is `Unpin`, so the whole enum is, and it can be matched
+        // through `&mut`. Each arm either returns `Pending` (staying in its
+        // state) or moves to the next state and goes round the loop, just as
+        // the code after an `.await` runs in the same poll when the awaited
+        // future is ready at once.
         loop {
             let this = &mut *self;
             match std::mem::replace(this, AddAndScale::Done) {
-                AddAndScale::Start { a, b, c } => *this = AddAndScale::AwaitA { a, b, c },
-                AddAndScale::AwaitA { mut a, b, c } => match Pin::new(&mut a).poll(cx) {
+                AddAndScale::Start { a, b, c } => {
+                    *this = AddAndScale::AwaitA { a, b, c }
+                }
+                AddAndScale::AwaitA { mut a, b, c } => match Pin::new(&mut a)
+                    .poll(cx)
+                {
                     Poll::Ready(x) => *this = AddAndScale::AwaitB { x, b, c },
                     Poll::Pending => {
                         *this = AddAndScale::AwaitA { a, b, c };
                         return Poll::Pending;
                     }
                 },
-                AddAndScale::AwaitB { x, mut b, c } => match Pin::new(&mut b).poll(cx) {
-                    Poll::Ready(y) => *this = AddAndScale::AwaitC { sum: x + y, c },
-                    Poll::Pending => {
-                        *this = AddAndScale::AwaitB { x, b, c };
-                        return Poll::Pending;
+                AddAndScale::AwaitB { x, mut b, c } => {
+                    match Pin::new(&mut b).poll(cx) {
+                        Poll::Ready(y) => {
+                            *this = AddAndScale::AwaitC { sum: x + y, c }
+                        }
+                        Poll::Pending => {
+                            *this = AddAndScale::AwaitB { x, b, c };
+                            return Poll::Pending;
+                        }
                     }
-                },
-                AddAndScale::AwaitC { sum, mut c } => match Pin::new(&mut c).poll(cx) {
-                    Poll::Ready(scale) => return Poll::Ready(sum * (scale + 6)),
-                    Poll::Pending => {
-                        *this = AddAndScale::AwaitC { sum, c };
-                        return Poll::Pending;
+                }
+                AddAndScale::AwaitC { sum, mut c } => {
+                    match Pin::new(&mut c).poll(cx) {
+                        Poll::Ready(scale) => {
+                            return Poll::Ready(sum * (scale + 6));
+                        }
+                        Poll::Pending => {
+                            *this = AddAndScale::AwaitC { sum, c };
+                            return Poll::Pending;
+                        }
                     }
-                },
-                AddAndScale::Done => panic!("AddAndScale polled after it returned"),
+                }
+                AddAndScale::Done => {
+                    panic!("AddAndScale polled after it returned")
+                }
             }
         }
     }

@@ -67,6 +67,8 @@ fn main() {
 
     let unpolled = report("second");
     drop(unpolled);
-    println!("called report(\"second\") and dropped it unpolled: its body never ran");
+    println!(
+        "called report(\"second\") and dropped it unpolled: its body never ran"
+    );
 }
 // ANCHOR_END: main

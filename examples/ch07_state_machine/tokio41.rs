@@ -72,23 +72,27 @@ async fn array_dropped() -> u64 {
 }
 
 async fn in_a_vec() -> u64 {
-    let buf = vec![1u8; LEN]; // the state keeps the `Vec` (pointer, capacity, length), not the bytes
+    // The state keeps the `Vec` (pointer, capacity, length), not the bytes
+    let buf = vec![1u8; LEN];
     pause_once().await;
     buf.iter().map(|&b| u64::from(b)).sum()
 }
 
 async fn awaits_inline() -> u64 {
-    // The inner future is a local of the outer one, held across its own `.await`s.
+    // The inner future is a local of the outer one, held across its own
+    // `.await`s.
     #[expect(
         clippy::large_futures,
-        reason = "the lesson: this inline .await makes the outer future as large as the inner one"
+        reason = "the lesson: this inline .await makes the outer future as \
+                  large as the inner one"
     )]
     let total = array_held().await;
     total
 }
 
 async fn awaits_boxed() -> u64 {
-    // Only the `Pin<Box<_>>` lives in the outer future; the large state is on the heap.
+    // Only the `Pin<Box<_>>` lives in the outer future; the large state is on
+    // the heap.
     Box::pin(array_held()).await
 }
 // ANCHOR_END: futures

@@ -68,12 +68,15 @@ impl Drop for Guard {
 }
 
 async fn transfer() {
-    let mut waiting_for_bank = Guard::new("dropped while waiting for the bank (nothing sent)");
+    let mut waiting_for_bank =
+        Guard::new("dropped while waiting for the bank (nothing sent)");
     pause_once().await; // state 1 holds `waiting_for_bank`
     waiting_for_bank.armed = false;
 
-    let mut writing_receipt =
-        Guard::new("dropped while waiting to write the receipt (transfer sent, no receipt)");
+    let mut writing_receipt = Guard::new(
+        "dropped while waiting to write the receipt (transfer sent, no \
+        receipt)",
+    );
     pause_once().await; // state 2 holds both guards; only this one is armed
     writing_receipt.armed = false;
     println!("  finished: transfer sent and receipt written");

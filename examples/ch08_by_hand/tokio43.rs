@@ -48,12 +48,17 @@ where
 {
     type Output = (A::Output, B::Output);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // Every field is `Unpin`, so `Join` is too and can be used as a plain `&mut`.
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
+        // Every field is `Unpin`, so `Join` is too and can be used as a plain
+        // `&mut`.
         let this = &mut *self;
         this.polls += 1;
         let mut log = format!("poll {}:", this.polls);
-        // A child is polled only while it has no output: never again after `Ready`.
+        // A child is polled only while it has no output: never again after
+        // `Ready`.
         if this.a_out.is_none() {
             let state = Pin::new(&mut this.a).poll(cx);
             log += if state.is_ready() {
@@ -78,9 +83,13 @@ where
         }
         println!("{log}");
         if this.a_out.is_some() && this.b_out.is_some() {
-            Poll::Ready((this.a_out.take().unwrap(), this.b_out.take().unwrap()))
+            Poll::Ready((
+                this.a_out.take().unwrap(),
+                this.b_out.take().unwrap(),
+            ))
         } else {
-            // A child returned `Pending`, so it has arranged to wake the task: nothing to do here.
+            // A child returned `Pending`, so it has arranged to wake the task:
+            // nothing to do here.
             Poll::Pending
         }
     }
@@ -105,8 +114,10 @@ async fn after(ms: u64, name: &str) -> String {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // `Box::pin` makes each `async fn` future `Unpin`, which this simple `Join` asks for.
-    let joined = join(Box::pin(after(400, "left")), Box::pin(after(100, "right"))).await;
+    // `Box::pin` makes each `async fn` future `Unpin`, which this simple `Join`
+    // asks for.
+    let joined =
+        join(Box::pin(after(400, "left")), Box::pin(after(100, "right"))).await;
     println!("joined: {joined:?}");
 }
 // ANCHOR_END: main

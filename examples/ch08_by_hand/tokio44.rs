@@ -51,19 +51,24 @@ struct Select<A, B> {
     a: A,
     b: B,
     start: Start,
-    /// Used by `Start::FlagInSelect` only: starts `true`, flipped on every poll.
+    /// Used by `Start::FlagInSelect` only: starts `true`, flipped on every
+    /// poll.
     left_next: bool,
 }
 
 thread_local! {
-    /// Used by `Start::AlternateOnThread`: one flag for every select on the thread.
+    /// Used by `Start::AlternateOnThread`: one flag for every select on the
+    /// thread.
     static LEFT_NEXT: Cell<bool> = const { Cell::new(true) };
 }
 
 impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
     type Output = Either<A::Output, B::Output>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         let this = &mut *self;
         let left_first = match this.start {
             Start::AlwaysLeft => true,
@@ -71,10 +76,13 @@ impl<A: Future + Unpin, B: Future + Unpin> Future for Select<A, B> {
                 this.left_next = !this.left_next;
                 !this.left_next
             }
-            Start::AlternateOnThread => LEFT_NEXT.with(|flag| flag.replace(!flag.get())),
-            // `RandomState::new()` gets new keys on every call (std draws random keys once per
-            // thread and then steps them), so the hash of `()` is an unpredictable number: a coin
-            // flip without a random-number crate.
+            Start::AlternateOnThread => {
+                LEFT_NEXT.with(|flag| flag.replace(!flag.get()))
+            }
+            // `RandomState::new()` gets new keys on every call (std draws
+            // random keys once per thread and then steps them), so the hash of
+            // `()` is an unpredictable number: a coin flip without a
+            // random-number crate.
             Start::Random => RandomState::new().hash_one(()) & 1 == 0,
         };
         let (a, b) = (Pin::new(&mut this.a), Pin::new(&mut this.b));

@@ -36,12 +36,14 @@ struct Elapsed;
 
 struct Timeout<F> {
     future: F,
-    /// Boxed because a `Sleep` is not `Unpin`; the box makes `Timeout` `Unpin` when `F` is.
+    /// Boxed because a `Sleep` is not `Unpin`; the box makes `Timeout` `Unpin`
+    /// when `F` is.
     sleep: Pin<Box<Sleep>>,
 }
 
 fn timeout<F: Future + Unpin>(limit: Duration, future: F) -> Timeout<F> {
-    // The deadline is fixed here, when `timeout` is called, not at the first poll.
+    // The deadline is fixed here, when `timeout` is called, not at the first
+    // poll.
     Timeout {
         future,
         sleep: Box::pin(tokio::time::sleep(limit)),
@@ -51,12 +53,15 @@ fn timeout<F: Future + Unpin>(limit: Duration, future: F) -> Timeout<F> {
 impl<F: Future + Unpin> Future for Timeout<F> {
     type Output = Result<F::Output, Elapsed>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         if let Poll::Ready(out) = Pin::new(&mut self.future).poll(cx) {
             return Poll::Ready(Ok(out));
         }
-        // Polling the `Sleep` registers the waker with the timer; checking the clock instead
-        // would leave nobody to wake the task at the deadline.
+        // Polling the `Sleep` registers the waker with the timer; checking the
+        // clock instead would leave nobody to wake the task at the deadline.
         self.sleep.as_mut().poll(cx).map(|()| Err(Elapsed))
     }
 }

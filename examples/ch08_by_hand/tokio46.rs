@@ -48,7 +48,10 @@ where
 {
     type Output = (Result<T, E>, usize);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
         let this = &mut *self;
         loop {
             let attempt = match &mut this.current {
@@ -60,7 +63,9 @@ where
             };
             match Pin::new(attempt).poll(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(_)) if this.attempts < this.max_attempts => this.current = None,
+                Poll::Ready(Err(_)) if this.attempts < this.max_attempts => {
+                    this.current = None
+                }
                 Poll::Ready(done) => return Poll::Ready((done, this.attempts)),
             }
         }
@@ -69,8 +74,8 @@ where
 // ANCHOR_END: retry
 
 // ANCHOR: backoff
-/// Up to `max_attempts` attempts, sleeping `first_wait`, then twice as long, and so on, between
-/// them.
+/// Up to `max_attempts` attempts, sleeping `first_wait`, then twice as long,
+/// and so on, between them.
 async fn retry_with_backoff<F, Fut, T, E>(
     max_attempts: usize,
     first_wait: Duration,
@@ -96,17 +101,21 @@ where
 // ANCHOR_END: backoff
 
 // ANCHOR: main
-/// A service that refuses the first `failures` connections; counts the calls in `calls`.
+/// A service that refuses the first `failures` connections; counts the calls in
+/// `calls`.
 fn service(
     failures: usize,
     log: bool,
-) -> impl FnMut() -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>> + Unpin {
+) -> impl FnMut()
+    -> Pin<Box<dyn Future<Output = Result<&'static str, &'static str>>>>
++ Unpin {
     let mut calls = 0;
     move || {
         calls += 1;
         let n = calls;
         Box::pin(async move {
-            tokio::task::yield_now().await; // The attempt takes more than one poll.
+            // The attempt takes more than one poll.
+            tokio::task::yield_now().await;
             let result = if n > failures {
                 Ok("connected")
             } else {
@@ -140,7 +149,11 @@ async fn main() {
     let (result, attempts) = dead.await;
     println!("dead service: {result:?} after {attempts} attempts");
 
-    let result = retry_with_backoff(5, Duration::from_millis(100), service(2, false)).await;
-    println!("with backoff: {result:?} after waiting 100 + 200 ms between attempts");
+    let result =
+        retry_with_backoff(5, Duration::from_millis(100), service(2, false))
+            .await;
+    println!(
+        "with backoff: {result:?} after waiting 100 + 200 ms between attempts"
+    );
 }
 // ANCHOR_END: main

@@ -30,7 +30,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// Futures of one output type, boxed so they can sit in one `Vec` whatever their concrete types.
+/// Futures of one output type, boxed so they can sit in one `Vec` whatever
+/// their concrete types.
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 struct JoinAll<T> {
@@ -52,9 +53,12 @@ fn join_all<T>(futures: Vec<BoxFuture<T>>) -> JoinAll<T> {
 impl<T: Unpin> Future for JoinAll<T> {
     type Output = (Vec<T>, usize);
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // A `BoxFuture` is `Unpin` (the box is what is pinned), so with `T: Unpin` all of `JoinAll`
-        // is, and can be used through a plain `&mut`.
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output> {
+        // A `BoxFuture` is `Unpin` (the box is what is pinned), so with `T:
+        // Unpin` all of `JoinAll` is, and can be used through a plain `&mut`.
         let this = &mut *self;
         this.polls += 1;
         for (slot, output) in this.futures.iter_mut().zip(&mut this.outputs) {
@@ -66,7 +70,8 @@ impl<T: Unpin> Future for JoinAll<T> {
             }
         }
         if this.futures.iter().all(Option::is_none) {
-            let outputs = this.outputs.iter_mut().map(|o| o.take().unwrap()).collect();
+            let outputs =
+                this.outputs.iter_mut().map(|o| o.take().unwrap()).collect();
             Poll::Ready((outputs, this.polls))
         } else {
             Poll::Pending

@@ -59,18 +59,28 @@ async fn slow_left() -> Result<&'static str, &'static str> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // Both macros poll the branches inside this one task, like `tokio43`'s `Join`.
+    // Both macros poll the branches inside this one task, like `tokio43`'s
+    // `Join`.
     let a = futures::join!(after(200, "left"), after(100, "right"));
     let b = tokio::join!(after(200, "left"), after(100, "right"));
     assert_eq!(a, b);
     println!("futures::join! and tokio::join!: {a:?}, the same twice");
 
-    let failed = tokio::try_join!(slow_left(), async { Err::<&str, _>("right failed") });
-    println!("tokio::try_join!: {failed:?}, and the slow left branch was dropped");
+    let failed =
+        tokio::try_join!(slow_left(), async { Err::<&str, _>("right failed") });
+    println!(
+        "tokio::try_join!: {failed:?}, and the slow left branch was dropped"
+    );
 
-    let timed_out = tokio::time::timeout(Duration::from_millis(50), after(10_000, "slow")).await;
-    let all = futures::future::join_all([1, 2, 3].map(|n| async move { n * 10 })).await;
-    println!("tokio::time::timeout: {timed_out:?}, and join_all of 3 jobs: {all:?}");
+    let timed_out =
+        tokio::time::timeout(Duration::from_millis(50), after(10_000, "slow"))
+            .await;
+    let all =
+        futures::future::join_all([1, 2, 3].map(|n| async move { n * 10 }))
+            .await;
+    println!(
+        "tokio::time::timeout: {timed_out:?}, and join_all of 3 jobs: {all:?}"
+    );
 
     const ROUNDS: usize = 10_000;
     let (mut left, mut right) = (0, 0);
@@ -82,7 +92,8 @@ async fn main() {
         }
     }
     println!(
-        "tokio::select! with biased;, {ROUNDS} rounds with both sides ready: left {left}, right {right}"
+        "tokio::select! with biased;, {ROUNDS} rounds with both sides ready: \
+        left {left}, right {right}"
     );
 
     let (mut left, mut right) = (0, 0);
@@ -92,6 +103,9 @@ async fn main() {
             () = ready(()) => right += 1,
         }
     }
-    println!("tokio::select!, {ROUNDS} rounds with both sides ready: left {left}, right {right}");
+    println!(
+        "tokio::select!, {ROUNDS} rounds with both sides ready: left {left}, \
+        right {right}"
+    );
 }
 // ANCHOR_END: main

@@ -43,9 +43,13 @@ const MAX_FRAME: u32 = 1024 * 1024;
 
 // ANCHOR: write_frame
 /// Writes one frame: the payload's length as a big-endian `u32`, then the payload.
-async fn write_frame<W: AsyncWrite + Unpin>(w: &mut W, payload: &[u8]) -> io::Result<()> {
-    let len = u32::try_from(payload.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "payload over 4 GiB"))?;
+async fn write_frame<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    payload: &[u8],
+) -> io::Result<()> {
+    let len = u32::try_from(payload.len()).map_err(|_| {
+        io::Error::new(io::ErrorKind::InvalidInput, "payload over 4 GiB")
+    })?;
     w.write_u32(len).await?; // 4 bytes, big-endian ("network order")
     w.write_all(payload).await?; // loops until every byte is taken
     // A buffered writer (BufWriter, a TLS stream) may hold the frame until it is flushed; the
@@ -56,7 +60,10 @@ async fn write_frame<W: AsyncWrite + Unpin>(w: &mut W, payload: &[u8]) -> io::Re
 
 // ANCHOR: read_frame
 /// Reads one frame. `Ok(None)` is a clean end: the stream ended where a header would start.
-async fn read_frame<R: AsyncRead + Unpin>(r: &mut R, max: u32) -> io::Result<Option<Vec<u8>>> {
+async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut R,
+    max: u32,
+) -> io::Result<Option<Vec<u8>>> {
     let mut header = [0u8; 4];
     // One plain `read` first: 0 bytes means the peer closed between frames, a clean end.
     // (`read_u32` alone cannot tell that from a header cut after 2 bytes: both are UnexpectedEof.)

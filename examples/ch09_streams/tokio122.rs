@@ -57,7 +57,8 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr) -> Result<()> {
             // Copies client -> server and server -> client at the same time; when one side
             // reaches EOF it shuts down the other side's write half and keeps copying the other
             // way, so a half-closed connection still gets its reply.
-            let (up, down) = tokio::io::copy_bidirectional(&mut client, &mut server).await?;
+            let (up, down) =
+                tokio::io::copy_bidirectional(&mut client, &mut server).await?;
             anyhow::Ok((up, down))
         });
     }
@@ -133,7 +134,9 @@ async fn main() -> Result<()> {
         let times = round_trips(addr, count).await.context(name)?;
         let rate = bulk(addr, mib).await.context(name)?;
         let (median, p99) = (percentile(&times, 50), percentile(&times, 99));
-        println!("{name:<8} {count:>11}  {median:>6}  {p99:>6}  {mib:>8}  {rate:>5.0}");
+        println!(
+            "{name:<8} {count:>11}  {median:>6}  {p99:>6}  {mib:>8}  {rate:>5.0}"
+        );
         p50.push(median);
         speed.push(rate);
     }

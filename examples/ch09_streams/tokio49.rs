@@ -45,15 +45,19 @@ struct Ticks {
 impl Stream for Ticks {
     type Item = u32;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u32>> {
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<u32>> {
         self.polls += 1;
         if self.next > self.last {
             return Poll::Ready(None);
         }
-        let sleep = self
-            .sleep
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(100))));
-        // `Pending` from the `Sleep` means the timer has the waker: return `Pending` too.
+        let sleep = self.sleep.get_or_insert_with(|| {
+            Box::pin(tokio::time::sleep(Duration::from_millis(100)))
+        });
+        // `Pending` from the `Sleep` means the timer has the waker: return
+        // `Pending` too.
         std::task::ready!(sleep.as_mut().poll(cx));
         self.sleep = None;
         self.next += 1;

@@ -40,10 +40,14 @@ fn countdown(from: u32) -> impl Stream<Item = u32> {
     }
 }
 
-fn parse_all(words: Vec<&'static str>) -> impl Stream<Item = Result<u32, String>> {
+fn parse_all(
+    words: Vec<&'static str>,
+) -> impl Stream<Item = Result<u32, String>> {
     try_stream! {
         for word in words {
-            let n: u32 = word.parse().map_err(|_| format!("not a number: {word:?}"))?;
+            let n: u32 = word
+                .parse()
+                .map_err(|_| format!("not a number: {word:?}"))?;
             yield n;
         }
     }

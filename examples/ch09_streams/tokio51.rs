@@ -38,7 +38,8 @@ async fn main() {
             .take(5)
     };
 
-    // `chunks(3)` groups items into `Vec`s of up to three; the last may be shorter.
+    // `chunks(3)` groups items into `Vec`s of up to three; the last may be
+    // shorter.
     let mut chunks = squares_of_odds().chunks(3);
     while let Some(chunk) = chunks.next().await {
         println!("chunk: {chunk:?}");

@@ -39,7 +39,8 @@ use std::time::{Duration, Instant};
 use futures::stream::{self, StreamExt};
 
 /// Job number and how long it takes, in ms.
-const JOBS: [(u32, u64); 6] = [(1, 300), (2, 100), (3, 100), (4, 100), (5, 300), (6, 100)];
+const JOBS: [(u32, u64); 6] =
+    [(1, 300), (2, 100), (3, 100), (4, 100), (5, 300), (6, 100)];
 
 async fn job((n, ms): (u32, u64)) -> u32 {
     tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -59,7 +60,8 @@ async fn main() {
     );
 
     let start = Instant::now();
-    let order: Vec<u32> = stream::iter(JOBS).map(job).buffered(3).collect().await;
+    let order: Vec<u32> =
+        stream::iter(JOBS).map(job).buffered(3).collect().await;
     println!(
         "buffered(3):           order {order:?} in {} ms",
         start.elapsed().as_millis()

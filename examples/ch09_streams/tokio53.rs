@@ -51,7 +51,8 @@ async fn consume(label: &str, n: u32) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // A pulled stream: `then` runs the producer's step only when the loop asks for an item.
+    // A pulled stream: `then` runs the producer's step only when the loop asks
+    // for an item.
     let produced = stream::iter(1..=3u32).then(|n| async move {
         println!("stream: produced {n}");
         n
@@ -65,7 +66,8 @@ async fn main() {
     let (tx, mut rx) = mpsc::channel(2);
     let producer = tokio::spawn(async move {
         for n in 1..=5u32 {
-            // `send` waits while both slots are full: this is where the backpressure bites.
+            // `send` waits while both slots are full: this is where the
+            // backpressure bites.
             tx.send(n).await.expect("the consumer is alive");
             println!("channel(2): produced {n}");
         }

@@ -27,15 +27,19 @@
 //! again, at the byte level.
 
 // ANCHOR: main
-use tokio::io::{self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{
+    self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader,
+};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> io::Result<()> {
-    // Each end of a duplex pipe is both `AsyncRead` and `AsyncWrite`; 4 is the buffer size.
+    // Each end of a duplex pipe is both `AsyncRead` and `AsyncWrite`; 4 is the
+    // buffer size.
     let (mut client, server) = io::duplex(4);
     let writer = tokio::spawn(async move {
         client.write_all(b"hello\r\n\r\nworld").await?;
-        // Dropping (here: shutting down) the writing end is what tells the reader "end of input".
+        // Dropping (here: shutting down) the writing end is what tells the
+        // reader "end of input".
         client.shutdown().await
     });
     let mut lines = BufReader::new(server).lines();

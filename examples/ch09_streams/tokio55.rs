@@ -39,17 +39,20 @@ async fn main() {
         }
         // `tx` is dropped here: the stream ends after the three items.
     });
-    let doubled: Vec<u32> = ReceiverStream::new(rx).map(|n| n * 2).collect().await;
+    let doubled: Vec<u32> =
+        ReceiverStream::new(rx).map(|n| n * 2).collect().await;
     println!("from the channel, doubled: {doubled:?}");
 
     let start = Instant::now();
-    let at: Vec<Duration> = IntervalStream::new(tokio::time::interval(Duration::from_millis(50)))
-        .take(3)
-        .map(|_| start.elapsed())
-        .collect()
-        .await;
-    // An interval never ticks early: tick k (from 0) comes k × 50 ms or later after it was made.
-    // How much later depends on the machine's load, so that is all this line claims.
+    let at: Vec<Duration> =
+        IntervalStream::new(tokio::time::interval(Duration::from_millis(50)))
+            .take(3)
+            .map(|_| start.elapsed())
+            .collect()
+            .await;
+    // An interval never ticks early: tick k (from 0) comes k × 50 ms or later
+    // after it was made. How much later depends on the machine's load, so that
+    // is all this line claims.
     let on_time = at
         .iter()
         .enumerate()

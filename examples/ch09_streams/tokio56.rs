@@ -31,7 +31,9 @@ use futures::{Stream, TryStreamExt};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 /// The numbers of `reader`, one per line; blank lines skipped.
-fn readings<R: AsyncBufRead + Unpin>(reader: R) -> impl Stream<Item = Result<f64>> {
+fn readings<R: AsyncBufRead + Unpin>(
+    reader: R,
+) -> impl Stream<Item = Result<f64>> {
     try_stream! {
         let mut lines = reader.lines();
         let mut number = 0;
@@ -40,7 +42,10 @@ fn readings<R: AsyncBufRead + Unpin>(reader: R) -> impl Stream<Item = Result<f64
             if line.trim().is_empty() {
                 continue;
             }
-            let value: f64 = line.trim().parse().with_context(|| format!("line {number}"))?;
+            let value: f64 = line
+                .trim()
+                .parse()
+                .with_context(|| format!("line {number}"))?;
             yield value;
         }
     }
@@ -65,7 +70,8 @@ async fn summary(readings: impl Stream<Item = Result<f64>>) -> Result<String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ch09_streams/data/readings.txt");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ch09_streams/data/readings.txt");
     let file = tokio::fs::File::open(&path)
         .await
         .with_context(|| format!("cannot open {}", path.display()))?;

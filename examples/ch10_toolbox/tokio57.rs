@@ -36,7 +36,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use anyhow::Result;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream, ReadBuf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream, ReadBuf,
+};
 use tokio::sync::{mpsc, oneshot};
 
 #[tokio::main(flavor = "current_thread")]
@@ -44,10 +46,12 @@ async fn main() -> Result<()> {
     if std::env::args().any(|arg| arg == "--events") {
         EVENTS.store(true, Ordering::Relaxed);
         let (peer, events) = start_peer("read_line");
-        let line = read_line_loop(Watched::new("read_line", peer), events).await?;
+        let line =
+            read_line_loop(Watched::new("read_line", peer), events).await?;
         println!("read_line: got {line:?}");
         let (peer, events) = start_peer("next_line");
-        let line = next_line_loop(Watched::new("next_line", peer), events).await?;
+        let line =
+            next_line_loop(Watched::new("next_line", peer), events).await?;
         println!("next_line: got {line:?}");
         return Ok(());
     }
@@ -124,7 +128,8 @@ impl<R: AsyncRead + Unpin> AsyncRead for Watched<R> {
 }
 
 // ANCHOR: unsafe
-/// The widely copied form: a new `read_line` future every turn, raced against another channel.
+/// The widely copied form: a new `read_line` future every turn, raced against
+/// another channel.
 async fn read_line_loop(
     peer: impl AsyncRead + Unpin,
     mut events: mpsc::Receiver<Event>,
@@ -134,7 +139,8 @@ async fn read_line_loop(
     loop {
         tokio::select! {
             biased;
-            // When the event wins, this `read_line` future is dropped, and "hello " with it.
+            // When the event wins, this `read_line` future is dropped, and
+            // "hello " with it.
             n = reader.read_line(&mut line) => {
                 n?;
                 return Ok(line.trim_end().to_string());

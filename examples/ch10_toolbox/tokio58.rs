@@ -9,8 +9,9 @@
 //!   when every branch is disabled the `else` branch runs (without one, `select!` panics).
 //! - A deadline for a whole loop is one `Sleep`, created once and pinned, polled by reference each
 //!   turn. A `sleep(..)` written inside the `select!` would start again at every turn.
-//! - `JoinHandle::abort` cancels a spawned task at its next `.await`; awaiting the handle then gives
-//!   a `JoinError` whose `is_cancelled()` is true.
+//! - `JoinHandle::abort` cancels a spawned task when its current poll returns `Pending`, or at
+//!   once if it is idle (tokio's `runtime/task/state.rs`); awaiting the handle then gives a
+//!   `JoinError` whose `is_cancelled()` is true.
 //!
 //! ```text
 //! cargo run --example tokio58
@@ -61,8 +62,9 @@ async fn fairness() {
             _ = std::future::ready(()) => {}
         }
     }
-    // Each branch wins each turn with probability 1/2: one of them winning all 1000 turns has a
-    // probability of 2^-999, so this line is the same on every run.
+    // Each branch wins each turn with probability 1/2: one of them winning all
+    // 1000 turns has a probability of 2^-999, so this line is the same on every
+    // run.
     if first_wins > 0 && first_wins < TURNS {
         println!("unbiased: both branches won some of {TURNS} turns");
     } else {
@@ -82,8 +84,8 @@ async fn else_branch() {
     let mut got = 0;
     loop {
         tokio::select! {
-            // Once the channel is closed and empty, `recv` returns `None`, the pattern does not
-            // match, and the branch is disabled for this call.
+            // Once the channel is closed and empty, `recv` returns `None`, the
+            // pattern does not match, and the branch is disabled for this call.
             Some(_) = rx.recv() => got += 1,
             else => break,
         }
@@ -99,7 +101,8 @@ async fn deadline_for_the_loop() {
     for n in 1..=3 {
         tx.send(n).await.expect("the receiver is alive");
     }
-    // `tx` stays alive: the channel never closes, so only the deadline can end the loop.
+    // `tx` stays alive: the channel never closes, so only the deadline can end
+    // the loop.
     let deadline = tokio::time::sleep(Duration::from_millis(200));
     tokio::pin!(deadline);
     let mut got = 0;

@@ -45,7 +45,8 @@ async fn main() -> Result<()> {
         "reserve: a permit holds a slot; capacity left = {}",
         tx.capacity()
     );
-    // Sending through a permit cannot fail and never waits: the slot is already ours.
+    // Sending through a permit cannot fail and never waits: the slot is already
+    // ours.
     permit.send("built after the slot was reserved".to_string());
     assert_eq!(
         rx.recv().await.as_deref(),
@@ -65,7 +66,8 @@ async fn main() -> Result<()> {
     }
     if refused {
         println!(
-            "close: a send after close failed; {received} queued messages were still received"
+            "close: a send after close failed; {received} queued messages \
+            were still received"
         );
     }
     // ANCHOR_END: close

@@ -46,7 +46,8 @@ async fn main() -> Result<()> {
     for n in 1..=10 {
         tx.send(n)?;
     }
-    // `len` counts the messages the slowest receiver has not seen and that are still in the ring.
+    // `len` counts the messages the slowest receiver has not seen and that are
+    // still in the ring.
     println!(
         "broadcast: channel(3) keeps the last {} of 10 messages",
         tx.len()

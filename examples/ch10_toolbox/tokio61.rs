@@ -29,8 +29,8 @@ async fn main() -> Result<()> {
     for n in 1..=3 {
         tx.send(n)?;
     }
-    // `changed` waits until the value is newer than the one this receiver last marked as seen;
-    // `borrow_and_update` reads it and marks it seen.
+    // `changed` waits until the value is newer than the one this receiver last
+    // marked as seen; `borrow_and_update` reads it and marks it seen.
     rx.changed().await?;
     println!(
         "watch: after three sends the receiver sees {}",

@@ -39,7 +39,8 @@ async fn main() -> Result<()> {
 }
 
 // ANCHOR: std_mutex
-/// The guard lives only inside a block with no `.await`: the std lock is right here.
+/// The guard lives only inside a block with no `.await`: the std lock is right
+/// here.
 async fn std_mutex() -> Result<()> {
     let counter = Arc::new(std::sync::Mutex::new(0));
     let mut tasks = tokio::task::JoinSet::new();
@@ -54,13 +55,17 @@ async fn std_mutex() -> Result<()> {
     }
     tasks.join_all().await;
     let total = *counter.lock().expect("no task panics holding it");
-    println!("std::sync::Mutex, no .await under it: 8 tasks x 1000 increments = {total}");
+    println!(
+        "std::sync::Mutex, no .await under it: 8 tasks x 1000 increments = \
+        {total}"
+    );
     Ok(())
 }
 // ANCHOR_END: std_mutex
 
 // ANCHOR: tokio_mutex
-/// Read, wait, write back: the guard must live across the `.await`, so the lock is tokio's.
+/// Read, wait, write back: the guard must live across the `.await`, so the lock
+/// is tokio's.
 async fn tokio_mutex() -> Result<()> {
     let counter = Arc::new(tokio::sync::Mutex::new(0));
     let mut tasks = tokio::task::JoinSet::new();
@@ -85,7 +90,8 @@ async fn tokio_mutex() -> Result<()> {
 // ANCHOR_END: tokio_mutex
 
 // ANCHOR: rwlock
-/// Three readers meet at a barrier while each holds a read guard: only possible if they share it.
+/// Three readers meet at a barrier while each holds a read guard: only possible
+/// if they share it.
 async fn rwlock() -> Result<()> {
     let config = Arc::new(RwLock::new("v1".to_string()));
     let all_in = Arc::new(Barrier::new(3));
@@ -111,9 +117,11 @@ async fn semaphore() -> Result<()> {
     let most = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..12 {
-        let (permits, running, most) = (permits.clone(), running.clone(), most.clone());
+        let (permits, running, most) =
+            (permits.clone(), running.clone(), most.clone());
         tasks.spawn(async move {
-            // The permit is released when `_permit` is dropped, at the end of the task.
+            // The permit is released when `_permit` is dropped, at the end of
+            // the task.
             let _permit = permits.acquire_owned().await.expect("never closed");
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             most.fetch_max(now, Ordering::SeqCst);

@@ -3,9 +3,10 @@
 //! Chapter 10, *Tokio's toolbox*. [`Notify`](https://docs.rs/tokio/latest/tokio/sync/struct.Notify.html)
 //! wakes tasks without sending data, and its two methods differ in a way that bites:
 //! `notify_one` stores a permit when nobody is waiting, so a task that starts waiting afterwards
-//! returns at once; `notify_waiters` wakes only the tasks already waiting and stores nothing
-//! (tokio's `sync/notify.rs`). A shutdown signalled with `notify_waiters` before a task reaches its
-//! `notified().await` is lost, and that task waits for ever. A
+//! returns at once; `notify_waiters` completes only the `Notified` futures that exist already
+//! (polled or not) and stores nothing (tokio's `sync/notify.rs`). A shutdown signalled with
+//! `notify_waiters` before a task creates its `notified()` future is lost, and that task waits
+//! for ever. A
 //! [`Barrier`](https://docs.rs/tokio/latest/tokio/sync/struct.Barrier.html) lets `n` tasks wait for
 //! each other and names one of them the leader; a
 //! [`OnceCell`](https://docs.rs/tokio/latest/tokio/sync/struct.OnceCell.html) runs an async
@@ -38,15 +39,21 @@ async fn main() -> Result<()> {
     notify.notify_one();
     // The permit stored above is consumed here: this returns at once.
     notify.notified().await;
-    println!("notify_one before anyone waits: the late waiter returned at once");
+    println!(
+        "notify_one before anyone waits: the late waiter returned at once"
+    );
 
     let shutdown = Notify::new();
     shutdown.notify_waiters();
-    // Nobody was waiting, so nothing was stored: this would wait for ever.
-    let late = tokio::time::timeout(Duration::from_millis(200), shutdown.notified()).await;
+    // No `Notified` existed, so nothing was stored: this one would wait for
+    // ever.
+    let late =
+        tokio::time::timeout(Duration::from_millis(200), shutdown.notified())
+            .await;
     if late.is_err() {
         println!(
-            "notify_waiters before anyone waits: the late waiter was still waiting after 200 ms"
+            "notify_waiters before anyone waits: the late waiter was still \
+            waiting after 200 ms"
         );
     }
     // ANCHOR_END: notify
@@ -71,7 +78,8 @@ async fn main() -> Result<()> {
             *CONFIG
                 .get_or_init(|| async {
                     RUNS.fetch_add(1, Ordering::SeqCst);
-                    // Stands in for a slow async load; the other callers wait for this one.
+                    // Stands in for a slow async load; the other callers wait
+                    // for this one.
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     42
                 })

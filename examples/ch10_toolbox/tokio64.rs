@@ -72,8 +72,9 @@ async fn main() -> Result<()> {
         });
     }
     drop(set);
-    // Aborting is a request: each task is dropped the next time the scheduler handles it. Waiting
-    // until the runtime has no task left (`block_on`'s future is not a task) shows it happened.
+    // Aborting is a request: each task is dropped the next time the scheduler
+    // handles it. Waiting until the runtime has no task left (`block_on`'s
+    // future is not a task) shows it happened.
     while tokio::runtime::Handle::current()
         .metrics()
         .num_alive_tasks()
@@ -100,7 +101,8 @@ async fn main() -> Result<()> {
     }
     if same_thread {
         println!(
-            "FuturesUnordered: results in finishing order {order:?}, all polled on the calling thread"
+            "FuturesUnordered: results in finishing order {order:?}, all \
+            polled on the calling thread"
         );
     }
 
@@ -116,7 +118,8 @@ async fn main() -> Result<()> {
         .collect();
     drop(futures);
     println!(
-        "FuturesUnordered dropped: {} of 3 futures dropped before the drop returned",
+        "FuturesUnordered dropped: {} of 3 futures dropped before the drop \
+        returned",
         dropped.load(Ordering::SeqCst)
     );
     // ANCHOR_END: unordered

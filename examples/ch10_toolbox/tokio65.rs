@@ -59,9 +59,13 @@ async fn main() -> Result<()> {
         .await;
     let mut pushed = shared.borrow().clone();
     pushed.sort_unstable();
-    println!("LocalSet: 3 local tasks pushed to one Rc<RefCell<Vec>>: {pushed:?}");
+    println!(
+        "LocalSet: 3 local tasks pushed to one Rc<RefCell<Vec>>: {pushed:?}"
+    );
     if all_here {
-        println!("LocalSet: every local task ran on the thread that drives the set");
+        println!(
+            "LocalSet: every local task ran on the thread that drives the set"
+        );
     }
     // ANCHOR_END: local_set
 

@@ -39,7 +39,8 @@ async fn main() -> Result<()> {
     let flag = Arc::clone(&other_ran);
     let consumer = tokio::spawn(async move {
         let mut received = 0;
-        // Every `recv` finds a message waiting; only the budget can make one return `Pending`.
+        // Every `recv` finds a message waiting; only the budget can make one
+        // return `Pending`.
         while rx.recv().await.is_some() {
             if flag.load(Ordering::SeqCst) {
                 break;
@@ -80,7 +81,8 @@ async fn main() -> Result<()> {
     };
     if rounds_before_turn(false).await == 1000 {
         println!(
-            "no budget spent: a 1000-round CPU loop ran to the end before the other task got a turn"
+            "no budget spent: a 1000-round CPU loop ran to the end before the \
+            other task got a turn"
         );
     }
     println!(

@@ -30,7 +30,8 @@ use std::pin::Pin;
 use anyhow::Result;
 
 // ANCHOR: static_trait
-/// A request/response service, with a `Send` future so that calls can be spawned.
+/// A request/response service, with a `Send` future so that calls can be
+/// spawned.
 trait Service {
     fn call(&self, request: String) -> impl Future<Output = String> + Send;
 }
@@ -38,7 +39,8 @@ trait Service {
 struct Upper;
 
 impl Service for Upper {
-    // An implementation may still write `async fn`; the compiler checks that its future is `Send`.
+    // An implementation may still write `async fn`; the compiler checks that
+    // its future is `Send`.
     async fn call(&self, request: String) -> String {
         tokio::task::yield_now().await;
         request.to_uppercase()
@@ -55,7 +57,10 @@ async fn ask(service: &impl Service, request: &str) -> String {
 /// The boxed form: dyn-compatible, at the price of a heap allocation per call.
 trait DynService: Send + Sync {
     fn name(&self) -> &'static str;
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>>;
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>>;
 }
 
 struct Reverse;
@@ -64,7 +69,10 @@ impl DynService for Upper {
     fn name(&self) -> &'static str {
         "Upper"
     }
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
         Box::pin(Service::call(self, request))
     }
 }
@@ -73,7 +81,10 @@ impl DynService for Reverse {
     fn name(&self) -> &'static str {
         "Reverse"
     }
-    fn call(&self, request: String) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
+    fn call(
+        &self,
+        request: String,
+    ) -> Pin<Box<dyn Future<Output = String> + Send + '_>> {
         Box::pin(async move { request.chars().rev().collect() })
     }
 }
@@ -84,11 +95,13 @@ async fn main() -> Result<()> {
     // ANCHOR: use
     println!("generic: Upper answered {:?}", ask(&Upper, "hello").await);
 
-    // `tokio::spawn` needs a `Send` future: the `+ Send` in the trait is what allows this.
+    // `tokio::spawn` needs a `Send` future: the `+ Send` in the trait is what
+    // allows this.
     let answer = tokio::spawn(async { ask(&Upper, "spawned").await }).await?;
     println!("spawned: Upper answered {answer:?} on a worker thread");
 
-    let services: Vec<Box<dyn DynService>> = vec![Box::new(Upper), Box::new(Reverse)];
+    let services: Vec<Box<dyn DynService>> =
+        vec![Box::new(Upper), Box::new(Reverse)];
     let mut names = Vec::new();
     let mut answers = Vec::new();
     for service in &services {

@@ -63,16 +63,19 @@ fn main() -> Result<()> {
     println!("metrics: {} workers", metrics.num_workers());
 
     // ANCHOR: global_queue
-    // Hold both workers: each runs a task that blocks until this thread lets it go.
+    // Hold both workers: each runs a task that blocks until this thread lets it
+    // go.
     let both_busy = Arc::new(Barrier::new(3));
     let (release, released) = mpsc::channel::<()>();
     let released = Arc::new(std::sync::Mutex::new(released));
     let mut holders = Vec::new();
     for _ in 0..2 {
-        let (both_busy, released) = (Arc::clone(&both_busy), Arc::clone(&released));
+        let (both_busy, released) =
+            (Arc::clone(&both_busy), Arc::clone(&released));
         holders.push(runtime.spawn(async move {
             both_busy.wait();
-            // Blocking a worker on purpose: this is the experiment, not a pattern to copy.
+            // Blocking a worker on purpose: this is the experiment, not a
+            // pattern to copy.
             let _ = released
                 .lock()
                 .expect("not poisoned")
@@ -82,7 +85,8 @@ fn main() -> Result<()> {
     both_busy.wait();
     let waiting: Vec<_> = (0..5).map(|_| runtime.spawn(async {})).collect();
     println!(
-        "global queue: {} tasks spawned from outside waited while both workers were busy",
+        "global queue: {} tasks spawned from outside waited while both \
+        workers were busy",
         metrics.global_queue_depth()
     );
     drop(release);
@@ -105,8 +109,9 @@ fn main() -> Result<()> {
                     let _ = report.send((child, thread::current().id()));
                 }));
             }
-            // Block this worker until seven children have reported, so that any child that runs
-            // meanwhile must have been stolen by the other worker. `true`: ran during the block.
+            // Block this worker until seven children have reported, so that any
+            // child that runs meanwhile must have been stolen by the other
+            // worker. `true`: ran during the block.
             let deadline = Instant::now() + PATIENCE;
             let mut ran_on = vec![None; 8];
             for _ in 0..7 {
@@ -137,7 +142,8 @@ fn main() -> Result<()> {
         "not every child ran elsewhere while the spawner blocked: {ran_on:?}"
     );
     println!(
-        "stealing: children 1 to 7 ran on the other worker while their spawner blocked its own"
+        "stealing: children 1 to 7 ran on the other worker while their \
+        spawner blocked its own"
     );
     ensure!(
         matches!(ran_on[7], Some((t, false)) if t == spawner_thread),
@@ -162,7 +168,8 @@ fn main() -> Result<()> {
     // ANCHOR_END: timer
 
     println!(
-        "I/O driver: a readable socket was noticed after {} polls of a busy task \
+        "I/O driver: a readable socket was noticed after {} polls of a busy \
+        task \
          (event_interval 61, the default)",
         busy_polls_before_io(None)?
     );
@@ -179,8 +186,9 @@ fn main() -> Result<()> {
 }
 
 // ANCHOR: io_driver
-/// On a current_thread runtime with `event_interval` (Tokio's default if `None`), counts how many
-/// times an always-ready task is polled before the I/O driver reports a socket as readable.
+/// On a current_thread runtime with `event_interval` (Tokio's default if
+/// `None`), counts how many times an always-ready task is polled before the I/O
+/// driver reports a socket as readable.
 fn busy_polls_before_io(event_interval: Option<u32>) -> Result<usize> {
     let mut builder = Builder::new_current_thread();
     if let Some(interval) = event_interval {
@@ -188,14 +196,16 @@ fn busy_polls_before_io(event_interval: Option<u32>) -> Result<usize> {
     }
     let runtime = builder.enable_io().build()?;
     runtime.block_on(async {
-        // A datagram sent over loopback is in the receiver's buffer when `send_to` returns: the
-        // socket is readable before anyone asks, and only the driver can tell the runtime so.
+        // A datagram sent over loopback is in the receiver's buffer when
+        // `send_to` returns: the socket is readable before anyone asks, and
+        // only the driver can tell the runtime so.
         let receiver = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
         let sender = std::net::UdpSocket::bind("127.0.0.1:0")?;
         sender.send_to(b"ping", receiver.local_addr()?)?;
 
-        // A task that is always ready: each poll counts, wakes itself and returns `Pending`, so
-        // the run queue is never empty and the runtime never parks.
+        // A task that is always ready: each poll counts, wakes itself and
+        // returns `Pending`, so the run queue is never empty and the runtime
+        // never parks.
         let polls = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let busy = tokio::spawn({

@@ -56,8 +56,8 @@ async fn handle_offloaded() -> u64 {
 // ANCHOR_END: work
 
 // ANCHOR: heartbeat
-/// Runs `work` next to a heartbeat task that ticks every 10 ms, and returns the longest gap the
-/// heartbeat saw between two of its ticks.
+/// Runs `work` next to a heartbeat task that ticks every 10 ms, and returns the
+/// longest gap the heartbeat saw between two of its ticks.
 async fn longest_stall<F: Future>(work: F) -> Duration {
     let longest_us = Arc::new(AtomicU64::new(0));
     let heartbeat = tokio::spawn({
@@ -72,8 +72,8 @@ async fn longest_stall<F: Future>(work: F) -> Duration {
             }
         }
     });
-    // Let the heartbeat start, run the work, then give the heartbeat a tick to record a stall
-    // that lasted until the work's very end.
+    // Let the heartbeat start, run the work, then give the heartbeat a tick to
+    // record a stall that lasted until the work's very end.
     tokio::time::sleep(Duration::from_millis(20)).await;
     work.await;
     tokio::time::sleep(Duration::from_millis(20)).await;

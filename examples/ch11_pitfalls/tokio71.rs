@@ -29,8 +29,9 @@ use std::thread;
 use std::time::Duration;
 
 // ANCHOR: bug
-/// The pitfall: `entry` keeps the lock across the sleep. Clippy's `await_holding_lock` lint flags
-/// it, which is why the lint is expected here rather than fixed.
+/// The pitfall: `entry` keeps the lock across the sleep. Clippy's
+/// `await_holding_lock` lint flags it, which is why the lint is expected here
+/// rather than fixed.
 #[expect(
     clippy::await_holding_lock,
     reason = "the deadlock this lint warns about is what the example shows"
@@ -70,7 +71,9 @@ where
             .build()
             .expect("a runtime");
         let log = Mutex::new(Vec::new());
-        runtime.block_on(async { tokio::join!(version(&log, "a"), version(&log, "b")) });
+        runtime.block_on(async {
+            tokio::join!(version(&log, "a"), version(&log, "b"))
+        });
         // The two sleeps end at the same instant and either may wake first: sort for a stable line.
         let mut log = log.into_inner().unwrap();
         log.sort();
@@ -82,11 +85,15 @@ where
 fn main() {
     match run(log_twice_holding) {
         Some(log) => println!("guard held across .await: log = {log:?}"),
-        None => println!("guard held across .await: deadlocked (no answer after 1 s)"),
+        None => println!(
+            "guard held across .await: deadlocked (no answer after 1 s)"
+        ),
     }
     match run(log_twice_scoped) {
         Some(log) => println!("guard dropped before .await: log = {log:?}"),
-        None => println!("guard dropped before .await: deadlocked (no answer after 1 s)"),
+        None => println!(
+            "guard dropped before .await: deadlocked (no answer after 1 s)"
+        ),
     }
 }
 // ANCHOR_END: main

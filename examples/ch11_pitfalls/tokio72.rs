@@ -46,7 +46,8 @@ async fn write_ledger() {
 }
 
 // ANCHOR: bug
-/// The pitfall: cancelled at the `.await`, the debit stays and the credit never comes.
+/// The pitfall: cancelled at the `.await`, the debit stays and the credit never
+/// comes.
 async fn transfer_in_steps(bank: &Bank, amount: u64) {
     bank.balances.lock().unwrap()[0] -= amount;
     write_ledger().await;
@@ -55,7 +56,8 @@ async fn transfer_in_steps(bank: &Bank, amount: u64) {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: everything that can be cancelled comes first; the two changes happen together.
+/// The fix: everything that can be cancelled comes first; the two changes
+/// happen together.
 async fn transfer_then_commit(bank: &Bank, amount: u64) {
     write_ledger().await;
     let mut balances = bank.balances.lock().unwrap();
@@ -69,8 +71,11 @@ async fn transfer_then_commit(bank: &Bank, amount: u64) {
 async fn main() {
     let bank = Bank::new();
     let before = bank.total();
-    let outcome =
-        tokio::time::timeout(Duration::from_millis(100), transfer_in_steps(&bank, 50)).await;
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(100),
+        transfer_in_steps(&bank, 50),
+    )
+    .await;
     report(
         "debit, await, credit",
         outcome.is_ok(),
@@ -80,8 +85,11 @@ async fn main() {
 
     let bank = Bank::new();
     let before = bank.total();
-    let outcome =
-        tokio::time::timeout(Duration::from_millis(100), transfer_then_commit(&bank, 50)).await;
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(100),
+        transfer_then_commit(&bank, 50),
+    )
+    .await;
     report(
         "await, then debit and credit together",
         outcome.is_ok(),

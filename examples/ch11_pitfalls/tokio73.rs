@@ -48,7 +48,8 @@ async fn peer(mut stream: DuplexStream) {
 }
 
 // ANCHOR: bug
-/// The pitfall: a tick cancels `read_line`, and the bytes it had read go with it.
+/// The pitfall: a tick cancels `read_line`, and the bytes it had read go with
+/// it.
 async fn read_with_read_line(stream: DuplexStream) -> Vec<String> {
     let mut reader = BufReader::new(stream);
     let mut tick = tokio::time::interval(Duration::from_millis(5));
@@ -69,7 +70,8 @@ async fn read_with_read_line(stream: DuplexStream) -> Vec<String> {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: `Lines` keeps a partial line between calls, so a cancelled `next_line` loses nothing.
+/// The fix: `Lines` keeps a partial line between calls, so a cancelled
+/// `next_line` loses nothing.
 async fn read_with_lines(stream: DuplexStream) -> Vec<String> {
     let mut lines = BufReader::new(stream).lines();
     let mut tick = tokio::time::interval(Duration::from_millis(5));

@@ -23,7 +23,8 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter, DuplexStream};
 
 /// What the writer sends: three records of 13 bytes.
-const RECORDS: [&str; 3] = ["record one  \n", "record two  \n", "record three\n"];
+const RECORDS: [&str; 3] =
+    ["record one  \n", "record two  \n", "record three\n"];
 
 // ANCHOR: bug
 /// The pitfall: the writer goes out of scope with its buffer full.

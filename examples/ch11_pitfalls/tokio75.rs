@@ -92,7 +92,9 @@ async fn main() {
         ("not biased", not_biased().await),
     ];
     for (version, handled) in versions {
-        println!("{version}: {handled} messages handled before the stop was seen");
+        println!(
+            "{version}: {handled} messages handled before the stop was seen"
+        );
     }
 }
 // ANCHOR_END: main

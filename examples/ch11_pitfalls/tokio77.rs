@@ -63,7 +63,8 @@ impl Service {
         }
     }
 
-    /// Closes the queue (by dropping `jobs`) and waits for every worker to finish.
+    /// Closes the queue (by dropping `jobs`) and waits for every worker to
+    /// finish.
     #[instrument(skip_all)]
     async fn shutdown(self) {
         let Service {
@@ -72,7 +73,8 @@ impl Service {
             workers,
         } = self;
         drop(jobs);
-        // `spare` is still alive until the end of this function: the channel stays open.
+        // `spare` is still alive until the end of this function: the channel
+        // stays open.
         for worker in workers {
             worker.await.expect("a worker does not panic");
         }
@@ -91,7 +93,8 @@ async fn worker(id: usize, rx: Arc<tokio::sync::Mutex<mpsc::Receiver<u32>>>) {
 // ANCHOR_END: service
 
 // ANCHOR: layer
-/// Keeps the name and fields of every span that is open: created and not yet closed.
+/// Keeps the name and fields of every span that is open: created and not yet
+/// closed.
 #[derive(Clone, Default)]
 struct OpenSpans(Arc<Mutex<BTreeMap<u64, String>>>);
 
@@ -118,7 +121,12 @@ impl OpenSpans {
 }
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for OpenSpans {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _ctx: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &Attributes<'_>,
+        id: &Id,
+        _ctx: Context<'_, S>,
+    ) {
         let mut fields = Fields(String::new());
         attrs.record(&mut fields);
         let name = match fields.0.is_empty() {
@@ -151,9 +159,12 @@ impl Visit for Fields {
 async fn main() {
     let open = OpenSpans::default();
     let subscriber = tracing_subscriber::registry().with(open.clone());
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("the only subscriber");
 
-    for (version, keep_spare) in [("kept a spare sender", true), ("no spare sender", false)] {
+    for (version, keep_spare) in
+        [("kept a spare sender", true), ("no spare sender", false)]
+    {
         // The first version's tasks never end: its spans stay open and are not this run's.
         let earlier = open.ids();
         let service = Service::start(keep_spare);
@@ -165,9 +176,10 @@ async fn main() {
                 .expect("the workers are running");
         }
         let shutdown = tokio::spawn(service.shutdown());
-        let finished = tokio::time::timeout(Duration::from_millis(500), shutdown)
-            .await
-            .is_ok();
+        let finished =
+            tokio::time::timeout(Duration::from_millis(500), shutdown)
+                .await
+                .is_ok();
         let ending = match finished {
             true => "shutdown finished",
             false => "shutdown did not finish within 500 ms",

@@ -30,13 +30,15 @@
 use tokio::sync::mpsc;
 
 // ANCHOR: allocator
-// The counting allocator of `crates/alloc-meter`: the system allocator, plus a count of the heap
-// bytes in use and the highest that count has been. Installing it is safe code; its `GlobalAlloc`
-// impl is the workspace's one `unsafe` block, kept in that crate.
+// The counting allocator of `crates/alloc-meter`: the system allocator, plus a
+// count of the heap bytes in use and the highest that count has been.
+// Installing it is safe code; its `GlobalAlloc` impl is the workspace's one
+// `unsafe` block, kept in that crate.
 #[global_allocator]
 static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
-/// Runs `f` and returns its result and how far the heap rose above where it started.
+/// Runs `f` and returns its result and how far the heap rose above where it
+/// started.
 async fn peak_growth<T>(f: impl Future<Output = T>) -> (T, usize) {
     let start = alloc_meter::reset_peak();
     let out = f.await;
@@ -78,7 +80,8 @@ async fn unbounded() -> usize {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: a bound. `send().await` waits for room, so the queue never holds more than 16.
+/// The fix: a bound. `send().await` waits for room, so the queue never holds
+/// more than 16.
 async fn bounded() -> usize {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(16);
     tokio::spawn(async move {

@@ -35,7 +35,8 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 // ANCHOR: bug
-/// The pitfall: the task becomes a waiter only when it first runs, after the signal.
+/// The pitfall: the task becomes a waiter only when it first runs, after the
+/// signal.
 async fn wait_made_in_task() -> bool {
     let ready = Arc::new(Notify::new());
     let waiter = tokio::spawn({
@@ -50,7 +51,8 @@ async fn wait_made_in_task() -> bool {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: the `Notified` exists before the signal is sent, so the signal counts for it.
+/// The fix: the `Notified` exists before the signal is sent, so the signal
+/// counts for it.
 async fn wait_made_before_signal() -> bool {
     let ready = Arc::new(Notify::new());
     let notified = ready.clone().notified_owned();
@@ -68,7 +70,9 @@ async fn main() {
     match wait_made_in_task().await {
         true => println!("notified() inside the task: woke up"),
         false => {
-            println!("notified() inside the task: still waiting after 200 ms, the signal was lost")
+            println!(
+                "notified() inside the task: still waiting after 200 ms, the signal was lost"
+            )
         }
     }
     match wait_made_before_signal().await {

@@ -67,7 +67,8 @@ async fn consume_holding(shared: Shared) {
 // ANCHOR_END: bug
 
 // ANCHOR: fix
-/// The fix: the guard is dropped at the end of the `let` statement, before the work.
+/// The fix: the guard is dropped at the end of the `let` statement, before the
+/// work.
 async fn consume_releasing(shared: Shared) {
     loop {
         let next = shared.rx.lock().await.recv().await;

@@ -44,7 +44,8 @@ async fn job(n: u32) -> u32 {
 }
 
 // ANCHOR: bug
-/// The pitfall: each `JoinHandle` is dropped, so no one hears how the task ended.
+/// The pitfall: each `JoinHandle` is dropped, so no one hears how the task
+/// ended.
 async fn spawn_and_forget() -> (usize, usize) {
     let (tx, mut rx) = mpsc::channel(3);
     for n in 1..=3 {

@@ -41,7 +41,8 @@ async fn answer() -> u32 {
 }
 
 // ANCHOR: bug
-/// The pitfall, twice: synchronous code that blocks a runtime thread on a future.
+/// The pitfall, twice: synchronous code that blocks a runtime thread on a
+/// future.
 fn sync_code_with_handle() -> u32 {
     Handle::current().block_on(answer())
 }
@@ -53,7 +54,9 @@ fn sync_code_with_futures() -> u32 {
 
 /// Runs `body` on a current_thread runtime of its own thread, and returns its result, or `None`
 /// if nothing came back within 1 s.
-fn on_own_runtime<T: Send + 'static>(body: impl AsyncFnOnce() -> T + Send + 'static) -> Option<T> {
+fn on_own_runtime<T: Send + 'static>(
+    body: impl AsyncFnOnce() -> T + Send + 'static,
+) -> Option<T> {
     let (done, result) = mpsc::channel();
     thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -70,7 +73,9 @@ fn main() {
     // The first case panics on purpose; the program reports it instead of the default hook.
     std::panic::set_hook(Box::new(|_| {}));
 
-    let got = on_own_runtime(async || tokio::spawn(async { sync_code_with_handle() }).await);
+    let got = on_own_runtime(async || {
+        tokio::spawn(async { sync_code_with_handle() }).await
+    });
     match got {
         Some(Err(error)) if error.is_panic() => {
             let payload = error.into_panic();
@@ -85,14 +90,21 @@ fn main() {
         other => println!("Handle::block_on in a task: {other:?}"),
     }
 
-    let got = on_own_runtime(async || tokio::spawn(async { sync_code_with_futures() }).await);
+    let got = on_own_runtime(async || {
+        tokio::spawn(async { sync_code_with_futures() }).await
+    });
     match got {
-        None => println!("futures::executor::block_on in a task: hung (no answer after 1 s)"),
-        Some(result) => println!("futures::executor::block_on in a task: {result:?}"),
+        None => println!(
+            "futures::executor::block_on in a task: hung (no answer after 1 s)"
+        ),
+        Some(result) => {
+            println!("futures::executor::block_on in a task: {result:?}")
+        }
     }
     // ANCHOR_END: main
     // ANCHOR: fix
-    // The fixes: `.await` in async code; `spawn_blocking` for synchronous code that must block.
+    // The fixes: `.await` in async code; `spawn_blocking` for synchronous code
+    // that must block.
     let got = on_own_runtime(async || answer().await);
     println!(".await: got {}", got.expect("answers in 10 ms"));
 

@@ -60,11 +60,13 @@ fn main() -> Result<()> {
     };
     let limit = raise_open_files(counts[counts.len() - 1] as u64 + 64)?;
     println!("open files allowed per process: {limit}");
-    println!("server   conns  RSS MiB  KiB/conn  virt MiB  threads  connect ms  p50 µs  p99 µs");
+    println!(
+        "server   conns  RSS MiB  KiB/conn  virt MiB  threads  connect ms  p50 µs  p99 µs"
+    );
     for &n in counts {
         for kind in ["threads", "async"] {
-            let row =
-                measure(kind, n, samples).with_context(|| format!("{kind}, {n} connections"))?;
+            let row = measure(kind, n, samples)
+                .with_context(|| format!("{kind}, {n} connections"))?;
             println!(
                 "{kind:<7} {n:>6}  {:>7.1}  {:>8.1}  {:>8}  {:>7}  {:>10}  {:>6}  {:>6}",
                 row.rss_kib as f64 / 1024.0,
@@ -92,7 +94,9 @@ fn raise_open_files(needed: u64) -> Result<u64> {
     }
     let soft = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
     if soft < needed {
-        bail!("{needed} open files are needed but the hard limit is {soft}: raise it (ulimit -Hn)");
+        bail!(
+            "{needed} open files are needed but the hard limit is {soft}: raise it (ulimit -Hn)"
+        );
     }
     Ok(soft)
 }
@@ -152,7 +156,8 @@ impl Server {
     fn report(&mut self, n: usize) -> Result<(u64, u64, u64)> {
         writeln!(self.input, "report {n}")?;
         let line = self.line()?;
-        let fields: Vec<u64> = line.split(' ').map(str::parse).collect::<Result<_, _>>()?;
+        let fields: Vec<u64> =
+            line.split(' ').map(str::parse).collect::<Result<_, _>>()?;
         ensure!(fields.len() == 3, "bad report {line:?}");
         Ok((fields[0], fields[1], fields[2]))
     }
@@ -220,8 +225,9 @@ fn serve(kind: &str) -> Result<()> {
                 .enable_io()
                 .build()?;
             listener.set_nonblocking(true)?;
-            let listener =
-                runtime.block_on(async { tokio::net::TcpListener::from_std(listener) })?;
+            let listener = runtime.block_on(async {
+                tokio::net::TcpListener::from_std(listener)
+            })?;
             runtime.spawn(async_server(listener, Arc::clone(&accepted)));
             _runtime = Some(runtime);
         }
@@ -230,7 +236,8 @@ fn serve(kind: &str) -> Result<()> {
     println!("port {port}");
     for line in std::io::stdin().lock().lines() {
         let line = line?;
-        let n: usize = line.strip_prefix("report ").context("report N")?.parse()?;
+        let n: usize =
+            line.strip_prefix("report ").context("report N")?.parse()?;
         let deadline = Instant::now() + Duration::from_secs(60);
         while accepted.load(Ordering::SeqCst) < n {
             ensure!(
@@ -282,10 +289,13 @@ fn threads_server(listener: std::net::TcpListener, accepted: &AtomicUsize) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { break };
         let _ = stream.set_nodelay(true);
-        let spawned = thread::Builder::new().stack_size(STACK).spawn(move || {
-            let mut buf = [0u8; 8];
-            while stream.read_exact(&mut buf).is_ok() && stream.write_all(&buf).is_ok() {}
-        });
+        let spawned =
+            thread::Builder::new().stack_size(STACK).spawn(move || {
+                let mut buf = [0u8; 8];
+                while stream.read_exact(&mut buf).is_ok()
+                    && stream.write_all(&buf).is_ok()
+                {}
+            });
         if let Err(e) = spawned {
             eprintln!("cannot start a thread: {e}");
             break;
@@ -295,15 +305,18 @@ fn threads_server(listener: std::net::TcpListener, accepted: &AtomicUsize) {
 }
 
 /// One Tokio task per connection, each a state machine of a few hundred bytes while it waits.
-async fn async_server(listener: tokio::net::TcpListener, accepted: Arc<AtomicUsize>) {
+async fn async_server(
+    listener: tokio::net::TcpListener,
+    accepted: Arc<AtomicUsize>,
+) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     while let Ok((mut stream, _)) = listener.accept().await {
         let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
             let mut buf = [0u8; 8];
-            while stream.read_exact(&mut buf).await.is_ok() && stream.write_all(&buf).await.is_ok()
-            {
-            }
+            while stream.read_exact(&mut buf).await.is_ok()
+                && stream.write_all(&buf).await.is_ok()
+            {}
         });
         accepted.fetch_add(1, Ordering::SeqCst);
     }

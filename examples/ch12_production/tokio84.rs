@@ -40,7 +40,8 @@ const DEADLINE: Duration = Duration::from_millis(200);
 // ANCHOR: connection
 /// A connection that stops its request when its token is cancelled.
 async fn connection(id: u32, token: CancellationToken) {
-    // A request that would take a minute; `run_until_cancelled` returns `None` on cancellation.
+    // A request that would take a minute; `run_until_cancelled` returns `None`
+    // on cancellation.
     let request = tokio::time::sleep(Duration::from_secs(60));
     if token.run_until_cancelled(request).await.is_none() {
         println!("connection {id}: cancelled mid-request, cleaned up");
@@ -58,7 +59,8 @@ async fn straggler(_token: CancellationToken) {
 async fn main() {
     let server = CancellationToken::new();
     let tracker = TaskTracker::new();
-    let tokens: Vec<CancellationToken> = (0..3).map(|_| server.child_token()).collect();
+    let tokens: Vec<CancellationToken> =
+        (0..3).map(|_| server.child_token()).collect();
     let handles: Vec<JoinHandle<()>> = vec![
         tracker.spawn(connection(1, tokens[0].clone())),
         tracker.spawn(connection(2, tokens[1].clone())),
@@ -69,10 +71,14 @@ async fn main() {
     tokens[0].cancel();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let running = tracker.len();
-    println!("after cancelling connection 1's token: {running} connections still running");
+    println!(
+        "after cancelling connection 1's token: {running} connections still \
+        running"
+    );
     let on_own_token = handles.len() - running;
 
-    // Shutdown: cancel everything, stop tracking new tasks, wait up to the deadline.
+    // Shutdown: cancel everything, stop tracking new tasks, wait up to the
+    // deadline.
     server.cancel();
     tracker.close();
     let mut aborted = 0;
@@ -85,7 +91,8 @@ async fn main() {
                 handle.abort();
                 aborted += 1;
                 println!(
-                    "connection {}: still running at the 200 ms deadline, aborted",
+                    "connection {}: still running at the 200 ms deadline, \
+                    aborted",
                     i + 1
                 );
             }
@@ -95,7 +102,8 @@ async fn main() {
     tracker.wait().await;
     let on_server = handles.len() - on_own_token - aborted;
     println!(
-        "shutdown: {} connections; {on_own_token} ended on its own token, {on_server} on the \
+        "shutdown: {} connections; {on_own_token} ended on its own token, \
+        {on_server} on the \
          server's within the deadline, {aborted} aborted",
         handles.len()
     );

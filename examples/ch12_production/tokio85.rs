@@ -63,12 +63,14 @@ async fn spawn_all() -> usize {
 // ANCHOR_END: unbounded
 
 // ANCHOR: semaphore
-/// At most 8 at once: a permit is taken before the task is spawned and dropped when it ends.
+/// At most 8 at once: a permit is taken before the task is spawned and dropped
+/// when it ends.
 async fn spawn_with_permits() -> usize {
     let permits = Arc::new(Semaphore::new(8));
     let mut handlers = JoinSet::new();
     for request in 0..REQUESTS {
-        let permit = permits.clone().acquire_owned().await.expect("never closed");
+        let permit =
+            permits.clone().acquire_owned().await.expect("never closed");
         handlers.spawn(async move {
             let served = handle(request).await;
             drop(permit);

@@ -20,9 +20,10 @@
 //! ```
 //!
 //! Prints after about 0.8 s. The waits are the same on every run (the seed is fixed); the fifth
-//! line depends on timing: the caller stops either because the next wait would pass the deadline
-//! or because the deadline cut an attempt short, and a busy machine fits fewer attempts. One run
-//! printed:
+//! and seventh lines depend on timing. The caller stops either because the next wait would pass
+//! the deadline or because the deadline cut an attempt short, and a busy machine fits fewer
+//! attempts; the backend told the deadline stops after fewer than 30 steps, how many depends on
+//! when its steps are scheduled. One run printed:
 //!
 //! ```text
 //! attempt 1 failed, backing off 11 ms
@@ -60,7 +61,8 @@ impl Backoff {
 
     /// The wait before the attempt after attempt number `attempt` (1, 2, ...).
     fn delay(&mut self, attempt: u32) -> Duration {
-        let ceiling = self.base.saturating_mul(1 << attempt.min(16)).min(self.cap);
+        let ceiling =
+            self.base.saturating_mul(1 << attempt.min(16)).min(self.cap);
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 7;
         self.rng ^= self.rng << 17;
@@ -97,13 +99,15 @@ enum GaveUp {
     AtDeadline { attempts: u32 },
 }
 
-/// Calls `service` until it answers, backing off between attempts, all within `deadline`.
+/// Calls `service` until it answers, backing off between attempts, all within
+/// `deadline`.
 async fn call_with_retries(
     service: &Flaky,
     deadline: Instant,
     verbose: bool,
 ) -> Result<&'static str, GaveUp> {
-    let mut backoff = Backoff::new(Duration::from_millis(10), Duration::from_millis(500));
+    let mut backoff =
+        Backoff::new(Duration::from_millis(10), Duration::from_millis(500));
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -127,14 +131,17 @@ async fn call_with_retries(
                 }
                 tokio::time::sleep(wait).await;
             }
-            Err(_elapsed) => return Err(GaveUp::AtDeadline { attempts: attempt }),
+            Err(_elapsed) => {
+                return Err(GaveUp::AtDeadline { attempts: attempt });
+            }
         }
     }
 }
 // ANCHOR_END: retry
 
 // ANCHOR: propagate
-/// A backend working in 30 steps of 10 ms; told a deadline, it stops once the deadline passes.
+/// A backend working in 30 steps of 10 ms; told a deadline, it stops once the
+/// deadline passes.
 async fn backend(deadline: Option<Instant>, steps_done: Arc<AtomicU32>) {
     for _ in 0..30 {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -145,15 +152,17 @@ async fn backend(deadline: Option<Instant>, steps_done: Arc<AtomicU32>) {
     }
 }
 
-/// Calls the backend with a 100 ms deadline, telling it the deadline or not; returns the steps
-/// the backend did in all, counted once it has certainly stopped.
+/// Calls the backend with a 100 ms deadline, telling it the deadline or not;
+/// returns the steps the backend did in all, counted once it has certainly
+/// stopped.
 async fn call_backend(propagate: bool) -> u32 {
     let deadline = Instant::now() + Duration::from_millis(100);
     let steps_done = Arc::new(AtomicU32::new(0));
     let told = propagate.then_some(deadline);
     let work = tokio::spawn(backend(told, steps_done.clone()));
-    // The caller stops waiting at the deadline. Dropping the `JoinHandle` would not stop the
-    // backend task: only the backend can stop itself, if it knows when to.
+    // The caller stops waiting at the deadline. Dropping the `JoinHandle` would
+    // not stop the backend task: only the backend can stop itself, if it knows
+    // when to.
     tokio::time::sleep_until(deadline).await;
     work.await.expect("the backend does not panic");
     steps_done.load(Ordering::SeqCst)
@@ -190,6 +199,8 @@ async fn main() {
         "backend without the deadline: {steps} of 30 steps done, for a caller that left at 100 ms"
     );
     let steps = call_backend(true).await;
-    println!("backend told the deadline: {steps} of 30 steps done, stopped when it passed");
+    println!(
+        "backend told the deadline: {steps} of 30 steps done, stopped when it passed"
+    );
 }
 // ANCHOR_END: main

@@ -43,8 +43,8 @@ use tower::retry::Policy;
 use tower::{BoxError, Service, ServiceBuilder, ServiceExt, service_fn};
 
 // ANCHOR: policy
-/// Retries a failed request once. Tower clones the policy for every request, so the count is
-/// per request.
+/// Retries a failed request once. Tower clones the policy for every request, so
+/// the count is per request.
 #[derive(Clone)]
 struct RetryOnce {
     left: u32,
@@ -123,7 +123,8 @@ async fn main() {
     let mut admitted = Vec::new();
     let mut responses = Vec::new();
     for request in 0..8 {
-        // `ready` waits until every layer's `poll_ready` says yes; only then may `call` be used.
+        // `ready` waits until every layer's `poll_ready` says yes; only then
+        // may `call` be used.
         let ready = service.ready().await.expect("the limits never fail");
         admitted.push(Instant::now());
         responses.push(tokio::spawn(ready.call(request)));

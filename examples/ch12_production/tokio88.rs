@@ -70,9 +70,13 @@ where
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), S::Error>> {
         // Readiness is the inner service's: it holds the capacity.
         self.inner.poll_ready(cx)
     }
@@ -82,7 +86,8 @@ where
         let leaving = Leaving(self.gauge.clone());
         let response = self.inner.call(request);
         Box::pin(async move {
-            // Moved into the future: dropped when it finishes or when it is dropped unfinished.
+            // Moved into the future: dropped when it finishes or when it is
+            // dropped unfinished.
             let _leaving = leaving;
             response.await
         })

@@ -36,7 +36,8 @@ use tracing::{Instrument, debug, info, instrument};
 use tracing_subscriber::EnvFilter;
 
 // ANCHOR: handlers
-/// Handles one request; its span covers every line below, including the spawned task's.
+/// Handles one request; its span covers every line below, including the spawned
+/// task's.
 #[instrument]
 async fn handle(user: u32) {
     info!("looking up the user");
@@ -68,7 +69,8 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let filter = match (args.next().as_deref(), args.next()) {
         (Some("--filter"), Some(directives)) => EnvFilter::new(directives),
-        _ => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        _ => EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new("info")),
     };
     tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -69,9 +69,13 @@ async fn backend(
 
 // ANCHOR: detached
 /// Detached tasks: the early return leaves the others running.
-async fn with_detached_tasks(endings: Endings) -> Result<Vec<&'static str>, String> {
+async fn with_detached_tasks(
+    endings: Endings,
+) -> Result<Vec<&'static str>, String> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(3);
-    for (name, millis, fails) in [("a", 10, false), ("b", 20, true), ("c", 500, false)] {
+    for (name, millis, fails) in
+        [("a", 10, false), ("b", 20, true), ("c", 500, false)]
+    {
         let (tx, endings) = (tx.clone(), endings.clone());
         tokio::spawn(async move {
             let _ = tx.send(backend(name, millis, fails, endings).await).await;
@@ -86,10 +90,13 @@ async fn with_detached_tasks(endings: Endings) -> Result<Vec<&'static str>, Stri
 // ANCHOR_END: detached
 
 // ANCHOR: joinset
-/// A `JoinSet`: the early return drops the set, which aborts every task still in it.
+/// A `JoinSet`: the early return drops the set, which aborts every task still
+/// in it.
 async fn with_join_set(endings: Endings) -> Result<Vec<&'static str>, String> {
     let mut calls = JoinSet::new();
-    for (name, millis, fails) in [("a", 10, false), ("b", 20, true), ("c", 500, false)] {
+    for (name, millis, fails) in
+        [("a", 10, false), ("b", 20, true), ("c", 500, false)]
+    {
         calls.spawn(backend(name, millis, fails, endings.clone()));
     }
     let mut answers = Vec::new();
@@ -123,7 +130,11 @@ async fn main() {
 }
 
 /// What happened to backend `name`, in words.
-fn describe(endings: &Endings, name: &str, finished: &'static str) -> &'static str {
+fn describe(
+    endings: &Endings,
+    name: &str,
+    finished: &'static str,
+) -> &'static str {
     let endings = endings.lock().unwrap();
     match endings.iter().find(|(n, _)| *n == name) {
         Some((_, "finished")) => finished,

@@ -1,4 +1,5 @@
-//! Runs the chapter 5 examples (`tokio27` to `tokio33`) and checks what each header promises.
+//! Runs the chapter 5 examples (`tokio27` to `tokio33`, and `tokio94`, which opens the chapter) and
+//! checks what each header promises.
 //!
 //! The expected lines are read back out of each example's `//!` header, so header and program
 //! cannot drift apart. `tokio33` is a benchmark whose figures vary: its test runs a small workload
@@ -21,6 +22,11 @@ fn assert_prints_its_header(name: &str) {
         header_text_block(name, 1),
         "{name} did not print what its header promises\n{run}"
     );
+}
+
+#[test]
+fn tokio94_a_hand_written_future_is_pending_then_ready() {
+    assert_prints_its_header("tokio94");
 }
 
 #[test]
@@ -104,7 +110,7 @@ fn the_book_shows_only_checked_outputs() {
     assert_page_shows_checked_outputs(
         "ch05-future.md",
         &[
-            "tokio27", "tokio28", "tokio29", "tokio30", "tokio31", "tokio32",
+            "tokio94", "tokio27", "tokio28", "tokio29", "tokio30", "tokio31", "tokio32",
         ],
         &["workload: 1000 tasks x 100 yields, median of 7 rounds"],
     );
