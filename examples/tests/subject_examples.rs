@@ -4,7 +4,9 @@
 
 mod harness;
 
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
 
@@ -32,6 +34,124 @@ fn tokio95_prints_what_its_header_shows() {
 }
 
 #[test]
+fn tokio96_prints_what_its_header_shows() {
+    assert_prints_its_header("tokio96", "AsyncFnMut, AsyncFn and AsyncFnOnce at work");
+}
+
+/// The longest one rustc run may take: the snippets use std only, so a check takes well under a
+/// second; the margin is for a busy machine.
+const RUSTC_LIMIT: Duration = Duration::from_secs(120);
+
+/// One error rustc reported: its code, its message and the line of its primary span.
+#[derive(Debug)]
+struct RustcError {
+    code: Option<String>,
+    message: String,
+    line: Option<u64>,
+}
+
+/// Type-checks the std-only file `path` with rustc alone (edition 2024, as the workspace) and
+/// returns its errors. Panics if rustc cannot be started or runs longer than [`RUSTC_LIMIT`].
+fn rustc_errors(path: &Path) -> Vec<RustcError> {
+    let out_dir = tempfile::tempdir().expect("a scratch folder for rustc's output");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let mut child = Command::new(&rustc)
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+        ])
+        .args(["--error-format=json", "--out-dir"])
+        .arg(out_dir.path())
+        .arg(path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {rustc}: {e}"));
+    let stderr = child.stderr.take().expect("stderr was piped");
+    let reader = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let started = Instant::now();
+    while child.try_wait().expect("rustc's status").is_none() {
+        if started.elapsed() > RUSTC_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "rustc ran longer than {RUSTC_LIMIT:?} on {}",
+                path.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = reader.join().expect("the stderr reader");
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|d| {
+            d["level"] == "error" && !d["message"].as_str().unwrap_or("").starts_with("aborting")
+        })
+        .map(|d| RustcError {
+            code: d["code"]["code"].as_str().map(str::to_string),
+            message: d["message"].as_str().unwrap_or("").to_string(),
+            line: d["spans"]
+                .as_array()
+                .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
+                .and_then(|s| s["line_start"].as_u64()),
+        })
+        .collect()
+}
+
+fn compile_fail_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ch08_by_hand/compile_fail")
+}
+
+/// `closure_returns_async_block.rs` fails with exactly the errors its `//~` annotations name (an
+/// error code, or `ERROR` and a phrase of the message, on the line the error points at), and the
+/// same calls written as async closures compile. The book's claim that `|| async {}` cannot
+/// borrow what the closure captured, nor the closure's argument, rests on this.
+#[test]
+fn a_closure_returning_an_async_block_cannot_borrow_and_an_async_closure_can() {
+    let path = compile_fail_dir().join("closure_returns_async_block.rs");
+    let source = std::fs::read_to_string(&path).expect("the compile-fail snippet");
+    let mut expected = Vec::new();
+    for (i, text) in source.lines().enumerate() {
+        for note in text.split("//~ ").skip(1) {
+            let note = note.trim();
+            let line = i as u64 + 1;
+            match note.strip_prefix("ERROR ") {
+                Some(phrase) => expected.push((line, None, phrase.to_string())),
+                None => expected.push((line, Some(note.to_string()), String::new())),
+            }
+        }
+    }
+    assert_eq!(expected.len(), 3, "the snippet names three errors");
+    let errors = rustc_errors(&path);
+    for (line, code, phrase) in &expected {
+        assert!(
+            errors.iter().any(|e| e.line == Some(*line)
+                && (code.is_none() || e.code == *code)
+                && e.message.contains(phrase.as_str())),
+            "rustc did not report {code:?} {phrase:?} on line {line} of {}; it reported {errors:#?}",
+            path.display()
+        );
+    }
+    assert_eq!(
+        errors.len(),
+        expected.len(),
+        "rustc reported errors the annotations do not name: {errors:#?}"
+    );
+
+    let fixed = compile_fail_dir().join("async_closures.rs");
+    let errors = rustc_errors(&fixed);
+    assert!(
+        errors.is_empty(),
+        "{} must compile: {errors:#?}",
+        fixed.display()
+    );
+}
+
+#[test]
 fn pages_show_only_checked_outputs() {
     assert_page_shows_checked_outputs("ch12-errors-across-tasks.md", &["tokio95"], &[]);
+    assert_page_shows_checked_outputs("ch08-async-closures.md", &["tokio96"], &[]);
 }
