@@ -101,31 +101,39 @@ fn rustc_errors(path: &Path) -> Vec<RustcError> {
         .collect()
 }
 
-fn compile_fail_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ch08_by_hand/compile_fail")
+/// The folder of a chapter's compile-fail snippets.
+fn compile_fail_dir(chapter: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(chapter)
+        .join("compile_fail")
 }
 
-/// `closure_returns_async_block.rs` fails with exactly the errors its `//~` annotations name (an
-/// error code, or `ERROR` and a phrase of the message, on the line the error points at), and the
-/// same calls written as async closures compile. The book's claim that `|| async {}` cannot
-/// borrow what the closure captured, nor the closure's argument, rests on this.
-#[test]
-fn a_closure_returning_an_async_block_cannot_borrow_and_an_async_closure_can() {
-    let path = compile_fail_dir().join("closure_returns_async_block.rs");
-    let source = std::fs::read_to_string(&path).expect("the compile-fail snippet");
+/// Checks that `path` fails to compile with exactly the errors its `//~` annotations name, each on
+/// the line the error points at: `//~ E0373` (a code), `//~ E0521 phrase` (a code and a phrase of
+/// the message) or `//~ ERROR phrase` (a phrase, for an error without a code). Only the code, the
+/// line and the phrase are compared, never whole messages, which rustc rewords between releases.
+fn assert_fails_as_annotated(path: &Path, how_many: usize) {
+    let source = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut expected = Vec::new();
     for (i, text) in source.lines().enumerate() {
         for note in text.split("//~ ").skip(1) {
             let note = note.trim();
             let line = i as u64 + 1;
-            match note.strip_prefix("ERROR ") {
-                Some(phrase) => expected.push((line, None, phrase.to_string())),
-                None => expected.push((line, Some(note.to_string()), String::new())),
-            }
+            let (code, phrase) = match note.split_once(' ').unwrap_or((note, "")) {
+                ("ERROR", phrase) => (None, phrase),
+                (code, phrase) => (Some(code.to_string()), phrase),
+            };
+            expected.push((line, code, phrase.to_string()));
         }
     }
-    assert_eq!(expected.len(), 3, "the snippet names three errors");
-    let errors = rustc_errors(&path);
+    assert_eq!(
+        expected.len(),
+        how_many,
+        "{} must name {how_many} errors",
+        path.display()
+    );
+    let errors = rustc_errors(path);
     for (line, code, phrase) in &expected {
         assert!(
             errors.iter().any(|e| e.line == Some(*line)
@@ -138,10 +146,19 @@ fn a_closure_returning_an_async_block_cannot_borrow_and_an_async_closure_can() {
     assert_eq!(
         errors.len(),
         expected.len(),
-        "rustc reported errors the annotations do not name: {errors:#?}"
+        "rustc reported errors the annotations of {} do not name: {errors:#?}",
+        path.display()
     );
+}
 
-    let fixed = compile_fail_dir().join("async_closures.rs");
+/// `closure_returns_async_block.rs` fails with the errors its annotations name, and the same calls
+/// written as async closures compile. The page's claim that `|| async {}` cannot borrow what the
+/// closure captured, nor the closure's argument, rests on this.
+#[test]
+fn a_closure_returning_an_async_block_cannot_borrow_and_an_async_closure_can() {
+    let dir = compile_fail_dir("ch08_by_hand");
+    assert_fails_as_annotated(&dir.join("closure_returns_async_block.rs"), 3);
+    let fixed = dir.join("async_closures.rs");
     let errors = rustc_errors(&fixed);
     assert!(
         errors.is_empty(),
@@ -150,8 +167,27 @@ fn a_closure_returning_an_async_block_cannot_borrow_and_an_async_closure_can() {
     );
 }
 
+/// A future that borrows its caller's data cannot be given to a function with `tokio::spawn`'s
+/// bounds.
+#[test]
+fn a_spawned_future_cannot_borrow() {
+    assert_fails_as_annotated(
+        &compile_fail_dir("ch10_toolbox").join("spawn_borrowed.rs"),
+        1,
+    );
+}
+
+#[test]
+fn tokio97_prints_what_its_header_shows() {
+    assert_prints_its_header(
+        "tokio97",
+        "join_all and FuturesUnordered over borrowed data, spawn with an Arc",
+    );
+}
+
 #[test]
 fn pages_show_only_checked_outputs() {
     assert_page_shows_checked_outputs("ch12-errors-across-tasks.md", &["tokio95"], &[]);
     assert_page_shows_checked_outputs("ch08-async-closures.md", &["tokio96"], &[]);
+    assert_page_shows_checked_outputs("ch10-borrowing-concurrency.md", &["tokio97"], &[]);
 }
