@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
+use harness::{assert_page_shows_checked_outputs, header_text_block, number_after, run_to_end};
 
 /// Upper bound for each run. The longest example needs well under a second; the margin is for a
 /// busy machine compiling other crates while the tests run.
@@ -185,9 +185,39 @@ fn tokio97_prints_what_its_header_shows() {
     );
 }
 
+/// The first five lines of tokio98 are the same on every run. The last two count steps of 20 ms
+/// against time-outs of 70 and 50 ms, so their figures depend on the timers; the test checks the
+/// rule that holds on every run: the abandoned work stopped before its end, the spawned task did
+/// not.
+#[test]
+fn tokio98_select_details() {
+    let run = run_to_end("tokio98", ENDS_WITHIN);
+    let texts = run.texts();
+    let promised = header_text_block("tokio98", 1);
+    assert_eq!(texts.len(), promised.len(), "{run}");
+    assert_eq!(
+        texts[..5],
+        promised[..5],
+        "tokio98's first five lines must be exactly what its header shows\n{run}"
+    );
+    let worker_steps = number_after(texts[5], "stopped after ", &run);
+    assert!(
+        texts[5].starts_with("oneshot::Sender::closed(): the requester gave up")
+            && (1..10).contains(&worker_steps),
+        "the worker must stop when the requester drops its Receiver, before its 10th step\n{run}"
+    );
+    let select_steps = number_after(texts[6], "stopped at ", &run);
+    let spawned_steps = number_after(texts[6], "finished all ", &run);
+    assert!(
+        select_steps < 10 && spawned_steps == 10,
+        "the losing select! branch must stop before its end, the detached task must finish\n{run}"
+    );
+}
+
 #[test]
 fn pages_show_only_checked_outputs() {
     assert_page_shows_checked_outputs("ch12-errors-across-tasks.md", &["tokio95"], &[]);
     assert_page_shows_checked_outputs("ch08-async-closures.md", &["tokio96"], &[]);
     assert_page_shows_checked_outputs("ch10-borrowing-concurrency.md", &["tokio97"], &[]);
+    assert_page_shows_checked_outputs("ch10-select-details.md", &["tokio98"], &[]);
 }
