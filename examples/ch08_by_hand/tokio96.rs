@@ -36,7 +36,10 @@ async fn three_times(mut f: impl AsyncFnMut(u32)) {
 
 /// Counts the words of each line with `count`, one line at a time. `AsyncFn(&str)`: the future of
 /// each call borrows the line it was given; no `'static`, no clone of the line.
-async fn total_words(lines: &[String], count: impl AsyncFn(&str) -> usize) -> usize {
+async fn total_words(
+    lines: &[String],
+    count: impl AsyncFn(&str) -> usize,
+) -> usize {
     let mut total = 0;
     for line in lines {
         total += count(line).await;
@@ -80,6 +83,8 @@ async fn main() {
         report // moved out of the closure: only an AsyncFnOnce may do that
     })
     .await;
-    println!("AsyncFnOnce: the closure gave its captured String away: {sent:?}");
+    println!(
+        "AsyncFnOnce: the closure gave its captured String away: {sent:?}"
+    );
     // ANCHOR_END: calls
 }

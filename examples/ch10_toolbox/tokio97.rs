@@ -142,10 +142,13 @@ async fn main() {
         lines.len()
     );
 
-    let mut accounts: Vec<Account> = [100, 200, 300].map(|balance| Account { balance }).into();
+    let mut accounts: Vec<Account> =
+        [100, 200, 300].map(|balance| Account { balance }).into();
     pay_interest(&mut accounts).await;
     let balances: Vec<u64> = accounts.iter().map(|a| a.balance).collect();
-    println!("join_all over iter_mut(): balances {balances:?}, each future held its own &mut");
+    println!(
+        "join_all over iter_mut(): balances {balances:?}, each future held its own &mut"
+    );
 
     let names = ["a", "b", "c"];
     println!(

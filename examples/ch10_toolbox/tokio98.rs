@@ -135,7 +135,9 @@ async fn count_steps(steps: Arc<AtomicUsize>) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     if pattern_drops_the_error().await == "timer" {
-        println!("pattern Ok(n): the Err disabled the branch, and the timer branch won");
+        println!(
+            "pattern Ok(n): the Err disabled the branch, and the timer branch won"
+        );
     }
     if let Err(e) = handler_returns_the_error().await {
         println!("r => r?: the function returned the Err at once: {e:?}");

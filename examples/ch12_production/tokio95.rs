@@ -115,7 +115,9 @@ async fn runtime_survives() {
             finished += 1;
         }
     }
-    println!("after the panic the runtime still runs tasks: {finished} of 3 finished");
+    println!(
+        "after the panic the runtime still runs tasks: {finished} of 3 finished"
+    );
 }
 
 // ANCHOR: typed
@@ -185,7 +187,9 @@ async fn main() {
     let limit = Duration::from_millis(50);
     let failed = join_job("resize", tokio::spawn(read_config()), limit).await;
     report(&failed.unwrap_err());
-    let panicked = join_job("thumbnail", tokio::spawn(pick(vec![1, 2, 3], 7)), limit).await;
+    let panicked =
+        join_job("thumbnail", tokio::spawn(pick(vec![1, 2, 3], 7)), limit)
+            .await;
     report(&panicked.unwrap_err());
     let cancelled = tokio::spawn(std::future::pending::<io::Result<()>>());
     cancelled.abort();

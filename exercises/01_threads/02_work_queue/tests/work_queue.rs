@@ -37,8 +37,14 @@ fn every_job_runs_exactly_once() {
     assert_eq!(joined, 4, "shutdown must join all 4 workers and say so");
     for (job, &count) in counts.iter().enumerate() {
         assert_eq!(
-            count, 1,
-            "job {job} ran {count} times by the time shutdown returned"
+            count,
+            1,
+            "job {job} ran {count} times by the time shutdown returned{}",
+            if count == 0 {
+                ": shutdown must wait until the workers have run every queued job (join them all)"
+            } else {
+                ""
+            }
         );
     }
 }
