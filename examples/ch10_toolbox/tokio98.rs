@@ -175,7 +175,14 @@ async fn main() {
         () = sleep(Duration::from_millis(50)) => {}
     }
     drop(handle); // detaches the task: it runs on
-    sleep(Duration::from_millis(200)).await;
+    // Wait for the detached task by its counter (the handle is gone), at most
+    // two seconds: on a busy machine its ten sleeps take longer than 200 ms.
+    for _ in 0..200 {
+        if spawned.load(Ordering::SeqCst) == 10 {
+            break;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
     // ANCHOR_END: versus_spawn
     println!(
         "select! vs spawn: the losing branch stopped at {} steps; the spawned task finished all {}",

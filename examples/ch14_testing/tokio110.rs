@@ -8,7 +8,7 @@
 //! same way, by hand, and runs the same two checks on each: which thread runs a spawned task, and
 //! what happens when the body blocks its thread on a std channel while waiting for a spawned task.
 //! The real attributes are in the `tests` module at the bottom, run by
-//! `cargo test -p examples --example tokio110`.
+//! `cargo test -p examples --test ch14_attributes`.
 //!
 //! ```text
 //! cargo run --example tokio110
