@@ -100,7 +100,6 @@ where
 }
 // ANCHOR_END: backoff
 
-// ANCHOR: main
 /// A service that refuses the first `failures` connections; counts the calls in
 /// `calls`.
 fn service(
@@ -129,6 +128,7 @@ fn service(
     }
 }
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let flaky = Retry {
