@@ -25,6 +25,22 @@
             code.append(span, "\n");
         });
     }
+    // Links to the repository's files (an exercise's folder) are written relative to `docs/src/`,
+    // which GitHub resolves when it shows a page's source. The published book, at
+    // https://<owner>.github.io/<repository>/ (see README.md), sends them to the same path on
+    // GitHub instead; so does a build whose book.toml sets `output.html.git-repository-url`.
+    const repoButton = document.querySelector('a[title="Git repository"]');
+    const pages = location.hostname.match(/^([^.]+)\.github\.io$/);
+    const repository = repoButton
+        ? repoButton.href.replace(/\/$/, "")
+        : pages && `https://github.com/${pages[1]}/${location.pathname.split("/")[1]}`;
+    if (repository) {
+        for (const a of document.querySelectorAll('main a[href^="../../"]')) {
+            const path = a.getAttribute("href").slice("../../".length);
+            const kind = /\.[a-z]+$/.test(path) ? "blob" : "tree";
+            a.href = `${repository}/${kind}/main/${path}`;
+        }
+    }
     // A table or listing that scrolls sideways gets `scrolls`, and `at-end` once scrolled to its
     // right edge; the CSS fades the edge out while more is hidden there.
     const scrollers = [...document.querySelectorAll("main .table-wrapper, main pre > code")];

@@ -25,10 +25,10 @@
 //! so no increment is lost. After every thread has been joined, their clones of the `Arc` have
 //! been dropped and `main` holds the only handle left.
 
-// ANCHOR: main
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+// ANCHOR: main
 /// How many threads share the counter.
 const THREADS: usize = 8;
 /// How many times each thread adds one.

@@ -29,10 +29,10 @@
 //! the event that lets the other thread go on. `send(3)` can only return after `main` has taken a
 //! message out, and `main` only does that after the producer has said it is about to send.
 
-// ANCHOR: unbounded
 use std::sync::mpsc::{self, TrySendError};
 use std::thread;
 
+// ANCHOR: unbounded
 fn unbounded() {
     let (tx, rx) = mpsc::channel::<String>();
     let mut producers = Vec::new();

@@ -29,12 +29,12 @@
 //! once, while task 2's timer is still running. This fix only works when the slow part really is
 //! waiting; for slow *work*, such as the hash itself taking 800 ms, see `tokio18`.
 
-// ANCHOR: main
 use std::thread;
 use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, time::sleep};
 
+// ANCHOR: main
 /// The manifest of this examples crate, found from the source tree so the
 /// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");

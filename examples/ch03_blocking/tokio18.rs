@@ -27,12 +27,12 @@
 //! In `tokio6` the `Content length` line came last; here it no longer waits for the hash. Even a
 //! current_thread runtime has a blocking pool: `spawn_blocking` does not need a second worker.
 
-// ANCHOR: main
 use std::thread;
 use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, task};
 
+// ANCHOR: main
 /// The manifest of this examples crate, found from the source tree so the
 /// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");

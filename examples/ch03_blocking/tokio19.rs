@@ -41,10 +41,10 @@
 //! middle because the current_thread scheduler wakes the yielded tasks most recent first. Code
 //! that needs a strict order must say so with a channel or a lock, not rely on `yield_now`.
 
-// ANCHOR: main
 use tokio::runtime::Builder;
 use tokio::task;
 
+// ANCHOR: main
 /// How many chunks each task computes.
 const CHUNKS: u32 = 3;
 

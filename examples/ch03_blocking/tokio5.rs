@@ -20,13 +20,13 @@
 //! two queued tasks without ever polling them. (On a multi_thread runtime the worker threads would
 //! have started them straight away.)
 
-// ANCHOR: main
 use std::thread;
 use std::time::Duration;
 
 use tokio::fs;
 use tokio::runtime::Builder;
 
+// ANCHOR: main
 /// The manifest of this examples crate, found from the source tree so the
 /// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");

@@ -29,12 +29,12 @@
 //! task 2 starts. What never happens is a line between `Future 2` and `Result`: while task 2
 //! sleeps, nothing else on this runtime runs.
 
-// ANCHOR: main
 use std::thread;
 use std::time::Duration;
 
 use tokio::{fs, runtime::Builder, time::sleep};
 
+// ANCHOR: main
 /// The manifest of this examples crate, found from the source tree so the
 /// example reads the same file whatever directory `cargo run` was started from.
 const MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");

@@ -26,12 +26,12 @@
 //! when the producer task finishes, its `Sender` is dropped, the channel closes, and `blocking_recv`
 //! returns `None` once the queued jobs are done. `tokio23` looks at that rule closely.
 
-// ANCHOR: main
 use std::{thread, time::Duration};
 
 use anyhow::Result;
 use tokio::sync::mpsc;
 
+// ANCHOR: main
 /// How many jobs the producer sends.
 const JOBS: usize = 3;
 

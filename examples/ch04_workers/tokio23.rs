@@ -29,12 +29,12 @@
 //! place: `main` here is a plain function on a plain thread, not a runtime thread, so blocking it
 //! does not stop any task.
 
-// ANCHOR: main
 use std::{thread, time::Duration};
 
 use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 
+// ANCHOR: main
 fn main() {
     let (tx, rx) = mpsc::channel(32);
     let worker = worker(rx);

@@ -25,12 +25,12 @@
 //! answer to its own question: the reply channel travels with the job, so nothing needs matching
 //! up afterwards.
 
-// ANCHOR: main
 use std::{thread, time::Duration};
 
 use anyhow::{Context, Result};
 use tokio::sync::{mpsc, oneshot};
 
+// ANCHOR: main
 /// One request for the worker: the input, and where to send the answer.
 struct Job {
     input: String,

@@ -37,12 +37,12 @@
 //! jobs that were still queued: the channel holds four, so about five results (four queued plus
 //! the one in progress) arrive after the request.
 
-// ANCHOR: main
 use std::{thread, time::Duration};
 
 use anyhow::Result;
 use tokio::sync::{mpsc, oneshot};
 
+// ANCHOR: main
 /// How many accepted jobs may wait in the queue.
 const CAPACITY: usize = 4;
 

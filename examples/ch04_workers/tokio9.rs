@@ -29,12 +29,12 @@
 //! After that the rhythm is one for one: each finished job lets the worker take the next message,
 //! which frees one slot, which lets exactly one more send through.
 
-// ANCHOR: main
 use std::{thread, time::Duration};
 
 use anyhow::Result;
 use tokio::sync::mpsc;
 
+// ANCHOR: main
 /// How many messages the channel buffers before `send` has to wait.
 const CAPACITY: usize = 32;
 

@@ -23,12 +23,12 @@
 //! already returned `Ready` and must not be polled again. The children here are boxed, which makes
 //! them `Unpin` and lets `poll` use `Pin::new`; the exercise `join` does without the boxes.
 
-// ANCHOR: join
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+// ANCHOR: join
 /// Two children and, for each, its output once it has one.
 struct Join<A: Future, B: Future> {
     a: A,

@@ -25,13 +25,13 @@
 //! a loop that runs two selects per round would always give each of them the same side. A random
 //! side on every poll, what `tokio::select!` does without `biased;`, has no pattern to fall into.
 
-// ANCHOR: select
 use std::cell::Cell;
 use std::future::{Future, Ready, ready};
 use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+// ANCHOR: select
 /// Which output won.
 enum Either<L, R> {
     Left(L),

@@ -22,7 +22,6 @@
 //! future means dropping it. The job's guard prints on drop, which is why "dropped" comes first.
 //! The program ends after about 300 ms, not 10 s.
 
-// ANCHOR: timeout
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -30,6 +29,7 @@ use std::time::Duration;
 
 use tokio::time::Sleep;
 
+// ANCHOR: timeout
 /// The error of a timeout whose deadline passed first.
 #[derive(Debug)]
 struct Elapsed;

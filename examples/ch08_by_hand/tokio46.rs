@@ -28,12 +28,12 @@
 //! plain loop, which is simpler than a hand-written future once waiting is involved. The waits
 //! are `tokio::time::sleep`, never `std::thread::sleep`, which would stop every task on the thread.
 
-// ANCHOR: retry
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+// ANCHOR: retry
 struct Retry<F, Fut> {
     factory: F,
     current: Option<Fut>,
@@ -100,7 +100,6 @@ where
 }
 // ANCHOR_END: backoff
 
-// ANCHOR: main
 /// A service that refuses the first `failures` connections; counts the calls in
 /// `calls`.
 fn service(
@@ -129,6 +128,7 @@ fn service(
     }
 }
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let flaky = Retry {

@@ -24,12 +24,12 @@
 //! advance, `futures::future::join_all` switches to `FuturesOrdered`, which polls only the futures
 //! whose wakers fired (see `tokio48`).
 
-// ANCHOR: join_all
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+// ANCHOR: join_all
 /// Futures of one output type, boxed so they can sit in one `Vec` whatever
 /// their concrete types.
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;

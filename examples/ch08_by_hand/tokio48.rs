@@ -27,7 +27,6 @@
 //! it polls first for the same reason, and `tokio::time::timeout` still sees its deadline when the
 //! inner future has used up the task's cooperative budget (`tokio/src/time/timeout.rs`).
 
-// ANCHOR: main
 use std::future::ready;
 use std::time::Duration;
 
@@ -57,6 +56,7 @@ async fn slow_left() -> Result<&'static str, &'static str> {
     Ok("left done")
 }
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     // Both macros poll the branches inside this one task, like `tokio43`'s

@@ -26,16 +26,17 @@
 use tokio::task::yield_now;
 
 // ANCHOR: bounds
-/// Calls `f` three times. `AsyncFnMut`: each call may change what `f` captured, and its future
-/// may hold that `&mut` borrow across an `.await`.
+/// Calls `f` three times. `AsyncFnMut`: each call may change what `f` captured,
+/// and its future may hold that `&mut` borrow across an `.await`.
 async fn three_times(mut f: impl AsyncFnMut(u32)) {
     for n in 1..=3 {
         f(n).await;
     }
 }
 
-/// Counts the words of each line with `count`, one line at a time. `AsyncFn(&str)`: the future of
-/// each call borrows the line it was given; no `'static`, no clone of the line.
+/// Counts the words of each line with `count`, one line at a time.
+/// `AsyncFn(&str)`: the future of each call borrows the line it was given; no
+/// `'static`, no clone of the line.
 async fn total_words(
     lines: &[String],
     count: impl AsyncFn(&str) -> usize,
@@ -47,7 +48,8 @@ async fn total_words(
     total
 }
 
-/// Calls `send` once. `AsyncFnOnce`: the call may move the closure's captures out.
+/// Calls `send` once. `AsyncFnOnce`: the call may move the closure's captures
+/// out.
 async fn once(send: impl AsyncFnOnce() -> String) -> String {
     send().await
 }
@@ -62,7 +64,8 @@ async fn main() {
         log.push(format!("call {n}"));
     })
     .await;
-    // The closure is gone, and with it its borrow: the log is the caller's again.
+    // The closure is gone, and with it its borrow: the log is the caller's
+    // again.
     println!("AsyncFnMut: three calls pushed to the caller's log: {log:?}");
 
     let lines = vec![

@@ -34,7 +34,8 @@ use std::io;
 use anyhow::Result;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-// The counting allocator, to show that the refused frame allocated nothing of its size.
+// The counting allocator, to show that the refused frame allocated nothing of
+// its size.
 #[global_allocator]
 static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
@@ -42,7 +43,8 @@ static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 const MAX_FRAME: u32 = 1024 * 1024;
 
 // ANCHOR: write_frame
-/// Writes one frame: the payload's length as a big-endian `u32`, then the payload.
+/// Writes one frame: the payload's length as a big-endian `u32`, then the
+/// payload.
 async fn write_frame<W: AsyncWrite + Unpin>(
     w: &mut W,
     payload: &[u8],
@@ -52,28 +54,32 @@ async fn write_frame<W: AsyncWrite + Unpin>(
     })?;
     w.write_u32(len).await?; // 4 bytes, big-endian ("network order")
     w.write_all(payload).await?; // loops until every byte is taken
-    // A buffered writer (BufWriter, a TLS stream) may hold the frame until it is flushed; the
-    // peer would wait for bytes that sit in our buffer.
+    // A buffered writer (BufWriter, a TLS stream) may hold the frame until it
+    // is flushed; the peer would wait for bytes that sit in our buffer.
     w.flush().await
 }
 // ANCHOR_END: write_frame
 
 // ANCHOR: read_frame
-/// Reads one frame. `Ok(None)` is a clean end: the stream ended where a header would start.
+/// Reads one frame. `Ok(None)` is a clean end: the stream ended where a header
+/// would start.
 async fn read_frame<R: AsyncRead + Unpin>(
     r: &mut R,
     max: u32,
 ) -> io::Result<Option<Vec<u8>>> {
     let mut header = [0u8; 4];
-    // One plain `read` first: 0 bytes means the peer closed between frames, a clean end.
-    // (`read_u32` alone cannot tell that from a header cut after 2 bytes: both are UnexpectedEof.)
+    // One plain `read` first: 0 bytes means the peer closed between frames, a
+    // clean end. (`read_u32` alone cannot tell that from a header cut after 2
+    // bytes: both are UnexpectedEof.)
     let n = r.read(&mut header).await?;
     if n == 0 {
         return Ok(None);
     }
-    r.read_exact(&mut header[n..]).await?; // the rest of the header; EOF here is an error
+    // the rest of the header; EOF here is an error
+    r.read_exact(&mut header[n..]).await?;
     let len = u32::from_be_bytes(header);
-    // The check comes before the allocation: the length is the peer's word, not ours.
+    // The check comes before the allocation: the length is the peer's word, not
+    // ours.
     if len > max {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -89,7 +95,8 @@ async fn read_frame<R: AsyncRead + Unpin>(
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     // ANCHOR: main
-    // An 8-byte pipe: the writer waits whenever 8 bytes are in flight, so frames arrive in pieces.
+    // An 8-byte pipe: the writer waits whenever 8 bytes are in flight, so
+    // frames arrive in pieces.
     let (mut client, mut server) = tokio::io::duplex(8);
     let frames: [&[u8]; 3] = [b"hello", b"", b"async world"];
     let writer = tokio::spawn(async move {
@@ -119,12 +126,14 @@ async fn main() -> Result<()> {
     // ANCHOR_END: main
 
     // ANCHOR: hostile
-    // A header cut after 2 bytes: the stream ends mid-frame, which is an error, not an end.
+    // A header cut after 2 bytes: the stream ends mid-frame, which is an error,
+    // not an end.
     let mut cut: &[u8] = &[0, 0];
     let error = read_frame(&mut cut, MAX_FRAME).await.unwrap_err();
     println!("cut-off header: {error}");
 
-    // A peer that claims a 4 GiB frame. The reader refuses it from the header alone.
+    // A peer that claims a 4 GiB frame. The reader refuses it from the header
+    // alone.
     let mut hostile: &[u8] = &[0xff, 0xff, 0xff, 0xff];
     let before = alloc_meter::thread_allocated();
     let error = read_frame(&mut hostile, MAX_FRAME).await.unwrap_err();
@@ -132,7 +141,8 @@ async fn main() -> Result<()> {
     assert_eq!(error.kind(), io::ErrorKind::InvalidData);
     let verdict = if grew < 1024 { "less than" } else { "at least" };
     println!(
-        "hostile length {}: refused (limit {MAX_FRAME}), heap grew by {verdict} 1 KiB",
+        "hostile length {}: refused (limit {MAX_FRAME}), heap grew by \
+        {verdict} 1 KiB",
         u32::MAX
     );
     // ANCHOR_END: hostile

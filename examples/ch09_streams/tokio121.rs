@@ -36,7 +36,8 @@ use anyhow::Result;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 
 // ANCHOR: reader
-/// A reader over `data` that gives at most 3 bytes per call, like a slow socket.
+/// A reader over `data` that gives at most 3 bytes per call, like a slow
+/// socket.
 struct Trickle {
     data: &'static [u8],
     calls: usize,
@@ -50,21 +51,25 @@ impl AsyncRead for Trickle {
     ) -> Poll<io::Result<()>> {
         self.calls += 1;
         let before = buf.filled().len();
-        // `remaining()` is the room left in the caller's buffer; never write more than that.
+        // `remaining()` is the room left in the caller's buffer; never write
+        // more than that.
         let n = self.data.len().min(3).min(buf.remaining());
-        buf.put_slice(&self.data[..n]); // appends to `filled()`, which the caller reads
+        // appends to `filled()`, which the caller reads
+        buf.put_slice(&self.data[..n]);
         self.data = &self.data[n..];
         let capacity = buf.capacity();
         let after = buf.filled().len();
         println!("poll_read: capacity {capacity}, filled {before} -> {after}");
-        // Ready with nothing added would mean end of file; here it only happens once data is empty.
+        // Ready with nothing added would mean end of file; here it only happens
+        // once data is empty.
         Poll::Ready(Ok(()))
     }
 }
 // ANCHOR_END: reader
 
 // ANCHOR: writer
-/// A writer that takes at most 4 bytes per call, like a socket with a full send buffer.
+/// A writer that takes at most 4 bytes per call, like a socket with a full send
+/// buffer.
 #[derive(Default)]
 struct Narrow {
     written: Vec<u8>,
@@ -81,7 +86,8 @@ impl AsyncWrite for Narrow {
         let n = buf.len().min(4);
         self.written.extend_from_slice(&buf[..n]);
         println!("poll_write: offered {} bytes, took {n}", buf.len());
-        Poll::Ready(Ok(n)) // a short write is normal; the caller offers the rest again
+        // a short write is normal; the caller offers the rest again
+        Poll::Ready(Ok(n))
     }
 
     fn poll_flush(

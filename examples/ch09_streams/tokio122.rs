@@ -51,12 +51,14 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr) -> Result<()> {
         let (mut client, _) = listener.accept().await?;
         tokio::spawn(async move {
             let mut server = TcpStream::connect(upstream).await?;
-            // Small frames should go out at once, not wait for more (Nagle's algorithm).
+            // Small frames should go out at once, not wait for more (Nagle's
+            // algorithm).
             client.set_nodelay(true)?;
             server.set_nodelay(true)?;
-            // Copies client -> server and server -> client at the same time; when one side
-            // reaches EOF it shuts down the other side's write half and keeps copying the other
-            // way, so a half-closed connection still gets its reply.
+            // Copies client -> server and server -> client at the same time;
+            // when one side reaches EOF it shuts down the other side's write
+            // half and keeps copying the other way, so a half-closed connection
+            // still gets its reply.
             let (up, down) =
                 tokio::io::copy_bidirectional(&mut client, &mut server).await?;
             anyhow::Ok((up, down))
@@ -94,7 +96,8 @@ async fn bulk(addr: SocketAddr, mib: usize) -> Result<f64> {
         for _ in 0..total / chunk.len() {
             writer.write_all(&chunk).await?;
         }
-        writer.shutdown().await?; // the echo server sees EOF and closes its side
+        // the echo server sees EOF and closes its side
+        writer.shutdown().await?;
         anyhow::Ok(())
     });
     let mut buf = vec![0u8; 64 * 1024];
@@ -143,7 +146,8 @@ async fn main() -> Result<()> {
     let added = p50[1] as i128 - p50[0] as i128;
     let kept = 100.0 * speed[1] / speed[0];
     println!(
-        "the proxy added {added} µs per round trip (p50) and kept {kept:.0}% of the direct throughput"
+        "the proxy added {added} µs per round trip (p50) and kept {kept:.0}% \
+        of the direct throughput"
     );
     Ok(())
 }

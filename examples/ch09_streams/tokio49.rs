@@ -24,7 +24,6 @@
 //! `StreamExt::next` turns "poll until an item" into a future, so the loop reads like a `for` loop
 //! with `.await`. It needs the stream to be `Unpin`: `Ticks` boxes its `Sleep`, which makes it so.
 
-// ANCHOR: ticks
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -32,6 +31,7 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 use tokio::time::Sleep;
 
+// ANCHOR: ticks
 struct Ticks {
     /// The next number to yield.
     next: u32,

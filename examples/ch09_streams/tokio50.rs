@@ -24,13 +24,13 @@
 //! read. The streams these macros make are not `Unpin`, so they are pinned with
 //! [`std::pin::pin!`] before `next()` is called on them.
 
-// ANCHOR: main
 use std::pin::pin;
 use std::time::Duration;
 
 use async_stream::{stream, try_stream};
 use futures::{Stream, StreamExt};
 
+// ANCHOR: main
 fn countdown(from: u32) -> impl Stream<Item = u32> {
     stream! {
         for n in (1..=from).rev() {

@@ -23,12 +23,12 @@
 //! needed: laziness at work. `then` awaits each item's future before asking for the next, one at a
 //! time; `tokio52` runs them concurrently.
 
-// ANCHOR: main
 use std::future::ready;
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let squares_of_odds = || {

@@ -33,11 +33,11 @@
 //! Those times do not depend on the machine's load, so the book's timeline is drawn from them
 //! (`examples/tests/figures.rs`).
 
-// ANCHOR: main
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 
+// ANCHOR: main
 /// Job number and how long it takes, in ms.
 const JOBS: [(u32, u64); 6] =
     [(1, 300), (2, 100), (3, 100), (4, 100), (5, 300), (6, 100)];

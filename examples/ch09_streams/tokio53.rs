@@ -37,12 +37,12 @@
 //! unbounded channel would let it run arbitrarily far ahead: the memory use of a producer that is
 //! faster than its consumer then grows without limit.
 
-// ANCHOR: main
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 use tokio::sync::mpsc;
 
+// ANCHOR: main
 /// The consumer's work on one item: slow.
 async fn consume(label: &str, n: u32) {
     tokio::time::sleep(Duration::from_millis(50)).await;

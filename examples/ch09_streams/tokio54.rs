@@ -26,11 +26,11 @@
 //! to a writer until the reader's end. `write_all` waits whenever the pipe is full: backpressure
 //! again, at the byte level.
 
-// ANCHOR: main
 use tokio::io::{
     self, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader,
 };
 
+// ANCHOR: main
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> io::Result<()> {
     // Each end of a duplex pipe is both `AsyncRead` and `AsyncWrite`; 4 is the

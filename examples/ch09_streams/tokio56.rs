@@ -21,7 +21,6 @@
 //! error, and `try_fold` stops at it. `tokio::fs` runs each file operation on the blocking pool
 //! (chapter 3); for a large file, a `BufReader` keeps those operations few.
 
-// ANCHOR: main
 use std::path::Path;
 use std::pin::pin;
 
@@ -30,6 +29,7 @@ use async_stream::try_stream;
 use futures::{Stream, TryStreamExt};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
+// ANCHOR: main
 /// The numbers of `reader`, one per line; blank lines skipped.
 fn readings<R: AsyncBufRead + Unpin>(
     reader: R,

@@ -33,7 +33,8 @@ use futures::future::join_all;
 use futures::stream::FuturesUnordered;
 use tokio::task::yield_now;
 
-/// Waits `rounds` turns of the scheduler: a stand-in for I/O that takes a while.
+/// Waits `rounds` turns of the scheduler: a stand-in for I/O that takes a
+/// while.
 async fn wait_rounds(rounds: usize) {
     for _ in 0..rounds {
         yield_now().await;
@@ -58,8 +59,8 @@ impl Running {
 }
 
 // ANCHOR: join_all
-/// Counts the words of every line at once. Each future borrows its line and `running`: no
-/// clone, no `Arc`, no `'static`.
+/// Counts the words of every line at once. Each future borrows its line and
+/// `running`: no clone, no `Arc`, no `'static`.
 async fn word_counts(lines: &[String], running: &Running) -> Vec<usize> {
     join_all(lines.iter().map(|line| {
         running.count(async move {
@@ -76,8 +77,9 @@ struct Account {
 }
 
 // ANCHOR: iter_mut
-/// Pays 10 % interest on every account at once: each future holds a `&mut` to one account, and
-/// `iter_mut` proves to the compiler that no two of them overlap.
+/// Pays 10 % interest on every account at once: each future holds a `&mut` to
+/// one account, and `iter_mut` proves to the compiler that no two of them
+/// overlap.
 async fn pay_interest(accounts: &mut [Account]) {
     join_all(accounts.iter_mut().map(|account| async move {
         wait_rounds(2).await;
@@ -88,7 +90,8 @@ async fn pay_interest(accounts: &mut [Account]) {
 // ANCHOR_END: iter_mut
 
 // ANCHOR: unordered
-/// Runs one lookup per name, borrowed, and lists the names in the order their lookups finish.
+/// Runs one lookup per name, borrowed, and lists the names in the order their
+/// lookups finish.
 async fn finishing_order<'a>(names: &'a [&'a str]) -> Vec<&'a str> {
     let mut lookups: FuturesUnordered<_> = names
         .iter()
@@ -107,8 +110,8 @@ async fn finishing_order<'a>(names: &'a [&'a str]) -> Vec<&'a str> {
 // ANCHOR_END: unordered
 
 // ANCHOR: spawn
-/// The same word counts with `tokio::spawn`: every task must own what it uses, so the lines go
-/// into an `Arc` and each task gets a clone of it.
+/// The same word counts with `tokio::spawn`: every task must own what it uses,
+/// so the lines go into an `Arc` and each task gets a clone of it.
 async fn word_counts_spawned(lines: Arc<[String]>) -> Vec<usize> {
     let handles: Vec<_> = (0..lines.len())
         .map(|i| {
@@ -137,7 +140,8 @@ async fn main() {
     let running = Running::default();
     let counts = word_counts(&lines, &running).await;
     println!(
-        "join_all over &[String]: word counts {counts:?}, {} of {} running at once",
+        "join_all over &[String]: word counts {counts:?}, {} of {} running at \
+        once",
         running.most.get(),
         lines.len()
     );
@@ -147,7 +151,8 @@ async fn main() {
     pay_interest(&mut accounts).await;
     let balances: Vec<u64> = accounts.iter().map(|a| a.balance).collect();
     println!(
-        "join_all over iter_mut(): balances {balances:?}, each future held its own &mut"
+        "join_all over iter_mut(): balances {balances:?}, each future held \
+        its own &mut"
     );
 
     let names = ["a", "b", "c"];
@@ -158,6 +163,7 @@ async fn main() {
 
     let counts = word_counts_spawned(lines.into()).await;
     println!(
-        "spawn, which needs 'static: an Arc<[String]> shared by the tasks, word counts {counts:?}"
+        "spawn, which needs 'static: an Arc<[String]> shared by the tasks, \
+        word counts {counts:?}"
     );
 }

@@ -50,7 +50,8 @@ async fn parse(input: &str) -> Result<u32, String> {
 }
 
 // ANCHOR: errors
-/// `Ok(n) = ...`: an `Err` does not match, the branch is disabled, the timer wins.
+/// `Ok(n) = ...`: an `Err` does not match, the branch is disabled, the timer
+/// wins.
 async fn pattern_drops_the_error() -> &'static str {
     tokio::select! {
         Ok(_n) = parse("x") => "parse",
@@ -66,7 +67,8 @@ async fn handler_returns_the_error() -> Result<&'static str, String> {
     }
 }
 
-/// `?` inside the branch's own async block returns from that block: the handler gets the `Err`.
+/// `?` inside the branch's own async block returns from that block: the handler
+/// gets the `Err`.
 async fn question_mark_in_the_future() -> Result<u32, String> {
     tokio::select! {
         r = async { let n = parse("x").await?; Ok::<_, String>(n * 2) } => r,
@@ -94,8 +96,9 @@ async fn fill(buf: &mut String, word: &str) {
 }
 
 // ANCHOR: borrows
-/// Each branch future borrows its own buffer mutably. By the time a handler runs, both futures
-/// are gone, so the handler can read both buffers; the loser was dropped before it wrote.
+/// Each branch future borrows its own buffer mutably. By the time a handler
+/// runs, both futures are gone, so the handler can read both buffers; the loser
+/// was dropped before it wrote.
 async fn two_buffers() -> (String, String) {
     let (mut left, mut right) = (String::new(), String::new());
     tokio::select! {
@@ -107,7 +110,8 @@ async fn two_buffers() -> (String, String) {
 // ANCHOR_END: borrows
 
 // ANCHOR: closed
-/// A worker that does 10 steps of 20 ms, unless its requester stops waiting for the answer.
+/// A worker that does 10 steps of 20 ms, unless its requester stops waiting for
+/// the answer.
 async fn worker(mut answer: oneshot::Sender<u32>, steps: Arc<AtomicUsize>) {
     let work = async {
         for _ in 0..10 {
@@ -136,7 +140,8 @@ async fn count_steps(steps: Arc<AtomicUsize>) {
 async fn main() {
     if pattern_drops_the_error().await == "timer" {
         println!(
-            "pattern Ok(n): the Err disabled the branch, and the timer branch won"
+            "pattern Ok(n): the Err disabled the branch, and the timer branch \
+            won"
         );
     }
     if let Err(e) = handler_returns_the_error().await {
@@ -152,17 +157,20 @@ async fn main() {
     );
     let (left, right) = two_buffers().await;
     println!(
-        "each branch borrows its own buffer mutably; the handler reads both: {left:?} and {right:?}"
+        "each branch borrows its own buffer mutably; the handler reads both: \
+        {left:?} and {right:?}"
     );
 
-    // The requester waits 70 ms for an answer that takes 200 ms, then drops its Receiver.
+    // The requester waits 70 ms for an answer that takes 200 ms, then drops its
+    // Receiver.
     let steps = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = oneshot::channel();
     let handle = tokio::spawn(worker(tx, Arc::clone(&steps)));
     let _ = tokio::time::timeout(Duration::from_millis(70), rx).await;
     handle.await.expect("the worker does not panic");
     println!(
-        "oneshot::Sender::closed(): the requester gave up, the worker stopped after {} of 10 steps",
+        "oneshot::Sender::closed(): the requester gave up, the worker stopped \
+        after {} of 10 steps",
         steps.load(Ordering::SeqCst)
     );
 
@@ -185,7 +193,8 @@ async fn main() {
     }
     // ANCHOR_END: versus_spawn
     println!(
-        "select! vs spawn: the losing branch stopped at {} steps; the spawned task finished all {}",
+        "select! vs spawn: the losing branch stopped at {} steps; the spawned \
+        task finished all {}",
         in_select.load(Ordering::SeqCst),
         spawned.load(Ordering::SeqCst)
     );

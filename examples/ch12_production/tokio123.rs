@@ -41,8 +41,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
-/// The stack of each connection thread. The default for spawned threads is 2 MiB; an echo loop
-/// with an 8-byte buffer needs a few KiB.
+/// The stack of each connection thread. The default for spawned threads is 2
+/// MiB; an echo loop with an 8-byte buffer needs a few KiB.
 const STACK: usize = 64 * 1024;
 /// The most connections any row opens.
 const MOST: u64 = 10_000;
@@ -83,8 +83,9 @@ fn main() -> Result<()> {
 }
 
 // ANCHOR: rlimit
-/// Raises the soft limit on open files to the hard limit when it is below `needed`, and returns
-/// the soft limit in force. The hard limit only an administrator can raise (`ulimit -Hn`).
+/// Raises the soft limit on open files to the hard limit when it is below
+/// `needed`, and returns the soft limit in force. The hard limit only an
+/// administrator can raise (`ulimit -Hn`).
 fn raise_open_files(needed: u64) -> Result<u64> {
     use rustix::process::{Resource, getrlimit, setrlimit};
     let mut limit = getrlimit(Resource::Nofile);
@@ -95,7 +96,8 @@ fn raise_open_files(needed: u64) -> Result<u64> {
     let soft = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
     if soft < needed {
         bail!(
-            "{needed} open files are needed but the hard limit is {soft}: raise it (ulimit -Hn)"
+            "{needed} open files are needed but the hard limit is {soft}: \
+            raise it (ulimit -Hn)"
         );
     }
     Ok(soft)
@@ -113,7 +115,8 @@ struct Row {
     p99: Duration,
 }
 
-/// The server child, killed when dropped, so no server outlives its row (or a failed one).
+/// The server child, killed when dropped, so no server outlives its row (or a
+/// failed one).
 struct Server {
     child: Child,
     input: ChildStdin,
@@ -152,7 +155,8 @@ impl Server {
         Ok(line.trim_end().to_string())
     }
 
-    /// (VmRSS KiB, VmSize KiB, threads) once the server has accepted `n` connections.
+    /// (VmRSS KiB, VmSize KiB, threads) once the server has accepted `n`
+    /// connections.
     fn report(&mut self, n: usize) -> Result<(u64, u64, u64)> {
         writeln!(self.input, "report {n}")?;
         let line = self.line()?;
@@ -179,8 +183,8 @@ fn measure(kind: &str, n: usize, samples: usize) -> Result<Row> {
     let connect = start.elapsed();
     let (rss_kib, virt_kib, threads) = server.report(n)?;
 
-    // Round trips spread over the idle connections: each wakes a server thread or task that has
-    // been asleep since its connection opened.
+    // Round trips spread over the idle connections: each wakes a server thread
+    // or task that has been asleep since its connection opened.
     let mut times = Vec::with_capacity(samples);
     let mut buf = [0u8; 8];
     for k in 0..samples {
@@ -193,7 +197,8 @@ fn measure(kind: &str, n: usize, samples: usize) -> Result<Row> {
     }
     // ANCHOR_END: idle
     times.sort();
-    drop(server); // the server closes first, so the TIME_WAIT sockets are on its side
+    // the server closes first, so the TIME_WAIT sockets are on its side
+    drop(server);
     drop(connections);
     Ok(Row {
         base_kib,
@@ -206,13 +211,15 @@ fn measure(kind: &str, n: usize, samples: usize) -> Result<Row> {
     })
 }
 
-/// The child: serves one kind, answers `report N` on stdin, ends when stdin closes.
+/// The child: serves one kind, answers `report N` on stdin, ends when stdin
+/// closes.
 fn serve(kind: &str) -> Result<()> {
     raise_open_files(MOST + 64)?;
     let accepted = Arc::new(AtomicUsize::new(0));
     let listener = bind()?;
     let port = listener.local_addr()?.port();
-    // Kept alive until the end of this function: dropping a runtime stops its tasks.
+    // Kept alive until the end of this function: dropping a runtime stops its
+    // tasks.
     let mut _runtime = None;
     match kind {
         "threads" => {
@@ -268,8 +275,9 @@ fn serve(kind: &str) -> Result<()> {
     Ok(())
 }
 
-/// A listener on 127.0.0.1 with a backlog of 4,096, so that 10,000 connections opened in a row
-/// never find the accept queue full while the server catches up.
+/// A listener on 127.0.0.1 with a backlog of 4,096, so that 10,000 connections
+/// opened in a row never find the accept queue full while the server catches
+/// up.
 fn bind() -> Result<std::net::TcpListener> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
@@ -284,7 +292,8 @@ fn bind() -> Result<std::net::TcpListener> {
 }
 
 // ANCHOR: servers
-/// One OS thread per connection, each blocked in `read_exact` until its client speaks.
+/// One OS thread per connection, each blocked in `read_exact` until its client
+/// speaks.
 fn threads_server(listener: std::net::TcpListener, accepted: &AtomicUsize) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { break };
@@ -304,7 +313,8 @@ fn threads_server(listener: std::net::TcpListener, accepted: &AtomicUsize) {
     }
 }
 
-/// One Tokio task per connection, each a state machine of a few hundred bytes while it waits.
+/// One Tokio task per connection, each a state machine of a few hundred bytes
+/// while it waits.
 async fn async_server(
     listener: tokio::net::TcpListener,
     accepted: Arc<AtomicUsize>,

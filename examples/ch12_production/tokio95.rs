@@ -63,8 +63,9 @@ async fn pick(items: Vec<u32>, i: usize) -> io::Result<u32> {
 }
 
 // ANCHOR: application
-/// Application code: `anyhow`, a context on each `?`, and `handle.await??`. The first `?` is for
-/// the `JoinError` (panic or abort), the second for the task's own `io::Error`.
+/// Application code: `anyhow`, a context on each `?`, and `handle.await??`. The
+/// first `?` is for the `JoinError` (panic or abort), the second for the task's
+/// own `io::Error`.
 async fn start_up() -> anyhow::Result<u64> {
     let handle = tokio::spawn(read_config());
     let limit = handle
@@ -76,8 +77,9 @@ async fn start_up() -> anyhow::Result<u64> {
 // ANCHOR_END: application
 
 // ANCHOR: join_error
-/// The message of a panic, if it has one. `panic!("literal")` carries a `&'static str`,
-/// `panic!("{x}")` a `String`; `std::panic::panic_any` can carry anything.
+/// The message of a panic, if it has one. `panic!("literal")` carries a
+/// `&'static str`, `panic!("{x}")` a `String`; `std::panic::panic_any` can
+/// carry anything.
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(s) = payload.downcast_ref::<&'static str>() {
         s
@@ -91,7 +93,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
 async fn join_errors() {
     let panicked = tokio::spawn(pick(vec![1, 2, 3], 7)).await.unwrap_err();
     let is_panic = panicked.is_panic();
-    // `into_panic` hands back the payload, which `resume_unwind` could re-raise in this task.
+    // `into_panic` hands back the payload, which `resume_unwind` could re-raise
+    // in this task.
     let payload = panicked.into_panic();
     println!(
         "a panic: is_panic() = {is_panic}, payload {:?}",
@@ -105,8 +108,8 @@ async fn join_errors() {
 }
 // ANCHOR_END: join_error
 
-/// The runtime after a panic: Tokio caught it inside the task, so the runtime and its other
-/// tasks carry on.
+/// The runtime after a panic: Tokio caught it inside the task, so the runtime
+/// and its other tasks carry on.
 async fn runtime_survives() {
     let _ = tokio::spawn(pick(vec![], 0)).await;
     let mut finished = 0;
@@ -121,8 +124,9 @@ async fn runtime_survives() {
 }
 
 // ANCHOR: typed
-/// A library's error: one variant per way a job can end badly, each naming the job (the context
-/// the caller needs), the cause kept as `source()` where there is one.
+/// A library's error: one variant per way a job can end badly, each naming the
+/// job (the context the caller needs), the cause kept as `source()` where there
+/// is one.
 #[derive(Debug, Error)]
 enum JobError {
     #[error("job {job} failed")]
@@ -139,14 +143,16 @@ enum JobError {
     TimedOut { job: &'static str, limit: Duration },
 }
 
-/// Waits for a job's task at most `limit`, and turns every way it can end into a `JobError`.
+/// Waits for a job's task at most `limit`, and turns every way it can end into
+/// a `JobError`.
 async fn join_job<T>(
     job: &'static str,
     mut handle: JoinHandle<io::Result<T>>,
     limit: Duration,
 ) -> Result<T, JobError> {
-    // `&mut handle`: a `JoinHandle` is `Unpin`, so the time-out can borrow it and we keep it to
-    // abort the task. Dropping a `JoinHandle` only detaches its task: it would keep running.
+    // `&mut handle`: a `JoinHandle` is `Unpin`, so the time-out can borrow it
+    // and we keep it to abort the task. Dropping a `JoinHandle` only detaches
+    // its task: it would keep running.
     match tokio::time::timeout(limit, &mut handle).await {
         Err(_elapsed) => {
             handle.abort();
@@ -173,7 +179,8 @@ fn report(error: &JobError) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // A one-line report on standard output instead of the default hook's report on standard error.
+    // A one-line report on standard output instead of the default hook's report
+    // on standard error.
     std::panic::set_hook(Box::new(|info| {
         println!("[panic hook: {}]", panic_message(info.payload()));
     }));

@@ -52,7 +52,8 @@ fn multi_thread() -> Runtime {
 }
 // ANCHOR_END: expansion
 
-/// Spawns a task and reports whether it ran on the calling thread, and that thread's name.
+/// Spawns a task and reports whether it ran on the calling thread, and that
+/// thread's name.
 async fn where_does_a_spawned_task_run() -> (bool, String) {
     let caller = thread::current().id();
     let (id, name) = tokio::spawn(async {
@@ -65,11 +66,13 @@ async fn where_does_a_spawned_task_run() -> (bool, String) {
 }
 
 // ANCHOR: blocked
-/// Spawns a task that answers 42 on a std channel, then blocks this thread waiting for it.
+/// Spawns a task that answers 42 on a std channel, then blocks this thread
+/// waiting for it.
 async fn blocked_body() -> Option<u32> {
     let (tx, rx) = mpsc::channel();
     tokio::spawn(async move { tx.send(42).unwrap() });
-    // A blocking wait inside async code: nothing else runs on this thread until it returns.
+    // A blocking wait inside async code: nothing else runs on this thread until
+    // it returns.
     rx.recv_timeout(BLOCKED_WAIT).ok()
 }
 // ANCHOR_END: blocked
@@ -81,9 +84,12 @@ fn main() {
     println!("current_thread: the spawned task ran on the test's own thread");
     match rt.block_on(blocked_body()) {
         None => println!(
-            "current_thread: a body blocked on a std channel timed out: the task could not run"
+            "current_thread: a body blocked on a std channel timed out: the \
+            task could not run"
         ),
-        Some(n) => println!("current_thread: a body blocked on a std channel got {n}"),
+        Some(n) => {
+            println!("current_thread: a body blocked on a std channel got {n}")
+        }
     }
 
     let rt = multi_thread();
@@ -93,17 +99,22 @@ fn main() {
     } else {
         "a worker thread"
     };
-    println!("multi_thread, 2 workers: the spawned task ran on {place}, {name}");
+    println!(
+        "multi_thread, 2 workers: the spawned task ran on {place}, {name}"
+    );
     match rt.block_on(blocked_body()) {
-        None => println!("multi_thread, 2 workers: a body blocked on a std channel timed out"),
+        None => println!(
+            "multi_thread, 2 workers: a body blocked on a std channel timed out"
+        ),
         Some(n) => println!(
-            "multi_thread, 2 workers: a body blocked on a std channel got {n} from a worker"
+            "multi_thread, 2 workers: a body blocked on a std channel got {n} \
+            from a worker"
         ),
     }
 }
 
-/// The attributes themselves. Each body is bounded by `testkit::timeout`, which panics with a
-/// message instead of letting a test hang.
+/// The attributes themselves. Each body is bounded by `testkit::timeout`, which
+/// panics with a message instead of letting a test hang.
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -114,18 +125,21 @@ mod tests {
     /// The default: one thread runs the body and every task it spawns.
     #[tokio::test]
     async fn on_current_thread_the_blocked_body_starves_the_task() {
-        let got = testkit::timeout(Duration::from_secs(5), blocked_body()).await;
+        let got =
+            testkit::timeout(Duration::from_secs(5), blocked_body()).await;
         assert_eq!(got, None);
     }
 
     /// Two worker threads: a spawned task runs while the body blocks.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_multi_thread_a_worker_runs_the_task() {
-        let got = testkit::timeout(Duration::from_secs(5), blocked_body()).await;
+        let got =
+            testkit::timeout(Duration::from_secs(5), blocked_body()).await;
         assert_eq!(got, Some(42));
     }
 
-    /// The clock starts paused (current_thread only): an hour's sleep costs no real time.
+    /// The clock starts paused (current_thread only): an hour's sleep costs no
+    /// real time.
     #[tokio::test(start_paused = true)]
     async fn with_start_paused_an_hour_passes_at_once() {
         let start = tokio::time::Instant::now();

@@ -43,7 +43,8 @@ async fn auto_advance() {
     let tokio_secs = start.elapsed().as_secs();
     let under_a_second = real.elapsed() < Duration::from_secs(1);
     println!(
-        "auto-advance: sleep(1 h) took {tokio_secs} s of Tokio time and {} of real time",
+        "auto-advance: sleep(1 h) took {tokio_secs} s of Tokio time and {} of \
+        real time",
         if under_a_second {
             "under a second"
         } else {
@@ -56,8 +57,8 @@ async fn auto_advance() {
     let result = timeout(Duration::from_secs(5), never).await;
     assert!(result.is_err(), "a pending future never completes");
     println!(
-        "auto-advance: a timeout of 5 s around a future that never ends fired at {} s of Tokio \
-         time",
+        "auto-advance: a timeout of 5 s around a future that never ends fired \
+         at {} s of Tokio time",
         start.elapsed().as_secs()
     );
 }
@@ -65,8 +66,9 @@ async fn auto_advance() {
 
 // ANCHOR: by_hand
 async fn by_hand() {
-    // `tokio_test::task::spawn` wraps the future so this code can poll it itself (no runtime
-    // task): nothing polls it behind our back, so each state is the one we observe.
+    // `tokio_test::task::spawn` wraps the future so this code can poll it
+    // itself (no runtime task): nothing polls it behind our back, so each state
+    // is the one we observe.
     let mut sleeping = task::spawn(sleep(Duration::from_millis(10)));
     assert_pending!(sleeping.poll());
     advance(Duration::from_millis(9)).await;
@@ -77,7 +79,10 @@ async fn by_hand() {
         "the timer woke the sleep's task when it fired"
     );
     assert_ready!(sleeping.poll());
-    println!("advance by hand: after 9 ms the 10 ms sleep is pending; after 1 ms more it is ready");
+    println!(
+        "advance by hand: after 9 ms the 10 ms sleep is pending; after 1 ms \
+        more it is ready"
+    );
 }
 // ANCHOR_END: by_hand
 

@@ -33,13 +33,18 @@ use tokio::runtime::Builder;
 use tokio::time::{Instant, sleep};
 
 // ANCHOR: trait
-/// What the cache needs from a backend. `Send` futures, so a cache can live in spawned tasks.
+/// What the cache needs from a backend. `Send` futures, so a cache can live in
+/// spawned tasks.
 pub trait Backend {
     /// Looks `key` up; an error is a message for the caller.
-    fn fetch(&self, key: &str) -> impl Future<Output = Result<u32, String>> + Send;
+    fn fetch(
+        &self,
+        key: &str,
+    ) -> impl Future<Output = Result<u32, String>> + Send;
 }
 
-/// Asks the backend once per key, retries a failed call once, and remembers every answer.
+/// Asks the backend once per key, retries a failed call once, and remembers
+/// every answer.
 pub struct Cache<B> {
     backend: B,
     answers: Mutex<HashMap<String, u32>>,
@@ -68,7 +73,8 @@ impl<B: Backend> Cache<B> {
 // ANCHOR_END: trait
 
 // ANCHOR: mock
-/// A scripted backend: each key has a queue of answers, one per call; every call is recorded.
+/// A scripted backend: each key has a queue of answers, one per call; every
+/// call is recorded.
 #[derive(Default)]
 pub struct Mock {
     script: Mutex<HashMap<String, VecDeque<Result<u32, String>>>>,
@@ -106,7 +112,9 @@ impl Backend for Mock {
             .unwrap()
             .get_mut(key)
             .and_then(VecDeque::pop_front);
-        next.unwrap_or_else(|| Err(format!("the mock has no answer left for {key:?}")))
+        next.unwrap_or_else(|| {
+            Err(format!("the mock has no answer left for {key:?}"))
+        })
     }
 }
 // ANCHOR_END: mock

@@ -22,13 +22,18 @@
 //!
 //! The chat exercises of chapter 13 test their handlers this way.
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader,
+};
 use tokio::runtime::Builder;
 use tokio_test::{assert_pending, task};
 
 // ANCHOR: server
-/// Answers every line with the line in upper case, until the client closes its side.
-async fn shout<S: AsyncRead + AsyncWrite + Unpin>(stream: S) -> std::io::Result<()> {
+/// Answers every line with the line in upper case, until the client closes its
+/// side.
+async fn shout<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+) -> std::io::Result<()> {
     let (reader, mut writer) = tokio::io::split(stream);
     let mut lines = BufReader::new(reader).lines();
     while let Some(line) = lines.next_line().await? {
@@ -40,8 +45,8 @@ async fn shout<S: AsyncRead + AsyncWrite + Unpin>(stream: S) -> std::io::Result<
 // ANCHOR_END: server
 
 // ANCHOR: client
-/// Runs `shout` on one end of a duplex, sends `pieces` one write each, closes, and collects the
-/// replies.
+/// Runs `shout` on one end of a duplex, sends `pieces` one write each, closes,
+/// and collects the replies.
 async fn talk(pieces: &[&str]) -> Vec<String> {
     let (mut client, server) = tokio::io::duplex(64);
     let server = tokio::spawn(shout(server));
@@ -71,7 +76,10 @@ fn main() {
         let (mut writer, mut reader) = tokio::io::duplex(16);
         let data = [b'x'; 100];
         let mut write = task::spawn(writer.write_all(&data));
-        assert_pending!(write.poll(), "16 bytes fit; the rest waits for the reader");
+        assert_pending!(
+            write.poll(),
+            "16 bytes fit; the rest waits for the reader"
+        );
         let mut first = [0u8; 16];
         tokio::io::AsyncReadExt::read_exact(&mut reader, &mut first)
             .await
@@ -80,7 +88,8 @@ fn main() {
         assert_pending!(write.poll(), "16 more bytes fit, not 84");
         // ANCHOR_END: full
         println!(
-            "100 bytes into a 16-byte duplex: pending after 16 bytes until the other end reads"
+            "100 bytes into a 16-byte duplex: pending after 16 bytes until \
+            the other end reads"
         );
         let rest = tokio::spawn(async move {
             let mut rest = Vec::new();
@@ -89,8 +98,9 @@ fn main() {
                 .unwrap();
             rest.len()
         });
-        // `Spawn` is a future too: awaiting it lets the runtime finish the write as the reader
-        // drains the pipe. The write borrows `writer`, so it ends before the writer closes.
+        // `Spawn` is a future too: awaiting it lets the runtime finish the
+        // write as the reader drains the pipe. The write borrows `writer`, so
+        // it ends before the writer closes.
         write.await.unwrap();
         writer.shutdown().await.unwrap();
         assert_eq!(rest.await.unwrap(), 84);

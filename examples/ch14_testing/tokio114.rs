@@ -53,7 +53,8 @@ impl Flag {
     }
 }
 
-/// The future of [`Flag::wait`]. `remember_waker: false` is the bug of [`ForgetfulFlag`].
+/// The future of [`Flag::wait`]. `remember_waker: false` is the bug of
+/// [`ForgetfulFlag`].
 struct Wait {
     flag: Flag,
     remember_waker: bool,
@@ -75,7 +76,8 @@ impl Future for Wait {
 }
 // ANCHOR_END: flag
 
-/// The same flag with the bug: its `wait` returns `Pending` without keeping the waker.
+/// The same flag with the bug: its `wait` returns `Pending` without keeping the
+/// waker.
 #[derive(Clone, Default)]
 struct ForgetfulFlag(Flag);
 
@@ -118,6 +120,7 @@ fn main() {
             "NOT woken: a runtime would never poll it again"
         }
     );
-    // Polled by hand anyway, it is ready: the state is right, only the wake-up is missing.
+    // Polled by hand anyway, it is ready: the state is right, only the wake-up
+    // is missing.
     assert_ready!(waiting.poll());
 }

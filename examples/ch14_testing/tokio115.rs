@@ -46,7 +46,8 @@ impl Account {
         *self.balance.lock().unwrap() = balance - amount;
     }
 
-    /// The fix: check first, then read and write in one step, with no `.await` in between.
+    /// The fix: check first, then read and write in one step, with no `.await`
+    /// in between.
     async fn withdraw_fixed(&self, amount: u32) {
         fraud_check().await;
         *self.balance.lock().unwrap() -= amount;
@@ -81,7 +82,12 @@ fn main() {
         } else {
             "one withdrawal lost"
         };
-        println!("side by side (join!): 100 - 30 - 30 = {side_by_side}: {verdict}");
-        println!("side by side, the read and the write under one lock: 100 - 30 - 30 = {fixed}");
+        println!(
+            "side by side (join!): 100 - 30 - 30 = {side_by_side}: {verdict}"
+        );
+        println!(
+            "side by side, the read and the write under one lock: \
+            100 - 30 - 30 = {fixed}"
+        );
     });
 }

@@ -30,11 +30,13 @@ where
 pub async fn calls(lines: &[String]) -> (Vec<String>, usize) {
     // ANCHOR: calls
     let mut log: Vec<String> = Vec::new();
-    // The async block borrows `log` from the closure, which cannot lend it out past the call, and
-    // `n`, which dies when the call returns. (`async move` instead moves `log` out of the closure,
-    // which an `FnMut` may not do either: E0507.)
+    // The async block borrows `log` from the closure, which cannot lend it out
+    // past the call, and `n`, which dies when the call returns. (`async move`
+    // instead moves `log` out of the closure, which an `FnMut` may not do
+    // either: E0507.)
     three_times(|n| async { log.push(format!("call {n}")) }).await; //~ E0373 //~ ERROR captured variable cannot escape `FnMut` closure body
-    // The async block holds `line`, borrowed for one call only, but `Fut` outlives every call.
+    // The async block holds `line`, borrowed for one call only, but `Fut`
+    // outlives every call.
     let total = total_words(lines, |line| async move { line.split_whitespace().count() }).await; //~ ERROR lifetime may not live long enough
     // ANCHOR_END: calls
     (log, total)

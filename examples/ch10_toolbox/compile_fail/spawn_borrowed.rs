@@ -4,7 +4,8 @@
 
 use std::future::Future;
 
-/// The bounds of `tokio::spawn`: the future and its output must be `Send + 'static`.
+/// The bounds of `tokio::spawn`: the future and its output must be `Send +
+/// 'static`.
 fn spawn<F>(future: F)
 where
     F: Future + Send + 'static,
@@ -16,7 +17,8 @@ where
 // ANCHOR: spawn_borrowed
 pub async fn word_counts(lines: &[String]) {
     for line in lines {
-        // The task could outlive `word_counts`, and `line` is borrowed from its caller.
+        // The task could outlive `word_counts`, and `line` is borrowed from its
+        // caller.
         spawn(async move { line.split_whitespace().count() }); //~ E0521 borrowed data escapes outside of function
     }
 }
