@@ -32,8 +32,12 @@ const OUT_CAP: usize = 16 * 1024;
 /// is given back after the write.
 const KEEP_CAPACITY: usize = 16 * 1024;
 
-/// The input buffer a connection keeps between reads.
+/// How much one read may take once a client sends more than `SMALL_READ` at a time.
 const INPUT_CAPACITY: usize = 4096;
+
+/// How much one read takes from a client that sends little: most clients are silent most of the
+/// time, and a buffer waiting for them costs memory for every one of them.
+const SMALL_READ: usize = 256;
 
 /// `/who` and `/rooms` name at most this many entries, and say how many more there are.
 const LIST_MAX: usize = 50;
@@ -149,6 +153,7 @@ pub(crate) async fn serve<R, W>(
 
     let mut reading = Some(reading);
     let mut input = BytesMut::new();
+    let mut read_size = SMALL_READ;
     // ANCHOR: codec
     // `new_with_max_length`: `LinesCodec::new()` would buffer a line without end until memory
     // runs out. Past the limit the codec returns an error once and then discards the rest of
@@ -193,10 +198,13 @@ pub(crate) async fn serve<R, W>(
             continue;
         }
         let idle_deadline = client.last_line + config.idle_timeout;
-        if reading.is_some() && input.capacity() - input.len() < 1024 {
-            // `read_buf` reads at most the spare capacity, and an empty `BytesMut` offers 64 bytes.
-            input.reserve(INPUT_CAPACITY);
+        // `read_buf` reads at most the spare capacity (an empty `BytesMut` offers 64 bytes), so
+        // this sets the size of the next read.
+        let spare = input.capacity() - input.len();
+        if reading.is_some() && spare < read_size / 4 {
+            input.reserve(read_size);
         }
+        let spare = input.capacity() - input.len();
         // Every branch is cancel safe: `read_buf` puts what it read into `input`, which outlives
         // the `select!`; `broadcast::Receiver::recv` and the token's `cancelled` lose nothing when
         // another branch wins.
@@ -210,7 +218,18 @@ pub(crate) async fn serve<R, W>(
                         eof = true;
                         pending = client.run_lines(&mut codec, &mut input, eof);
                     }
-                    Ok(_) => pending = client.run_lines(&mut codec, &mut input, eof),
+                    Ok(n) => {
+                        // A read that filled the buffer: the client sends a lot, read more at a
+                        // time. One that did not, with nothing left over: go back to small reads
+                        // and give the buffer back.
+                        pending = client.run_lines(&mut codec, &mut input, eof);
+                        if n >= spare {
+                            read_size = INPUT_CAPACITY;
+                        } else if input.is_empty() && !pending {
+                            read_size = SMALL_READ;
+                            input = BytesMut::new();
+                        }
+                    }
                     Err(err) => {
                         tracing::debug!(id = client.id, %err, "read failed");
                         break;
@@ -248,9 +267,6 @@ pub(crate) async fn serve<R, W>(
             }
             // ANCHOR_END: shutdown_branches
         }
-        if input.is_empty() && input.capacity() > 4 * INPUT_CAPACITY {
-            input = BytesMut::new();
-        }
     }
     drop(reading);
     client.leave();
@@ -282,7 +298,9 @@ where
     if timeout_at(until, writer.shutdown()).await.is_err() || eof {
         return;
     }
-    let mut scratch = [0u8; 4096];
+    // On the heap: an array here would make every connection's future 4 KiB larger for its
+    // whole life, not only while it lingers.
+    let mut scratch = vec![0u8; 4096];
     loop {
         let quiet = (Instant::now() + LINGER_QUIET).min(until);
         match timeout_at(quiet, reader.read(&mut scratch)).await {
