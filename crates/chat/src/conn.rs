@@ -2,8 +2,10 @@
 
 use std::borrow::Cow;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -41,6 +43,9 @@ const SMALL_READ: usize = 256;
 
 /// `/who` and `/rooms` name at most this many entries, and say how many more there are.
 const LIST_MAX: usize = 50;
+
+/// How often a write that waits checks whether the shutdown has begun.
+const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
 
 /// After the last write, how long the server waits for the client to go quiet (see `linger`).
 const LINGER_QUIET: Duration = Duration::from_millis(250);
@@ -108,6 +113,8 @@ struct Client<'a> {
     queued: u64,
     /// When the client last sent a whole line.
     last_line: Instant,
+    /// The largest output this connection has written at once.
+    peak_output: usize,
     quit: bool,
 }
 
@@ -144,6 +151,7 @@ pub(crate) async fn serve<R, W>(
         sent: 0,
         queued: 0,
         last_line: Instant::now(),
+        peak_output: 0,
         quit: false,
     };
     shared.clients.fetch_add(1, Ordering::Relaxed);
@@ -163,6 +171,7 @@ pub(crate) async fn serve<R, W>(
     let mut codec = LinesCodec::new_with_max_length(config.max_line.saturating_add(1));
     // ANCHOR_END: codec
     let nick_deadline = Instant::now() + config.nick_timeout;
+    let mut timer = std::pin::pin!(sleep_until(nick_deadline));
     // Lines already read but not yet run, because the output was over `OUT_CAP`.
     let mut pending = false;
     let mut eof = false;
@@ -197,7 +206,15 @@ pub(crate) async fn serve<R, W>(
             }
             continue;
         }
-        let idle_deadline = client.last_line + config.idle_timeout;
+        // One timer for both deadlines, kept from turn to turn and moved only when its deadline
+        // changes: a new `Sleep` at every turn would cost a timer registration each time.
+        let mut deadline = client.last_line + config.idle_timeout;
+        if client.nick.is_none() {
+            deadline = deadline.min(nick_deadline);
+        }
+        if deadline != timer.deadline() {
+            timer.as_mut().reset(deadline);
+        }
         // `read_buf` reads at most the spare capacity (an empty `BytesMut` offers 64 bytes), so
         // this sets the size of the next read.
         let spare = input.capacity() - input.len();
@@ -239,18 +256,18 @@ pub(crate) async fn serve<R, W>(
             }
             // ANCHOR_END: read
             msg = recv(&mut client.rx) => client.relay(msg),
-            () = sleep_until(idle_deadline), if reading.is_some() => {
-                client.notice(&format!(
-                    "* idle for {} s: disconnecting",
-                    config.idle_timeout.as_secs()
-                ));
-                client.quit = true;
-            }
-            () = sleep_until(nick_deadline), if reading.is_some() && client.nick.is_none() => {
-                client.notice(&format!(
-                    "* no nickname after {} s: disconnecting",
-                    config.nick_timeout.as_secs()
-                ));
+            () = &mut timer, if reading.is_some() => {
+                if client.nick.is_none() && Instant::now() >= nick_deadline {
+                    client.notice(&format!(
+                        "* no nickname after {} s: disconnecting",
+                        config.nick_timeout.as_secs()
+                    ));
+                } else {
+                    client.notice(&format!(
+                        "* idle for {} s: disconnecting",
+                        config.idle_timeout.as_secs()
+                    ));
+                }
                 client.quit = true;
             }
             // ANCHOR: shutdown_branches
@@ -367,32 +384,62 @@ impl Client<'_> {
         writer: &mut W,
         reading: &mut Option<mpsc::Sender<()>>,
     ) -> bool {
-        let start = Instant::now();
+        // When a write first had to wait: the write time-out runs from there.
+        let mut waiting_since = None;
         let mut written = 0;
         while written < self.out.len() {
-            let until = capped(self.shared, start + self.shared.config.write_timeout);
-            // `write` is cancel safe: when another branch wins, it has written nothing.
-            tokio::select! {
-                result = writer.write(&self.out[written..]) => match result {
-                    Ok(0) => return false,
-                    Ok(n) => written += n,
-                    Err(err) => {
-                        tracing::debug!(id = self.id, %err, "write failed");
+            // First the write alone: when it completes at once (the usual case), no clock is read
+            // and no timer is made or registered.
+            let attempt = std::future::poll_fn(|cx| {
+                match Pin::new(&mut *writer).poll_write(cx, &self.out[written..]) {
+                    Poll::Ready(result) => Poll::Ready(Some(result)),
+                    Poll::Pending => Poll::Ready(None),
+                }
+            })
+            .await;
+            let result = match attempt {
+                Some(result) => result,
+                None => {
+                    let now = Instant::now();
+                    let since = *waiting_since.get_or_insert(now);
+                    let until = capped(self.shared, since + self.shared.config.write_timeout);
+                    if now >= until {
+                        tracing::info!(id = self.id, "write timed out: the client stopped reading");
                         return false;
                     }
-                },
-                () = self.shared.stop_reading.cancelled(), if reading.is_some() => {
-                    *reading = None;
+                    // A write that waits looks at the shutdown every `SHUTDOWN_POLL`, rather than
+                    // queueing a waiter on the token every connection shares each time.
+                    let wake = until.min(now + SHUTDOWN_POLL);
+                    // `write` is cancel safe: when the timer wins, it has written nothing.
+                    tokio::select! {
+                        biased;
+                        result = writer.write(&self.out[written..]) => result,
+                        () = sleep_until(wake) => {
+                            if reading.is_some() && self.shared.stop_reading.is_cancelled() {
+                                *reading = None;
+                            }
+                            continue;
+                        }
+                    }
                 }
-                () = sleep_until(until) => {
-                    tracing::info!(id = self.id, "write timed out: the client stopped reading");
+            };
+            match result {
+                Ok(0) => return false,
+                Ok(n) => written += n,
+                Err(err) => {
+                    tracing::debug!(id = self.id, %err, "write failed");
                     return false;
                 }
             }
         }
-        self.shared
-            .peak_output
-            .fetch_max(self.out.len() as u64, Ordering::Relaxed);
+        if self.out.len() > self.peak_output {
+            // Only when this connection's own peak grows: one shared counter updated on every
+            // write of every connection would bounce its cache line between the cores.
+            self.peak_output = self.out.len();
+            self.shared
+                .peak_output
+                .fetch_max(self.out.len() as u64, Ordering::Relaxed);
+        }
         if self.queued > 0 {
             self.shared
                 .delivered

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard};
 
 use tokio::sync::broadcast;
 use tokio::time::Instant;
@@ -54,47 +54,50 @@ pub(crate) fn ring_for(members: usize, max: usize) -> usize {
 /// A room: its channel and its recent history. Membership lives in [`Shared`], under the map's lock.
 pub(crate) struct Room {
     pub(crate) name: String,
-    inner: Mutex<RoomInner>,
+    /// The channel. Sending takes the read lock (senders do not wait for each other); moving to a
+    /// bigger channel takes the write lock, so no message is sent on the old one after the move.
+    channel: RwLock<Channel>,
+    /// The last `Config::history` chat lines, with their sender. Sending a chat line holds this
+    /// lock across `send`, and joining holds it across `subscribe` and the copy, so a newcomer
+    /// sees every message exactly once: either in the replayed history or live, never both and
+    /// never neither.
+    history: Mutex<VecDeque<(Option<ClientId>, Arc<str>)>>,
     history_len: usize,
 }
 
-/// What a room's lock guards. Sending holds it across `send`, and joining holds it across
-/// `subscribe` and the copy of the history, so a newcomer sees every message exactly once:
-/// either in the replayed history or live, never both and never neither.
-struct RoomInner {
+/// A room's `broadcast` channel and the capacity it was created with.
+struct Channel {
     tx: broadcast::Sender<Msg>,
-    /// The capacity `tx` was created with.
     ring: usize,
-    /// The last `Config::history` chat lines, with their sender.
-    history: VecDeque<(Option<ClientId>, Arc<str>)>,
 }
 
 impl Room {
     // ANCHOR: history
     /// Sends a line to everyone in the room (but `from`), keeping it in the history if it is chat.
     pub(crate) fn send(&self, msg: Msg) {
-        let mut inner = lock(&self.inner);
         if msg.chat && self.history_len > 0 {
-            if inner.history.len() == self.history_len {
-                inner.history.pop_front();
+            let mut history = lock(&self.history);
+            if history.len() == self.history_len {
+                history.pop_front();
             }
-            inner.history.push_back((msg.from, Arc::clone(&msg.line)));
+            history.push_back((msg.from, Arc::clone(&msg.line)));
+            // An error only means nobody else is in the room right now.
+            let _ = read(&self.channel).tx.send(msg);
+        } else {
+            let _ = read(&self.channel).tx.send(msg);
         }
-        // An error only means nobody else is in the room right now.
-        let _ = inner.tx.send(msg);
     }
 
     /// A receiver for this room, and the history lines a newcomer should see first (not its own:
     /// a client never gets its own lines back, live or replayed).
     fn subscribe(&self, id: ClientId) -> (broadcast::Receiver<Msg>, Vec<Arc<str>>) {
-        let inner = lock(&self.inner);
-        let history = inner
-            .history
+        let history = lock(&self.history);
+        let lines = history
             .iter()
             .filter(|(from, _)| *from != Some(id))
             .map(|(_, line)| Arc::clone(line))
             .collect();
-        (inner.tx.subscribe(), history)
+        (read(&self.channel).tx.subscribe(), lines)
     }
     // ANCHOR_END: history
 
@@ -106,22 +109,25 @@ impl Room {
     /// already holds everything sent after it: nothing is lost or seen twice. All of it happens
     /// under the room's lock, so no message can be sent in between.
     fn grow(&self, ring: usize) {
-        let mut inner = lock(&self.inner);
-        if ring <= inner.ring {
+        let mut channel = self
+            .channel
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if ring <= channel.ring {
             return;
         }
         let tx = broadcast::channel(ring).0;
-        let receivers: Vec<_> = (0..inner.tx.receiver_count())
+        let receivers: Vec<_> = (0..channel.tx.receiver_count())
             .map(|_| tx.subscribe())
             .collect();
-        let _ = inner.tx.send(Msg {
+        let _ = channel.tx.send(Msg {
             from: None,
             chat: false,
             line: Arc::from(""),
             moved: Some(Arc::new(Mutex::new(receivers))),
         });
-        inner.tx = tx;
-        inner.ring = ring;
+        channel.tx = tx;
+        channel.ring = ring;
     }
     // ANCHOR_END: grow
 }
@@ -181,6 +187,12 @@ pub(crate) struct Shared {
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Takes a std read lock; a poisoned lock is used as it is, as with [`lock`].
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -334,11 +346,11 @@ impl Shared {
                 Entry {
                     room: Arc::new(Room {
                         name: name.to_string(),
-                        inner: Mutex::new(RoomInner {
+                        channel: RwLock::new(Channel {
                             tx: broadcast::channel(ring).0,
                             ring,
-                            history: VecDeque::new(),
                         }),
+                        history: Mutex::new(VecDeque::new()),
                         history_len: self.config.history,
                     }),
                     members: HashMap::new(),
