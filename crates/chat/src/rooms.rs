@@ -36,8 +36,9 @@ pub(crate) struct Msg {
 const MIN_RING: usize = 16;
 
 /// Ring slots per member beyond the first. A `broadcast` ring is allocated whole when the
-/// channel is created (`sync/broadcast.rs`, `channel`: one slot per unit of capacity), about
-/// 64 bytes a slot for this `Msg`; 4,096 slots for a room of one would cost 256 KiB for nothing.
+/// channel is created (`sync/broadcast.rs` in Tokio, `new_with_receiver_count`: the buffer is one
+/// `Mutex<Slot>` per unit of capacity, collected at once), about 64 bytes a slot for this `Msg`;
+/// 4,096 slots for a room of one would cost 256 KiB for nothing.
 const RING_PER_MEMBER: usize = 256;
 
 /// The ring a room of `members` needs: 16 slots for one member (nobody else reads what it says),
@@ -103,7 +104,7 @@ impl Room {
 
     // ANCHOR: grow
     /// Moves the room to a channel of `ring` slots if its current one is smaller. A `broadcast`
-    /// channel cannot grow, so this makes a new one, subscribes one receiver to it for every
+    /// channel cannot grow (its buffer is a boxed slice), so this makes a new one, subscribes one receiver to it for every
     /// receiver of the old one, and sends those on the old channel as its last message. Each
     /// reader reaches that message after everything sent before it, and takes a receiver that
     /// already holds everything sent after it: nothing is lost or seen twice. All of it happens

@@ -233,7 +233,13 @@ async fn rooms(server: &Server, clients: usize, watch: Duration) -> std::io::Res
             }));
         }
         for task in tasks {
-            held.push(task.await.expect("a client task panicked")?);
+            // A connection the server refused (`--max-connections`) counts as refused.
+            match task.await.expect("a client task panicked") {
+                Ok(stream) => held.push(stream),
+                Err(_) => {
+                    refused.fetch_add(1, Ordering::Relaxed);
+                }
+            }
         }
     }
     let peak = watch_peak(server, watch).await;
