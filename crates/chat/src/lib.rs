@@ -13,8 +13,9 @@
 //!   nickname registry and the counters. One `std::sync::Mutex` guards the room map; no `.await`
 //!   ever happens under it.
 //! - `src/conn.rs`: one task per client. It reads bytes into a buffer and cuts lines with
-//!   `LinesCodec::new_with_max_length`, and it drains everything the room's receiver has ready into
-//!   one buffer that it writes with one `write_all` (no flush per message, no queue per client).
+//!   `LinesCodec::new_with_max_length`, runs them only while its output is under a bound, and
+//!   drains what the room's receiver has ready into one buffer that it writes at once (no flush
+//!   per message, no queue per client).
 //! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
 //!
 //! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
