@@ -247,11 +247,12 @@ fn a_stalled_reader_cannot_hold_up_the_room() {
                     break;
                 }
             }
-            // This test's reader may itself fall behind (a debug build on a busy machine); then it
-            // is told how many it lost. Either way every message is accounted for.
-            assert_eq!(
-                seen + dropped,
-                BATCH,
+            // This test's reader may itself fall behind (a debug build on a busy machine, and a
+            // room of three has a ring of 512); then it is told how many it lost. Either way every
+            // message is accounted for. The count of skipped messages may include the notice that
+            // the stalled client left, sent while this batch was on its way.
+            assert!(
+                (BATCH..=BATCH + 1).contains(&(seen + dropped)),
                 "the live reader got {seen} messages and was told of {dropped} dropped, of {BATCH} sent"
             );
             rw.write_all(b"/stats\n").await.unwrap();
