@@ -501,10 +501,15 @@ fn a_client_still_typing_at_shutdown_gets_every_line_and_the_goodbye() {
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         socket.set_recv_buffer_size(4096).unwrap();
         let (typist, mut tw) = register(socket.connect(addr).await.unwrap(), "typist").await;
-        let (_s, mut sender) = tcp_client(addr, "sender").await;
+        let (mut sender_reader, mut sender) = tcp_client(addr, "sender").await;
         let payload = "p".repeat(100);
         let lines: String = (0..3000).map(|i| format!("m{i} {payload}\n")).collect();
         sender.write_all(lines.as_bytes()).await.unwrap();
+        // The reply to a command after them says the server has taken all 3,000.
+        sender.write_all(b"/who\n").await.unwrap();
+        sender_reader
+            .until("* in lobby", "the reply to the sender's /who")
+            .await;
         // The typist keeps typing until it has read everything, and reads slowly.
         let typing = tokio::spawn(async move {
             let mut i = 0u64;
