@@ -13,12 +13,14 @@
 //!   nickname registry and the counters. One `std::sync::Mutex` guards the room map; no `.await`
 //!   ever happens under it.
 //! - `src/conn.rs`: one task per client. It reads bytes into a buffer and cuts lines with
-//!   `LinesCodec::new_with_max_length`, and it drains everything the room's receiver has ready into
-//!   one buffer that it writes with one `write_all` (no flush per message, no queue per client).
+//!   `LinesCodec::new_with_max_length`, runs them only while its output is under a bound, and
+//!   drains what the room's receiver has ready into one buffer that it writes at once (no flush
+//!   per message, no queue per client).
 //! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
 //!
 //! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
-//! time, write time, message rate, history and the room channel's capacity.
+//! time, time to choose a nickname, write time, message rate, history, the room channel's
+//! capacity, and how many connections and rooms may exist at once.
 
 use std::time::Duration;
 
@@ -39,7 +41,10 @@ pub struct Config {
     pub max_name: usize,
     /// How many of a room's last messages a newcomer receives when it joins (0 = none).
     pub history: usize,
-    /// How many messages a client may send per second, with a burst of the same size (0 = no limit).
+    /// How many lines (messages and commands alike) a client may send per second, with a burst of
+    /// the same size (0 = no limit). Commands that announce something to a room (`/nick`, `/join`)
+    /// also draw on a second bucket of a tenth of that rate (at least 1 per second). A new
+    /// connection from an address that has just closed one starts with what that one had left.
     pub rate_limit: u32,
     /// A client that sends nothing for this long is told so and disconnected.
     pub idle_timeout: Duration,
@@ -51,6 +56,14 @@ pub struct Config {
     pub broadcast_capacity: usize,
     /// How long a graceful shutdown may take before the server gives up on stragglers.
     pub shutdown_deadline: Duration,
+    /// How many connections may be open at once. One more is sent a `! server full` line and
+    /// closed. Keep it below the process's open-file limit (`ulimit -n`).
+    pub max_connections: usize,
+    /// How many rooms may exist at once; a `/join` that would create one more is refused.
+    pub max_rooms: usize,
+    /// A client that has not chosen a nickname this long after connecting is told so and
+    /// disconnected.
+    pub nick_timeout: Duration,
 }
 
 impl Default for Config {
@@ -64,6 +77,9 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             broadcast_capacity: 4096,
             shutdown_deadline: Duration::from_secs(5),
+            max_connections: 10_000,
+            max_rooms: 10_000,
+            nick_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -75,10 +91,17 @@ pub struct Report {
     pub connections: u64,
     /// Chat messages accepted from clients and broadcast to their room.
     pub messages: u64,
-    /// Chat messages written to clients (one message delivered to 9 others counts 9).
+    /// Chat messages written to clients (one message delivered to 9 others counts 9). A message
+    /// counts once the write that carried it has completed, not when it was queued for one.
     pub delivered: u64,
     /// Chat messages some reader lost because it fell behind its room's channel.
     pub dropped: u64,
+    /// Connections refused because the server was full (`--max-connections`, or no file
+    /// descriptor left).
+    pub refused: u64,
+    /// The largest output one connection sent in one write, in bytes: what a client's requests
+    /// can make the server hold for it at once.
+    pub peak_output: u64,
     /// Whether the shutdown deadline ran out before every connection had finished.
     pub deadline_hit: bool,
 }

@@ -1,12 +1,13 @@
 //! The accept loop, the metrics ticker and the graceful shutdown.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_util::task::TaskTracker;
 
@@ -47,11 +48,19 @@ impl Server {
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
+        self.serve_from(reader, writer, None).await;
+    }
+
+    async fn serve_from<R, W>(&self, reader: R, writer: W, peer: Option<IpAddr>)
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
         let Some(reading) = lock(&self.reading).clone() else {
             return;
         };
         self.shared.connections.fetch_add(1, Ordering::Relaxed);
-        crate::conn::serve(&self.shared, reader, writer, reading).await;
+        crate::conn::serve(&self.shared, reader, writer, reading, peer).await;
     }
 
     /// What the server has done so far.
@@ -62,6 +71,8 @@ impl Server {
             messages: shared.messages.load(Ordering::Relaxed),
             delivered: shared.delivered.load(Ordering::Relaxed),
             dropped: shared.dropped.load(Ordering::Relaxed),
+            refused: shared.refused.load(Ordering::Relaxed),
+            peak_output: shared.peak_output.load(Ordering::Relaxed),
             deadline_hit: false,
         }
     }
@@ -82,33 +93,58 @@ impl Server {
         self.shutdown().await
     }
 
+    // ANCHOR: accept
     async fn accept_loop(&self, listener: &TcpListener) {
+        let max = self.shared.config.max_connections;
+        // A file descriptor kept in reserve: when `accept` fails for want of descriptors, the
+        // waiting client is neither accepted nor refused, and it hangs. Giving this one back
+        // lets the server accept that client, tell it the server is full, and close it.
+        let mut spare = std::fs::File::open("/dev/null").ok();
+        let mut failures = LogEvery::new(Duration::from_secs(10));
         loop {
             match listener.accept().await {
                 Ok((stream, peer)) => {
+                    if self.shared.open.load(Ordering::Relaxed) >= max {
+                        refuse(&self.shared, &stream, &format!("at most {max} connections"));
+                        continue;
+                    }
                     // Small batched writes: sending each at once costs nothing and saves latency.
                     let _ = stream.set_nodelay(true);
                     tracing::debug!(%peer, "accepted");
                     let server = self.clone();
+                    let open = Open::new(&self.shared);
                     self.tracker.spawn(async move {
                         let (reader, writer) = stream.into_split();
-                        server.serve(reader, writer).await;
+                        server.serve_from(reader, writer, Some(peer.ip())).await;
                         tracing::debug!(%peer, "closed");
+                        drop(open);
                     });
                 }
                 Err(err) => {
-                    // Usually "too many open files": wait for some clients to go, don't spin.
-                    tracing::warn!(%err, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    // Usually "too many open files". Log it, but not at every attempt: the
+                    // waiting client is retried at once, and a log line per try would flood.
+                    if let Some(suppressed) = failures.due() {
+                        tracing::warn!(%err, suppressed, "accept failed");
+                    }
+                    if spare.take().is_some() {
+                        if let Ok((stream, _)) = listener.accept().await {
+                            refuse(&self.shared, &stream, "no file descriptor left");
+                        }
+                        spare = std::fs::File::open("/dev/null").ok();
+                    } else {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
                 }
             }
         }
     }
+    // ANCHOR_END: accept
 
     // ANCHOR: shutdown
     /// The two phases of the shutdown; see [`Server::run`].
     pub async fn shutdown(self) -> Report {
         let deadline = tokio::time::Instant::now() + self.shared.config.shutdown_deadline;
+        let _ = self.shared.deadline.set(deadline);
         self.shared.stop_reading.cancel();
         self.tracker.close();
         let Server {
@@ -121,18 +157,22 @@ impl Server {
         let mut done = reading_done.lock().await;
         // `recv` returns `None` once every connection has dropped its sender: none reads any more,
         // so no message can be accepted after this point.
-        let stopped = tokio::time::timeout_at(deadline, done.recv()).await.is_ok();
+        // Connections see the deadline too, so one that cannot finish (a client that stopped
+        // reading, its write blocked) gives up by then; the others are not held up by it, and
+        // the drain waits for them in any case.
+        let _ = tokio::time::timeout_at(deadline, done.recv()).await;
         shared.drain.cancel();
-        let finished = stopped
-            && tokio::time::timeout_at(deadline, tracker.wait())
-                .await
-                .is_ok();
+        let finished = tokio::time::timeout_at(deadline, tracker.wait())
+            .await
+            .is_ok();
         // ANCHOR_END: shutdown
         let mut report = Report {
             connections: shared.connections.load(Ordering::Relaxed),
             messages: shared.messages.load(Ordering::Relaxed),
             delivered: shared.delivered.load(Ordering::Relaxed),
             dropped: shared.dropped.load(Ordering::Relaxed),
+            refused: shared.refused.load(Ordering::Relaxed),
+            peak_output: shared.peak_output.load(Ordering::Relaxed),
             deadline_hit: !finished,
         };
         if !finished {
@@ -169,5 +209,57 @@ async fn metrics(shared: Arc<Shared>) {
             );
         }
         last = now;
+    }
+}
+
+/// One open connection, counted in `Shared::open` while this lives.
+struct Open(Arc<Shared>);
+
+impl Open {
+    fn new(shared: &Arc<Shared>) -> Open {
+        shared.open.fetch_add(1, Ordering::Relaxed);
+        Open(Arc::clone(shared))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Tells a client the server is full, without waiting (a refused client must cost nothing), and
+/// closes it.
+fn refuse(shared: &Shared, stream: &TcpStream, why: &str) {
+    shared.refused.fetch_add(1, Ordering::Relaxed);
+    let line = format!("! server full ({why}): try again later\n");
+    let _ = stream.try_write(line.as_bytes());
+}
+
+/// Lets an event through once per `every`, counting the ones in between.
+struct LogEvery {
+    every: Duration,
+    last: Option<tokio::time::Instant>,
+    suppressed: u64,
+}
+
+impl LogEvery {
+    fn new(every: Duration) -> LogEvery {
+        LogEvery {
+            every,
+            last: None,
+            suppressed: 0,
+        }
+    }
+
+    /// `Some(events suppressed since the last one)` if this one is due.
+    fn due(&mut self) -> Option<u64> {
+        let now = tokio::time::Instant::now();
+        if self.last.is_some_and(|last| now < last + self.every) {
+            self.suppressed += 1;
+            return None;
+        }
+        self.last = Some(now);
+        Some(std::mem::take(&mut self.suppressed))
     }
 }

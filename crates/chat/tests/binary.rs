@@ -72,3 +72,149 @@ fn prints_its_address_serves_a_client_and_exits_cleanly_on_sigterm() {
         );
     });
 }
+
+/// Waits up to `limit` for `child` to exit; kills it and returns `None` if it does not.
+fn wait_within(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_flag_out_of_range_is_refused_with_its_range() {
+    testkit::within(LIMIT, || {
+        for (flag, value, range) in [
+            ("--idle-timeout", "18446744073709551615", "1..=86400"),
+            ("--shutdown-deadline", "18446744073709551615", "1..=3600"),
+            ("--broadcast-capacity", "9223372036854775808", "1..=1048576"),
+            ("--broadcast-capacity", "0", "1..=1048576"),
+        ] {
+            let mut server = Command::new(env!("CARGO_BIN_EXE_chat-server"))
+                .args(["--addr", "127.0.0.1:0", flag, value])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the chat-server binary starts");
+            let status = wait_within(&mut server, Duration::from_secs(5)).unwrap_or_else(|| {
+                panic!("chat-server {flag} {value} kept running: a value out of range must be refused at start")
+            });
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+            assert_eq!(
+                status.code(),
+                Some(2),
+                "chat-server {flag} {value} exits with clap's usage status: {stderr}"
+            );
+            assert!(
+                stderr.contains(range),
+                "the refusal of {flag} {value} states the range {range}: {stderr}"
+            );
+        }
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn logs_have_no_colour_codes_when_stderr_is_not_a_terminal() {
+    testkit::within(LIMIT, || {
+        let mut server = Command::new(env!("CARGO_BIN_EXE_chat-server"))
+            .args(["--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the chat-server binary starts");
+        let mut first = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .expect("the kill command runs");
+        wait_within(&mut server, Duration::from_secs(10)).expect("the server exits on SIGTERM");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(
+            stderr.contains("shutdown requested"),
+            "the shutdown is logged: {stderr:?}"
+        );
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "a log written to a pipe has no ANSI escape codes: {stderr:?}"
+        );
+    });
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn at_the_file_descriptor_limit_clients_are_refused_and_the_log_stays_quiet() {
+    testkit::within(LIMIT, || {
+        // 64 descriptors: the runtime, the listener and the spare take a few; about 50 clients
+        // fit, and the other 30 meet the limit.
+        let mut server = Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -n 64 && exec \"$0\" --addr 127.0.0.1:0",
+                env!("CARGO_BIN_EXE_chat-server"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sh and the chat-server binary start");
+        let mut first = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_string();
+        let mut clients = Vec::new();
+        let (mut welcomed, mut refused, mut silent) = (0, 0, 0);
+        for _ in 0..80 {
+            let stream = TcpStream::connect(&addr).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_millis(500)))
+                .unwrap();
+            let mut line = String::new();
+            match BufReader::new(stream.try_clone().unwrap()).read_line(&mut line) {
+                Ok(_) if line.starts_with("* welcome") => welcomed += 1,
+                Ok(_) if line.starts_with("! server full") => refused += 1,
+                _ => silent += 1,
+            }
+            clients.push(stream);
+        }
+        thread::sleep(Duration::from_secs(1));
+        let _ = server.kill();
+        let _ = server.wait();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+        let warnings = stderr.matches("accept failed").count();
+        assert_eq!(
+            silent, 0,
+            "{silent} of 80 clients got no line at all ({welcomed} welcomed, {refused} refused, \
+             {warnings} `accept failed` lines logged): at the limit a client must be told the \
+             server is full, not left hanging"
+        );
+        assert!(
+            refused > 0,
+            "some clients met the limit: {welcomed} welcomed"
+        );
+        assert!(
+            warnings <= 2,
+            "{warnings} `accept failed` lines in about 2 s: the log at the limit must be \
+             rate-limited"
+        );
+    });
+}

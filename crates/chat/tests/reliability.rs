@@ -2,126 +2,15 @@
 //! `127.0.0.1:0`, or over an in-memory `tokio::io::duplex` with paused time where a socket adds
 //! nothing and a timer is the point. Every test runs under a testkit time limit.
 
-use std::net::SocketAddr;
+mod common;
+
 use std::time::Duration;
 
-use chat::{Config, Report, Server};
+use chat::{Config, Server};
+use common::{Client, LIMIT, duplex_client, quiet_config, register, start, tcp_client};
 use testkit::Flavor;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream, Lines};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::net::tcp::OwnedWriteHalf;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-/// The limit of one test. Generous: each takes well under a second alone, but the machine may be
-/// busy with other builds.
-const LIMIT: Duration = Duration::from_secs(30);
-
-/// How long a client waits for one expected line. Generous for the same reason.
-const LINE_WITHIN: Duration = Duration::from_secs(10);
-
-/// A config with the rate limit and history out of the way, for tests about something else.
-fn quiet_config() -> Config {
-    Config {
-        rate_limit: 0,
-        history: 0,
-        ..Config::default()
-    }
-}
-
-/// Starts a server on a free loopback port; send on the returned sender to shut it down.
-async fn start(config: Config) -> (SocketAddr, oneshot::Sender<()>, JoinHandle<Report>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(chat::run(listener, config, async move {
-        let _ = stopped.await;
-    }));
-    (addr, stop, server)
-}
-
-/// A line-reading client.
-struct Client<R> {
-    lines: Lines<BufReader<R>>,
-}
-
-impl<R: AsyncRead + Unpin> Client<R> {
-    fn new(reader: R) -> Self {
-        Client {
-            lines: BufReader::new(reader).lines(),
-        }
-    }
-
-    /// The next line, failing the test with `what` if none comes in time or the server closed.
-    async fn next(&mut self, what: &str) -> String {
-        match tokio::time::timeout(LINE_WITHIN, self.lines.next_line()).await {
-            Ok(Ok(Some(line))) => line,
-            Ok(Ok(None)) => {
-                panic!("the server closed the connection while the test waited for {what}")
-            }
-            Ok(Err(err)) => panic!("reading failed ({err}) while the test waited for {what}"),
-            Err(_) => panic!("no line within {LINE_WITHIN:?} while the test waited for {what}"),
-        }
-    }
-
-    /// Reads lines until one contains `needle`; returns it.
-    async fn until(&mut self, needle: &str, what: &str) -> String {
-        loop {
-            let line = self.next(what).await;
-            if line.contains(needle) {
-                return line;
-            }
-        }
-    }
-
-    /// Reads until end of file, returning every line.
-    async fn read_to_close(&mut self, what: &str) -> Vec<String> {
-        let mut all = Vec::new();
-        loop {
-            match tokio::time::timeout(LINE_WITHIN, self.lines.next_line()).await {
-                Ok(Ok(Some(line))) => all.push(line),
-                Ok(Ok(None)) => return all,
-                Ok(Err(err)) => panic!("reading failed ({err}) while the test waited for {what}"),
-                Err(_) => panic!(
-                    "the server neither sent a line nor closed within {LINE_WITHIN:?} while the test waited for {what}"
-                ),
-            }
-        }
-    }
-}
-
-/// Connects over TCP and registers `nick`, reading up to the line that says it is in the lobby.
-async fn tcp_client(
-    addr: SocketAddr,
-    nick: &str,
-) -> (Client<tokio::net::tcp::OwnedReadHalf>, OwnedWriteHalf) {
-    register(TcpStream::connect(addr).await.unwrap(), nick).await
-}
-
-/// Registers `nick` on a connected stream, reading up to the line that says it is in the lobby.
-async fn register(
-    stream: TcpStream,
-    nick: &str,
-) -> (Client<tokio::net::tcp::OwnedReadHalf>, OwnedWriteHalf) {
-    let (reader, mut writer) = stream.into_split();
-    let mut client = Client::new(reader);
-    let welcome = client.next("the welcome line").await;
-    assert!(
-        welcome.starts_with("* "),
-        "the first line must be a `* ` notice, got {welcome:?}"
-    );
-    writer
-        .write_all(format!("/nick {nick}\n").as_bytes())
-        .await
-        .unwrap();
-    client
-        .until(
-            "you are in room lobby",
-            "the notice that /nick put the client in the lobby",
-        )
-        .await;
-    (client, writer)
-}
 
 #[test]
 fn the_protocol_nicknames_rooms_and_commands() {
@@ -358,11 +247,12 @@ fn a_stalled_reader_cannot_hold_up_the_room() {
                     break;
                 }
             }
-            // This test's reader may itself fall behind (a debug build on a busy machine); then it
-            // is told how many it lost. Either way every message is accounted for.
-            assert_eq!(
-                seen + dropped,
-                BATCH,
+            // This test's reader may itself fall behind (a debug build on a busy machine, and a
+            // room of three has a ring of 512); then it is told how many it lost. Either way every
+            // message is accounted for. The count of skipped messages may include the notice that
+            // the stalled client left, sent while this batch was on its way.
+            assert!(
+                (BATCH..=BATCH + 1).contains(&(seen + dropped)),
                 "the live reader got {seen} messages and was told of {dropped} dropped, of {BATCH} sent"
             );
             rw.write_all(b"/stats\n").await.unwrap();
@@ -467,24 +357,6 @@ fn a_client_that_half_closes_gets_its_replies_and_a_clean_close() {
         stop.send(()).unwrap();
         server.await.expect("the server task panicked");
     });
-}
-
-/// A client over an in-memory pipe of `buffer` bytes, served by `server` on a task.
-fn duplex_client(
-    server: &Server,
-    buffer: usize,
-) -> (
-    Client<tokio::io::ReadHalf<DuplexStream>>,
-    tokio::io::WriteHalf<DuplexStream>,
-) {
-    let (ours, theirs) = tokio::io::duplex(buffer);
-    let server = server.clone();
-    tokio::spawn(async move {
-        let (r, w) = tokio::io::split(theirs);
-        server.serve(r, w).await;
-    });
-    let (r, w) = tokio::io::split(ours);
-    (Client::new(r), w)
 }
 
 #[test]
@@ -608,23 +480,26 @@ fn the_rate_limit_drops_the_excess_and_refills_with_time() {
         spammer
             .until("you are in room lobby", "the lobby notice")
             .await;
+        // Every line costs a token, `/nick` included: a second later the bucket is full again.
+        tokio::time::sleep(Duration::from_secs(1)).await;
         // Ten lines at once, in one write, against a limit of 5 per second with a burst of 5.
         let burst: String = (0..10).map(|i| format!("burst {i}\n")).collect();
         ws.write_all(burst.as_bytes()).await.unwrap();
-        ws.write_all(b"/who\n").await.unwrap();
         let mut refused = 0;
-        loop {
+        while refused < 5 {
             let line = spammer.next("the replies to the burst").await;
-            if line.starts_with("! rate limit") {
-                refused += 1;
-            }
-            if line.starts_with("* in lobby") {
-                break;
-            }
+            assert!(
+                line.starts_with("! rate limit"),
+                "only refusals answer the burst, got {line:?}"
+            );
+            refused += 1;
         }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        ws.write_all(b"/who\n").await.unwrap();
         assert_eq!(
-            refused, 5,
-            "a burst of 10 against a limit of 5/s: 5 pass, 5 are refused with `! rate limit`"
+            spammer.next("the reply to /who a second later").await,
+            "* in lobby: listener, spammer",
+            "a burst of 10 against a limit of 5/s: 5 pass, 5 are refused with `! rate limit`, no more"
         );
         for i in 0..5 {
             assert_eq!(
