@@ -19,35 +19,41 @@ use crate::rooms::{ClientId, Msg, Room, SavedBucket, Shared, fold, lock};
 /// The room every client lands in after `/nick`.
 pub(crate) const LOBBY: &str = "lobby";
 
-/// Stop draining the room's receiver once this much output is waiting, and write it: the batch
-/// stays bounded, and a busy room cannot starve this client's own reading. Each client keeps its
-/// output buffer between writes, so this also bounds the server's memory per client (1,000
-/// clients keep at most about 16 MiB of buffers, whatever the traffic).
+/// Stop draining the room's receiver once this much output is waiting, and
+/// write it: the batch stays bounded, and a busy room cannot starve this
+/// client's own reading. Each client keeps its output buffer between writes, so
+/// this also bounds the server's memory per client (1,000 clients keep at most
+/// about 16 MiB of buffers, whatever the traffic).
 const BATCH_BYTES: usize = 8 * 1024;
 
-/// Stop running this client's lines once this much output is waiting for it, and write it before
-/// reading on. A client that asks for more than it reads then waits for its own replies: the
-/// socket's buffers fill and its sends block, instead of the server's memory growing.
+/// Stop running this client's lines once this much output is waiting for it,
+/// and write it before reading on. A client that asks for more than it reads
+/// then waits for its own replies: the socket's buffers fill and its sends
+/// block, instead of the server's memory growing.
 const OUT_CAP: usize = 16 * 1024;
 
-/// An output buffer that grew past this (a long history replay, a line near the length limit)
-/// is given back after the write.
+/// An output buffer that grew past this (a long history replay, a line near the
+/// length limit) is given back after the write.
 const KEEP_CAPACITY: usize = 16 * 1024;
 
-/// How much one read may take once a client sends more than `SMALL_READ` at a time.
+/// How much one read may take once a client sends more than `SMALL_READ` at a
+/// time.
 const INPUT_CAPACITY: usize = 4096;
 
-/// How much one read takes from a client that sends little: most clients are silent most of the
-/// time, and a buffer waiting for them costs memory for every one of them.
+/// How much one read takes from a client that sends little: most clients are
+/// silent most of the time, and a buffer waiting for them costs memory for
+/// every one of them.
 const SMALL_READ: usize = 256;
 
-/// `/who` and `/rooms` name at most this many entries, and say how many more there are.
+/// `/who` and `/rooms` name at most this many entries, and say how many more
+/// there are.
 const LIST_MAX: usize = 50;
 
 /// How often a write that waits checks whether the shutdown has begun.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(50);
 
-/// After the last write, how long the server waits for the client to go quiet (see `linger`).
+/// After the last write, how long the server waits for the client to go quiet
+/// (see `linger`).
 const LINGER_QUIET: Duration = Duration::from_millis(250);
 
 /// And how long it waits in all, at most.
@@ -101,13 +107,16 @@ struct Client<'a> {
     nick: Option<String>,
     room: Option<Arc<Room>>,
     rx: Option<broadcast::Receiver<Msg>>,
-    /// Everything owed to the client, written at the top of each turn of the loop.
+    /// Everything owed to the client, written at the top of each turn of the
+    /// loop.
     out: Vec<u8>,
     /// Every line costs a token from this bucket, commands included.
     bucket: Bucket,
-    /// Commands that announce something to a room (`/nick`, `/join`) also cost one from this.
+    /// Commands that announce something to a room (`/nick`, `/join`) also cost
+    /// one from this.
     announce: Bucket,
-    /// Chat messages this client sent, added to the shared counter once per read.
+    /// Chat messages this client sent, added to the shared counter once per
+    /// read.
     sent: u64,
     /// Chat messages in `out`, counted as delivered once `out` is written.
     queued: u64,
@@ -118,11 +127,13 @@ struct Client<'a> {
     quit: bool,
 }
 
-/// Serves one client until it quits, goes idle, stops reading, or the server shuts down.
+/// Serves one client until it quits, goes idle, stops reading, or the server
+/// shuts down.
 ///
-/// `reading` is dropped when this connection stops reading, which is how the shutdown learns
-/// that no new message can arrive any more. `peer` is the client's address, if it has one: its
-/// rate-limit bucket outlives the connection, for the next connection from there.
+/// `reading` is dropped when this connection stops reading, which is how the
+/// shutdown learns that no new message can arrive any more. `peer` is the
+/// client's address, if it has one: its rate-limit bucket outlives the
+/// connection, for the next connection from there.
 pub(crate) async fn serve<R, W>(
     shared: &Shared,
     mut reader: R,
@@ -163,23 +174,28 @@ pub(crate) async fn serve<R, W>(
     let mut input = BytesMut::new();
     let mut read_size = SMALL_READ;
     // ANCHOR: codec
-    // `new_with_max_length`: `LinesCodec::new()` would buffer a line without end until memory
-    // runs out. Past the limit the codec returns an error once and then discards the rest of
-    // that line as it arrives, so the buffer stays near `max_line`. The codec counts a `\r`
-    // before the `\n` as part of the line, so it is given one byte more, and `line` checks the
-    // limit on the line without its ending.
-    let mut codec = LinesCodec::new_with_max_length(config.max_line.saturating_add(1));
+    // `new_with_max_length`: `LinesCodec::new()` would buffer a line without
+    // end until memory runs out. Past the limit the codec returns an error once
+    // and then discards the rest of that line as it arrives, so the buffer
+    // stays near `max_line`. The codec counts a `\r` before the `\n` as part of
+    // the line, so it is given one byte more, and `line` checks the limit on
+    // the line without its ending.
+    let mut codec =
+        LinesCodec::new_with_max_length(config.max_line.saturating_add(1));
     // ANCHOR_END: codec
     let nick_deadline = Instant::now() + config.nick_timeout;
     let mut timer = std::pin::pin!(sleep_until(nick_deadline));
-    // Lines already read but not yet run, because the output was over `OUT_CAP`.
+    // Lines already read but not yet run, because the output was over
+    // `OUT_CAP`.
     let mut pending = false;
     let mut eof = false;
     let mut draining = false;
     let mut goodbye = false;
 
     loop {
-        if !client.out.is_empty() && !client.write_out(&mut writer, &mut reading).await {
+        if !client.out.is_empty()
+            && !client.write_out(&mut writer, &mut reading).await
+        {
             break;
         }
         if client.quit {
@@ -188,26 +204,28 @@ pub(crate) async fn serve<R, W>(
         }
         if pending && reading.is_some() {
             // ANCHOR: backpressure
-            // The replies to the last lines were written: run the next ones. Until `pending`
-            // is false the read branch is off, so a client that does not read its replies
-            // finds its own sends blocked, and the server holds at most `OUT_CAP` (plus one
-            // reply) for it.
+            // The replies to the last lines were written: run the next ones.
+            // Until `pending` is false the read branch is off, so a client that
+            // does not read its replies finds its own sends blocked, and the
+            // server holds at most `OUT_CAP` (plus one reply) for it.
             pending = client.run_lines(&mut codec, &mut input, eof);
             // ANCHOR_END: backpressure
             client.flush_count();
             continue;
         }
         if draining {
-            // Phase two of the shutdown, in batches of `BATCH_BYTES`: write each before taking
-            // the next, so a long backlog never sits in memory whole.
+            // Phase two of the shutdown, in batches of `BATCH_BYTES`: write
+            // each before taking the next, so a long backlog never sits in
+            // memory whole.
             if !client.relay_ready() {
                 client.notice("* server shutting down: goodbye");
                 client.quit = true;
             }
             continue;
         }
-        // One timer for both deadlines, kept from turn to turn and moved only when its deadline
-        // changes: a new `Sleep` at every turn would cost a timer registration each time.
+        // One timer for both deadlines, kept from turn to turn and moved only
+        // when its deadline changes: a new `Sleep` at every turn would cost a
+        // timer registration each time.
         let mut deadline = client.last_line + config.idle_timeout;
         if client.nick.is_none() {
             deadline = deadline.min(nick_deadline);
@@ -215,30 +233,32 @@ pub(crate) async fn serve<R, W>(
         if deadline != timer.deadline() {
             timer.as_mut().reset(deadline);
         }
-        // `read_buf` reads at most the spare capacity (an empty `BytesMut` offers 64 bytes), so
-        // this sets the size of the next read.
+        // `read_buf` reads at most the spare capacity (an empty `BytesMut`
+        // offers 64 bytes), so this sets the size of the next read.
         let spare = input.capacity() - input.len();
         if reading.is_some() && spare < read_size / 4 {
             input.reserve(read_size);
         }
         let spare = input.capacity() - input.len();
-        // Every branch is cancel safe: `read_buf` puts what it read into `input`, which outlives
-        // the `select!`; `broadcast::Receiver::recv` and the token's `cancelled` lose nothing when
-        // another branch wins.
+        // Every branch is cancel safe: `read_buf` puts what it read into
+        // `input`, which outlives the `select!`; `broadcast::Receiver::recv`
+        // and the token's `cancelled` lose nothing when another branch wins.
         tokio::select! {
             // ANCHOR: read
             read = reader.read_buf(&mut input), if reading.is_some() => {
                 match read {
                     Ok(0) => {
-                        // End of file: the client will send nothing more. Handle a last line
-                        // without a line ending, send what is owed, and close.
+                        // End of file: the client will send nothing more.
+                        // Handle a last line without a line ending, send what
+                        // is owed, and close.
                         eof = true;
                         pending = client.run_lines(&mut codec, &mut input, eof);
                     }
                     Ok(n) => {
-                        // A read that filled the buffer: the client sends a lot, read more at a
-                        // time. One that did not, with nothing left over: go back to small reads
-                        // and give the buffer back.
+                        // A read that filled the buffer: the client sends a
+                        // lot, read more at a time. One that did not, with
+                        // nothing left over: go back to small reads and give
+                        // the buffer back.
                         pending = client.run_lines(&mut codec, &mut input, eof);
                         if n >= spare {
                             read_size = INPUT_CAPACITY;
@@ -272,13 +292,14 @@ pub(crate) async fn serve<R, W>(
             }
             // ANCHOR: shutdown_branches
             () = shared.stop_reading.cancelled(), if reading.is_some() => {
-                // Phase one of the shutdown: read nothing more. Keep relaying until every other
-                // connection has stopped reading too.
+                // Phase one of the shutdown: read nothing more. Keep relaying
+                // until every other connection has stopped reading too.
                 reading = None;
             }
             () = shared.drain.cancelled() => {
-                // Phase two: nobody can send any more, so what the receiver holds is all there
-                // is. Write it out in batches, then say goodbye.
+                // Phase two: nobody can send any more, so what the receiver
+                // holds is all there is. Write it out in batches, then say
+                // goodbye.
                 reading = None;
                 draining = true;
             }
@@ -300,14 +321,19 @@ pub(crate) async fn serve<R, W>(
 }
 
 // ANCHOR: linger
-/// A clean close after the last write. Closing a socket that still holds unread bytes from the
-/// client makes the kernel send a reset instead of the end of the stream, and a reset makes the
-/// client's kernel throw away what it had received and not yet read: the last lines, the
-/// goodbye. So: send the end of the stream first (`shutdown`, a TCP half-close), then read and
-/// discard what the client still sends until it closes too, goes quiet for `LINGER_QUIET`, or
-/// `LINGER_MAX` (or the shutdown's deadline) has passed.
-async fn linger<R, W>(shared: &Shared, reader: &mut R, writer: &mut W, eof: bool)
-where
+/// A clean close after the last write. Closing a socket that still holds unread
+/// bytes from the client makes the kernel send a reset instead of the end of
+/// the stream, and a reset makes the client's kernel throw away what it had
+/// received and not yet read: the last lines, the goodbye. So: send the end of
+/// the stream first (`shutdown`, a TCP half-close), then read and discard what
+/// the client still sends until it closes too, goes quiet for `LINGER_QUIET`,
+/// or `LINGER_MAX` (or the shutdown's deadline) has passed.
+async fn linger<R, W>(
+    shared: &Shared,
+    reader: &mut R,
+    writer: &mut W,
+    eof: bool,
+) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -315,8 +341,8 @@ where
     if timeout_at(until, writer.shutdown()).await.is_err() || eof {
         return;
     }
-    // On the heap: an array here would make every connection's future 4 KiB larger for its
-    // whole life, not only while it lingers.
+    // On the heap: an array here would make every connection's future 4 KiB
+    // larger for its whole life, not only while it lingers.
     let mut scratch = vec![0u8; 4096];
     loop {
         let quiet = (Instant::now() + LINGER_QUIET).min(until);
@@ -328,7 +354,8 @@ where
 }
 // ANCHOR_END: linger
 
-/// `at`, or the shutdown's deadline if the shutdown has begun and that comes first.
+/// `at`, or the shutdown's deadline if the shutdown has begun and that comes
+/// first.
 fn capped(shared: &Shared, at: Instant) -> Instant {
     shared
         .deadline
@@ -346,9 +373,10 @@ async fn recv(
     }
 }
 
-/// `text` with everything that could change how a terminal shows the line replaced by `�`:
-/// control characters (C0, DEL and C1, so no `\r`, no ANSI escape sequence), the Unicode line and
-/// paragraph separators, and the bidirectional controls that reorder what follows them.
+/// `text` with everything that could change how a terminal shows the line
+/// replaced by `�`: control characters (C0, DEL and C1, so no `\r`, no ANSI
+/// escape sequence), the Unicode line and paragraph separators, and the
+/// bidirectional controls that reorder what follows them.
 fn sanitize(text: &str) -> Cow<'_, str> {
     fn unsafe_char(c: char) -> bool {
         c.is_control()
@@ -359,7 +387,9 @@ fn sanitize(text: &str) -> Cow<'_, str> {
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
     }
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(unsafe_char) {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b))
+        || !text.chars().any(unsafe_char)
+    {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -375,10 +405,11 @@ impl Client<'_> {
         self.out.push(b'\n');
     }
 
-    /// Writes `out` whole. A write ends the connection when it fails or takes longer than
-    /// `--write-timeout` (or runs past the shutdown's deadline). Writing watches the shutdown:
-    /// a client that does not read must not keep this connection from stopping to read when the
-    /// shutdown asks, or the whole shutdown would wait for its write time-out.
+    /// Writes `out` whole. A write ends the connection when it fails or takes
+    /// longer than `--write-timeout` (or runs past the shutdown's deadline).
+    /// Writing watches the shutdown: a client that does not read must not keep
+    /// this connection from stopping to read when the shutdown asks, or the
+    /// whole shutdown would wait for its write time-out.
     async fn write_out<W: AsyncWrite + Unpin>(
         &mut self,
         writer: &mut W,
@@ -388,10 +419,12 @@ impl Client<'_> {
         let mut waiting_since = None;
         let mut written = 0;
         while written < self.out.len() {
-            // First the write alone: when it completes at once (the usual case), no clock is read
-            // and no timer is made or registered.
+            // First the write alone: when it completes at once (the usual
+            // case), no clock is read and no timer is made or registered.
             let attempt = std::future::poll_fn(|cx| {
-                match Pin::new(&mut *writer).poll_write(cx, &self.out[written..]) {
+                match Pin::new(&mut *writer)
+                    .poll_write(cx, &self.out[written..])
+                {
                     Poll::Ready(result) => Poll::Ready(Some(result)),
                     Poll::Pending => Poll::Ready(None),
                 }
@@ -402,20 +435,30 @@ impl Client<'_> {
                 None => {
                     let now = Instant::now();
                     let since = *waiting_since.get_or_insert(now);
-                    let until = capped(self.shared, since + self.shared.config.write_timeout);
+                    let until = capped(
+                        self.shared,
+                        since + self.shared.config.write_timeout,
+                    );
                     if now >= until {
-                        tracing::info!(id = self.id, "write timed out: the client stopped reading");
+                        tracing::info!(
+                            id = self.id,
+                            "write timed out: the client stopped reading"
+                        );
                         return false;
                     }
-                    // A write that waits looks at the shutdown every `SHUTDOWN_POLL`, rather than
-                    // queueing a waiter on the token every connection shares each time.
+                    // A write that waits looks at the shutdown every
+                    // `SHUTDOWN_POLL`, rather than queueing a waiter on the
+                    // token every connection shares each time.
                     let wake = until.min(now + SHUTDOWN_POLL);
-                    // `write` is cancel safe: when the timer wins, it has written nothing.
+                    // `write` is cancel safe: when the timer wins, it has
+                    // written nothing.
                     tokio::select! {
                         biased;
                         result = writer.write(&self.out[written..]) => result,
                         () = sleep_until(wake) => {
-                            if reading.is_some() && self.shared.stop_reading.is_cancelled() {
+                            if reading.is_some()
+                                && self.shared.stop_reading.is_cancelled()
+                            {
                                 *reading = None;
                             }
                             continue;
@@ -433,8 +476,9 @@ impl Client<'_> {
             }
         }
         if self.out.len() > self.peak_output {
-            // Only when this connection's own peak grows: one shared counter updated on every
-            // write of every connection would bounce its cache line between the cores.
+            // Only when this connection's own peak grows: one shared counter
+            // updated on every write of every connection would bounce its cache
+            // line between the cores.
             self.peak_output = self.out.len();
             self.shared
                 .peak_output
@@ -453,9 +497,14 @@ impl Client<'_> {
         true
     }
 
-    /// Runs the lines in `input` until it holds no whole line, or `OUT_CAP` of output is
-    /// waiting. Returns whether lines may be left for later.
-    fn run_lines(&mut self, codec: &mut LinesCodec, input: &mut BytesMut, eof: bool) -> bool {
+    /// Runs the lines in `input` until it holds no whole line, or `OUT_CAP` of
+    /// output is waiting. Returns whether lines may be left for later.
+    fn run_lines(
+        &mut self,
+        codec: &mut LinesCodec,
+        input: &mut BytesMut,
+        eof: bool,
+    ) -> bool {
         while !self.quit {
             if self.out.len() >= OUT_CAP {
                 return true;
@@ -483,14 +532,16 @@ impl Client<'_> {
     }
 
     // ANCHOR: relay
-    /// One message from the room, then everything else it has ready, into the output buffer.
+    /// One message from the room, then everything else it has ready, into the
+    /// output buffer.
     fn relay(&mut self, first: Result<Msg, broadcast::error::RecvError>) {
         let mut next = Some(first);
         while let Some(result) = next.take() {
             match result {
                 Ok(msg) => {
                     if let Some(handoff) = &msg.moved {
-                        // The room moved to a bigger channel; this receiver has no more.
+                        // The room moved to a bigger channel; this receiver has
+                        // no more.
                         self.rx = lock(handoff).pop();
                     } else if msg.from != Some(self.id) {
                         self.out.extend_from_slice(msg.line.as_bytes());
@@ -498,8 +549,9 @@ impl Client<'_> {
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(n)) => {
-                    // The receiver is still open; it skipped to the oldest message it still has.
-                    // Tell the client and carry on: falling behind is not a disconnect.
+                    // The receiver is still open; it skipped to the oldest
+                    // message it still has. Tell the client and carry on:
+                    // falling behind is not a disconnect.
                     self.shared.dropped.fetch_add(n, Ordering::Relaxed);
                     self.notice(&format!(
                         "* {n} messages dropped: you are reading too slowly"
@@ -524,7 +576,8 @@ impl Client<'_> {
     }
     // ANCHOR_END: relay
 
-    /// At most one batch of what the receiver holds. Returns false once it holds nothing more.
+    /// At most one batch of what the receiver holds. Returns false once it
+    /// holds nothing more.
     fn relay_ready(&mut self) -> bool {
         let first = match self.rx.as_mut().map(broadcast::Receiver::try_recv) {
             Some(Ok(msg)) => Ok(msg),
@@ -544,7 +597,8 @@ impl Client<'_> {
         }
     }
 
-    /// Leaves this connection's bucket for the next connection from `peer`, unless it is full.
+    /// Leaves this connection's bucket for the next connection from `peer`,
+    /// unless it is full.
     fn save_bucket(&mut self, peer: IpAddr) {
         let bucket = &mut self.bucket;
         if bucket.rate == 0.0 {
@@ -552,7 +606,8 @@ impl Client<'_> {
         }
         bucket.refill();
         let missing = bucket.rate - bucket.tokens;
-        let full_at = bucket.last + Duration::from_secs_f64(missing / bucket.rate);
+        let full_at =
+            bucket.last + Duration::from_secs_f64(missing / bucket.rate);
         self.shared.save_bucket(
             peer,
             SavedBucket {
@@ -567,7 +622,9 @@ impl Client<'_> {
         match err {
             LinesCodecError::MaxLineLengthExceeded => self.too_long(),
             LinesCodecError::Io(_) => {
-                self.notice("! that line was not valid UTF-8; it was discarded");
+                self.notice(
+                    "! that line was not valid UTF-8; it was discarded",
+                );
             }
         }
     }
@@ -584,7 +641,8 @@ impl Client<'_> {
             return;
         }
         if line.len() > self.shared.config.max_line {
-            // One byte over: the codec allows for a `\r` it keeps in the line (see `codec`).
+            // One byte over: the codec allows for a `\r` it keeps in the line
+            // (see `codec`).
             self.too_long();
             return;
         }
@@ -620,8 +678,11 @@ impl Client<'_> {
     fn command(&mut self, name: &str, arg: &str) {
         match (name, self.nick.is_some()) {
             ("nick", _) => self.set_nick(arg),
-            // Until the client has a nickname, every other line gets the same error.
-            (_, false) => self.notice("! choose a nickname first: /nick <name>"),
+            // Until the client has a nickname, every other line gets the same
+            // error.
+            (_, false) => {
+                self.notice("! choose a nickname first: /nick <name>")
+            }
             ("help", true) => self.out.extend_from_slice(HELP.as_bytes()),
             ("quit", true) => {
                 self.notice("* bye");
@@ -640,7 +701,8 @@ impl Client<'_> {
                 self.notice(&format!("* rooms: {}", list.join(", ")));
             }
             ("who", true) => {
-                let room = self.room.as_ref().map_or(LOBBY, |room| room.name.as_str());
+                let room =
+                    self.room.as_ref().map_or(LOBBY, |room| room.name.as_str());
                 let (mut who, total) = self.shared.who(room, LIST_MAX);
                 if total > who.len() {
                     who.push(format!("and {} more", total - who.len()));
@@ -664,7 +726,8 @@ impl Client<'_> {
         }
     }
 
-    /// Takes a token from the bucket of commands that announce something to a room.
+    /// Takes a token from the bucket of commands that announce something to a
+    /// room.
     fn may_announce(&mut self) -> bool {
         if self.announce.take() {
             return true;
@@ -681,7 +744,9 @@ impl Client<'_> {
             self.notice(&format!("* you are already {nick}"));
             return;
         }
-        if let Err(err) = crate::rooms::check_name(nick, self.shared.config.max_name) {
+        if let Err(err) =
+            crate::rooms::check_name(nick, self.shared.config.max_name)
+        {
             self.notice(&format!("! {err}"));
             return;
         }
@@ -701,7 +766,9 @@ impl Client<'_> {
                 self.notice(&format!("* you are now {nick}"));
                 if let Some(room) = &self.room {
                     self.shared.rename(&room.name, self.id, nick);
-                    room.send(self.announcement(format!("* {old} is now {nick}\n")));
+                    room.send(
+                        self.announcement(format!("* {old} is now {nick}\n")),
+                    );
                 }
             }
         }
@@ -717,7 +784,9 @@ impl Client<'_> {
     }
 
     fn join(&mut self, name: &str) {
-        if let Err(err) = crate::rooms::check_name(name, self.shared.config.max_name) {
+        if let Err(err) =
+            crate::rooms::check_name(name, self.shared.config.max_name)
+        {
             self.notice(&format!("! {err}"));
             return;
         }
@@ -732,10 +801,12 @@ impl Client<'_> {
         self.enter(&name);
     }
 
-    /// Leaves the current room, if any, for room `name` (a checked, folded name).
+    /// Leaves the current room, if any, for room `name` (a checked, folded
+    /// name).
     fn enter(&mut self, name: &str) {
         let nick = self.nick.clone().unwrap_or_default();
-        // Join before leaving: a full server refuses the new room, and the client stays put.
+        // Join before leaving: a full server refuses the new room, and the
+        // client stays put.
         let (room, rx, history) = match self.shared.join(name, self.id, &nick) {
             Ok(joined) => joined,
             Err(err) => {
@@ -758,7 +829,9 @@ impl Client<'_> {
         self.rx = None;
         if let Some(room) = self.room.take() {
             let nick = self.nick.as_deref().unwrap_or_default();
-            room.send(self.announcement(format!("* {nick} left {}\n", room.name)));
+            room.send(
+                self.announcement(format!("* {nick} left {}\n", room.name)),
+            );
             self.shared.leave(&room.name, self.id);
         }
     }

@@ -30,39 +30,47 @@ mod server;
 
 pub use server::{Server, run};
 
-/// The limits and sizes a server runs with. [`Config::default`] gives the values the binary uses
-/// when no flag changes them.
+/// The limits and sizes a server runs with. [`Config::default`] gives the
+/// values the binary uses when no flag changes them.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The longest line a client may send, in bytes, without its line ending. A longer line gets a
-    /// `! ` reply and is discarded as it arrives, so it never grows the server's memory.
+    /// The longest line a client may send, in bytes, without its line ending. A
+    /// longer line gets a `! ` reply and is discarded as it arrives, so it
+    /// never grows the server's memory.
     pub max_line: usize,
     /// The longest nickname or room name, in characters.
     pub max_name: usize,
-    /// How many of a room's last messages a newcomer receives when it joins (0 = none).
+    /// How many of a room's last messages a newcomer receives when it joins (0
+    /// = none).
     pub history: usize,
-    /// How many lines (messages and commands alike) a client may send per second, with a burst of
-    /// the same size (0 = no limit). Commands that announce something to a room (`/nick`, `/join`)
-    /// also draw on a second bucket of a tenth of that rate (at least 1 per second). A new
-    /// connection from an address that has just closed one starts with what that one had left.
+    /// How many lines (messages and commands alike) a client may send per
+    /// second, with a burst of the same size (0 = no limit). Commands that
+    /// announce something to a room (`/nick`, `/join`) also draw on a second
+    /// bucket of a tenth of that rate (at least 1 per second). A new connection
+    /// from an address that has just closed one starts with what that one had
+    /// left.
     pub rate_limit: u32,
     /// A client that sends nothing for this long is told so and disconnected.
     pub idle_timeout: Duration,
-    /// A write to a client that takes longer than this ends its connection: a client that stops
-    /// reading cannot hold the server up.
+    /// A write to a client that takes longer than this ends its connection: a
+    /// client that stops reading cannot hold the server up.
     pub write_timeout: Duration,
-    /// The capacity of each room's `broadcast` channel (Tokio rounds it up to a power of two). A
-    /// reader that falls this far behind loses the oldest messages and is told how many.
+    /// The capacity of each room's `broadcast` channel (Tokio rounds it up to a
+    /// power of two). A reader that falls this far behind loses the oldest
+    /// messages and is told how many.
     pub broadcast_capacity: usize,
-    /// How long a graceful shutdown may take before the server gives up on stragglers.
+    /// How long a graceful shutdown may take before the server gives up on
+    /// stragglers.
     pub shutdown_deadline: Duration,
-    /// How many connections may be open at once. One more is sent a `! server full` line and
-    /// closed. Keep it below the process's open-file limit (`ulimit -n`).
+    /// How many connections may be open at once. One more is sent a `! server
+    /// full` line and closed. Keep it below the process's open-file limit
+    /// (`ulimit -n`).
     pub max_connections: usize,
-    /// How many rooms may exist at once; a `/join` that would create one more is refused.
+    /// How many rooms may exist at once; a `/join` that would create one more
+    /// is refused.
     pub max_rooms: usize,
-    /// A client that has not chosen a nickname this long after connecting is told so and
-    /// disconnected.
+    /// A client that has not chosen a nickname this long after connecting is
+    /// told so and disconnected.
     pub nick_timeout: Duration,
 }
 
@@ -91,17 +99,20 @@ pub struct Report {
     pub connections: u64,
     /// Chat messages accepted from clients and broadcast to their room.
     pub messages: u64,
-    /// Chat messages written to clients (one message delivered to 9 others counts 9). A message
-    /// counts once the write that carried it has completed, not when it was queued for one.
+    /// Chat messages written to clients (one message delivered to 9 others
+    /// counts 9). A message counts once the write that carried it has
+    /// completed, not when it was queued for one.
     pub delivered: u64,
-    /// Chat messages some reader lost because it fell behind its room's channel.
+    /// Chat messages some reader lost because it fell behind its room's
+    /// channel.
     pub dropped: u64,
-    /// Connections refused because the server was full (`--max-connections`, or no file
-    /// descriptor left).
+    /// Connections refused because the server was full (`--max-connections`, or
+    /// no file descriptor left).
     pub refused: u64,
-    /// The largest output one connection sent in one write, in bytes: what a client's requests
-    /// can make the server hold for it at once.
+    /// The largest output one connection sent in one write, in bytes: what a
+    /// client's requests can make the server hold for it at once.
     pub peak_output: u64,
-    /// Whether the shutdown deadline ran out before every connection had finished.
+    /// Whether the shutdown deadline ran out before every connection had
+    /// finished.
     pub deadline_hit: bool,
 }

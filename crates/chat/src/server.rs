@@ -14,14 +14,16 @@ use tokio_util::task::TaskTracker;
 use crate::rooms::{Shared, lock};
 use crate::{Config, Report};
 
-/// A chat server: the shared state, ready to serve a listener or single connections.
+/// A chat server: the shared state, ready to serve a listener or single
+/// connections.
 ///
 /// Cloning is cheap and gives another handle to the same server.
 #[derive(Clone)]
 pub struct Server {
     shared: Arc<Shared>,
-    /// Every reading connection holds a clone of this sender; the shutdown takes the original
-    /// away, so once the last clone is dropped nobody reads any more. `None` once shutting down.
+    /// Every reading connection holds a clone of this sender; the shutdown
+    /// takes the original away, so once the last clone is dropped nobody reads
+    /// any more. `None` once shutting down.
     reading: Arc<std::sync::Mutex<Option<mpsc::Sender<()>>>>,
     /// Its receiver: `recv` returns `None` when every sender is gone.
     reading_done: Arc<tokio::sync::Mutex<mpsc::Receiver<()>>>,
@@ -40,9 +42,10 @@ impl Server {
         }
     }
 
-    /// Serves one client on an already-connected pair of halves (a TCP stream's, or an in-memory
-    /// `tokio::io::duplex`'s in tests) until it ends. The connection takes part in the shutdown
-    /// like any other; once the shutdown has begun, `serve` returns at once.
+    /// Serves one client on an already-connected pair of halves (a TCP
+    /// stream's, or an in-memory `tokio::io::duplex`'s in tests) until it ends.
+    /// The connection takes part in the shutdown like any other; once the
+    /// shutdown has begun, `serve` returns at once.
     pub async fn serve<R, W>(&self, reader: R, writer: W)
     where
         R: AsyncRead + Unpin,
@@ -77,11 +80,17 @@ impl Server {
         }
     }
 
-    /// Accepts clients on `listener` until `shutdown` completes, then shuts down gracefully:
-    /// stop accepting and reading, wait until no connection reads any more, deliver everything
-    /// already accepted, say goodbye and close every connection. The whole shutdown is bounded by
-    /// [`Config::shutdown_deadline`]; connections still open then are abandoned to the runtime.
-    pub async fn run(self, listener: TcpListener, shutdown: impl Future) -> Report {
+    /// Accepts clients on `listener` until `shutdown` completes, then shuts
+    /// down gracefully: stop accepting and reading, wait until no connection
+    /// reads any more, deliver everything already accepted, say goodbye and
+    /// close every connection. The whole shutdown is bounded by
+    /// [`Config::shutdown_deadline`]; connections still open then are abandoned
+    /// to the runtime.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future,
+    ) -> Report {
         let shared = Arc::clone(&self.shared);
         // The ticker ends by itself when the shutdown drains the connections.
         tokio::spawn(metrics(Arc::clone(&shared)));
@@ -96,39 +105,52 @@ impl Server {
     // ANCHOR: accept
     async fn accept_loop(&self, listener: &TcpListener) {
         let max = self.shared.config.max_connections;
-        // A file descriptor kept in reserve: when `accept` fails for want of descriptors, the
-        // waiting client is neither accepted nor refused, and it hangs. Giving this one back
-        // lets the server accept that client, tell it the server is full, and close it.
+        // A file descriptor kept in reserve: when `accept` fails for want of
+        // descriptors, the waiting client is neither accepted nor refused, and
+        // it hangs. Giving this one back lets the server accept that client,
+        // tell it the server is full, and close it.
         let mut spare = std::fs::File::open("/dev/null").ok();
         let mut failures = LogEvery::new(Duration::from_secs(10));
         loop {
             match listener.accept().await {
                 Ok((stream, peer)) => {
                     if self.shared.open.load(Ordering::Relaxed) >= max {
-                        refuse(&self.shared, &stream, &format!("at most {max} connections"));
+                        refuse(
+                            &self.shared,
+                            &stream,
+                            &format!("at most {max} connections"),
+                        );
                         continue;
                     }
-                    // Small batched writes: sending each at once costs nothing and saves latency.
+                    // Small batched writes: sending each at once costs nothing
+                    // and saves latency.
                     let _ = stream.set_nodelay(true);
                     tracing::debug!(%peer, "accepted");
                     let server = self.clone();
                     let open = Open::new(&self.shared);
                     self.tracker.spawn(async move {
                         let (reader, writer) = stream.into_split();
-                        server.serve_from(reader, writer, Some(peer.ip())).await;
+                        server
+                            .serve_from(reader, writer, Some(peer.ip()))
+                            .await;
                         tracing::debug!(%peer, "closed");
                         drop(open);
                     });
                 }
                 Err(err) => {
-                    // Usually "too many open files". Log it, but not at every attempt: the
-                    // waiting client is retried at once, and a log line per try would flood.
+                    // Usually "too many open files". Log it, but not at every
+                    // attempt: the waiting client is retried at once, and a log
+                    // line per try would flood.
                     if let Some(suppressed) = failures.due() {
                         tracing::warn!(%err, suppressed, "accept failed");
                     }
                     if spare.take().is_some() {
                         if let Ok((stream, _)) = listener.accept().await {
-                            refuse(&self.shared, &stream, "no file descriptor left");
+                            refuse(
+                                &self.shared,
+                                &stream,
+                                "no file descriptor left",
+                            );
                         }
                         spare = std::fs::File::open("/dev/null").ok();
                     } else {
@@ -143,7 +165,8 @@ impl Server {
     // ANCHOR: shutdown
     /// The two phases of the shutdown; see [`Server::run`].
     pub async fn shutdown(self) -> Report {
-        let deadline = tokio::time::Instant::now() + self.shared.config.shutdown_deadline;
+        let deadline =
+            tokio::time::Instant::now() + self.shared.config.shutdown_deadline;
         let _ = self.shared.deadline.set(deadline);
         self.shared.stop_reading.cancel();
         self.tracker.close();
@@ -155,11 +178,11 @@ impl Server {
         } = self;
         lock(&reading).take();
         let mut done = reading_done.lock().await;
-        // `recv` returns `None` once every connection has dropped its sender: none reads any more,
-        // so no message can be accepted after this point.
-        // Connections see the deadline too, so one that cannot finish (a client that stopped
-        // reading, its write blocked) gives up by then; the others are not held up by it, and
-        // the drain waits for them in any case.
+        // `recv` returns `None` once every connection has dropped its sender:
+        // none reads any more, so no message can be accepted after this point.
+        // Connections see the deadline too, so one that cannot finish (a client
+        // that stopped reading, its write blocked) gives up by then; the others
+        // are not held up by it, and the drain waits for them in any case.
         let _ = tokio::time::timeout_at(deadline, done.recv()).await;
         shared.drain.cancel();
         let finished = tokio::time::timeout_at(deadline, tracker.wait())
@@ -176,19 +199,27 @@ impl Server {
             deadline_hit: !finished,
         };
         if !finished {
-            tracing::warn!("shutdown deadline hit: some connections were still open");
+            tracing::warn!(
+                "shutdown deadline hit: some connections were still open"
+            );
         }
         report.deadline_hit = !finished;
         report
     }
 }
 
-/// Accepts clients until `shutdown` completes, then shuts down gracefully; see [`Server::run`].
-pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future) -> Report {
+/// Accepts clients until `shutdown` completes, then shuts down gracefully; see
+/// [`Server::run`].
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future,
+) -> Report {
     Server::new(config).run(listener, shutdown).await
 }
 
-/// Once a second: the message rate for `/stats`, and a log line when anything happened.
+/// Once a second: the message rate for `/stats`, and a log line when anything
+/// happened.
 async fn metrics(shared: Arc<Shared>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -228,8 +259,8 @@ impl Drop for Open {
     }
 }
 
-/// Tells a client the server is full, without waiting (a refused client must cost nothing), and
-/// closes it.
+/// Tells a client the server is full, without waiting (a refused client must
+/// cost nothing), and closes it.
 fn refuse(shared: &Shared, stream: &TcpStream, why: &str) {
     shared.refused.fetch_add(1, Ordering::Relaxed);
     let line = format!("! server full ({why}): try again later\n");

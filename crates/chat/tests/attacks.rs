@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chat::{Config, Server};
 use common::{
-    Client, LIMIT, LINE_WITHIN, duplex_client, quiet_config, register, start, tcp_client,
+    Client, LIMIT, LINE_WITHIN, duplex_client, quiet_config, register, start,
+    tcp_client,
 };
 use testkit::Flavor;
 use tokio::io::{AsyncWriteExt, DuplexStream, ReadHalf, WriteHalf};
@@ -35,7 +36,10 @@ async fn duplex_nick(server: &Server, buffer: usize, nick: &str) -> Duplex {
 }
 
 /// Sends `line` and returns the next line the client reads.
-async fn ask<R: tokio::io::AsyncRead + Unpin, W: tokio::io::AsyncWrite + Unpin>(
+async fn ask<
+    R: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+>(
     client: &mut Client<R>,
     writer: &mut W,
     line: &str,
@@ -61,7 +65,8 @@ fn a_client_that_does_not_read_its_replies_is_not_read_either() {
         // Two rooms whose history holds 20 lines of 4,000 bytes: each join replays 80 KB.
         let mut keepers = Vec::new();
         for room in ["ha", "hb"] {
-            let (mut keeper, mut w) = duplex_nick(&server, 1 << 20, &format!("keep_{room}")).await;
+            let (mut keeper, mut w) =
+                duplex_nick(&server, 1 << 20, &format!("keep_{room}")).await;
             ask(&mut keeper, &mut w, &format!("/join {room}")).await;
             let lines: String = (0..20)
                 .map(|i| format!("{i} {}\n", "h".repeat(4000)))
@@ -103,7 +108,8 @@ fn who_and_rooms_name_at_most_fifty() {
         // 55 clients stay in the lobby, 55 go to a room each: 56 rooms.
         let mut clients = Vec::new();
         for i in 0..110 {
-            let (mut c, mut w) = duplex_nick(&server, 1 << 16, &format!("n{i:03}")).await;
+            let (mut c, mut w) =
+                duplex_nick(&server, 1 << 16, &format!("n{i:03}")).await;
             if i >= 55 {
                 w.write_all(format!("/join r{i:03}\n").as_bytes())
                     .await
@@ -116,14 +122,16 @@ fn who_and_rooms_name_at_most_fifty() {
         w.write_all(b"/who\n").await.unwrap();
         let who = c.until("* in lobby", "the reply to /who").await;
         assert!(
-            who.ends_with(", n049, and 5 more") && who.matches(", ").count() == 50,
+            who.ends_with(", n049, and 5 more")
+                && who.matches(", ").count() == 50,
             "/who names 50 of the 55 members and counts the rest: {who}"
         );
         let (c, w) = &mut clients[109];
         w.write_all(b"/rooms\n").await.unwrap();
         let rooms = c.until("* rooms", "the reply to /rooms").await;
         assert!(
-            rooms.ends_with(", and 6 more") && rooms.matches(", ").count() == 50,
+            rooms.ends_with(", and 6 more")
+                && rooms.matches(", ").count() == 50,
             "/rooms names 50 of the 56 rooms and counts the rest: {rooms}"
         );
     });
@@ -139,7 +147,8 @@ fn commands_cost_tokens_and_announcements_are_limited() {
             rate_limit: 5,
             ..quiet_config()
         });
-        let (mut listener, _wl) = duplex_nick(&server, 1 << 16, "listener").await;
+        let (mut listener, _wl) =
+            duplex_nick(&server, 1 << 16, "listener").await;
         let (mut spam, mut ws) = duplex_nick(&server, 1 << 16, "spam").await;
         listener
             .until("spam joined", "the notice that spam joined")
@@ -147,14 +156,19 @@ fn commands_cost_tokens_and_announcements_are_limited() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         // 20 renames and 20 /who at once. Each costs a token (5 per second); a rename also
         // costs one of the announcement bucket (a tenth of that: 1 per second).
-        let churn: String = (0..20).map(|i| format!("/nick spam{i}\n/who\n")).collect();
+        let churn: String =
+            (0..20).map(|i| format!("/nick spam{i}\n/who\n")).collect();
         ws.write_all(churn.as_bytes()).await.unwrap();
         let (mut answered, mut refused) = (0, 0);
         while answered + refused < 40 {
             let line = spam.next("the replies to the churn").await;
-            if line.starts_with("! rate limit") || line.starts_with("! slow down") {
+            if line.starts_with("! rate limit")
+                || line.starts_with("! slow down")
+            {
                 refused += 1;
-            } else if line.starts_with("* in lobby") || line.starts_with("* you are now") {
+            } else if line.starts_with("* in lobby")
+                || line.starts_with("* you are now")
+            {
                 answered += 1;
             }
         }
@@ -195,7 +209,8 @@ fn reconnecting_does_not_refill_the_bucket() {
         let started = std::time::Instant::now();
         // Five connections one after the other, each sending 10 lines and closing.
         for i in 0..5 {
-            let (reader, mut writer) = TcpStream::connect(addr).await.unwrap().into_split();
+            let (reader, mut writer) =
+                TcpStream::connect(addr).await.unwrap().into_split();
             let mut lines: String = format!("/nick r{i}\n");
             lines.extend((0..10).map(|j| format!("line {i}.{j}\n")));
             writer.write_all(lines.as_bytes()).await.unwrap();
@@ -236,13 +251,17 @@ fn a_connection_over_the_limit_is_refused_with_a_line() {
             .await;
         assert_eq!(
             refused,
-            vec!["! server full (at most 2 connections): try again later".to_string()],
+            vec![
+                "! server full (at most 2 connections): try again later"
+                    .to_string()
+            ],
             "a connection over --max-connections gets one `! ` line and is closed"
         );
         drop((b, wb));
         // Once b has gone, there is room again.
         let again = loop {
-            let (reader, _w) = TcpStream::connect(addr).await.unwrap().into_split();
+            let (reader, _w) =
+                TcpStream::connect(addr).await.unwrap().into_split();
             let mut c = Client::new(reader);
             let first = c.next("the first line").await;
             if first.starts_with("* welcome") {
@@ -322,7 +341,8 @@ fn a_client_without_a_nickname_has_a_deadline() {
         );
         let waited = start.elapsed();
         assert!(
-            waited >= Duration::from_secs(60) && waited < Duration::from_secs(70),
+            waited >= Duration::from_secs(60)
+                && waited < Duration::from_secs(70),
             "disconnected after {waited:?}, not at its 60 s"
         );
         talk.abort();
@@ -500,10 +520,12 @@ fn a_client_still_typing_at_shutdown_gets_every_line_and_the_goodbye() {
         // in the server's send buffer until the typist reads it.
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
         socket.set_recv_buffer_size(4096).unwrap();
-        let (typist, mut tw) = register(socket.connect(addr).await.unwrap(), "typist").await;
+        let (typist, mut tw) =
+            register(socket.connect(addr).await.unwrap(), "typist").await;
         let (mut sender_reader, mut sender) = tcp_client(addr, "sender").await;
         let payload = "p".repeat(100);
-        let lines: String = (0..3000).map(|i| format!("m{i} {payload}\n")).collect();
+        let lines: String =
+            (0..3000).map(|i| format!("m{i} {payload}\n")).collect();
         sender.write_all(lines.as_bytes()).await.unwrap();
         // The reply to a command after them says the server has taken all 3,000.
         sender.write_all(b"/who\n").await.unwrap();
@@ -583,7 +605,8 @@ fn the_shutdown_drains_a_long_backlog_in_batches() {
         for i in 0..16 {
             crowd.push(duplex_nick(&server, 1 << 20, &format!("c{i}")).await);
         }
-        let (mut sender, mut ws) = duplex_nick(&server, 1 << 20, "sender").await;
+        let (mut sender, mut ws) =
+            duplex_nick(&server, 1 << 20, "sender").await;
         lag.until("sender joined", "the notice that sender joined")
             .await;
         // 4,000 lines of 100 bytes (400 KB) wait in the lagging client's receiver.
@@ -659,7 +682,8 @@ fn text_cannot_pass_for_a_notice_or_move_the_cursor() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let server = Server::new(quiet_config());
-        let (mut listener, _wl) = duplex_nick(&server, 1 << 16, "listener").await;
+        let (mut listener, _wl) =
+            duplex_nick(&server, 1 << 16, "listener").await;
         let (_m, mut wm) = duplex_nick(&server, 1 << 16, "mallory").await;
         listener.until("mallory joined", "the join").await;
         for (text, why) in [
@@ -672,8 +696,8 @@ fn text_cannot_pass_for_a_notice_or_move_the_cursor() {
             wm.write_all(format!("{text}\n").as_bytes()).await.unwrap();
             let got = listener.until("mallory:", why).await;
             assert!(
-                got.chars()
-                    .all(|c| !c.is_control() && !matches!(c, '\u{2028}' | '\u{202e}')),
+                got.chars().all(|c| !c.is_control()
+                    && !matches!(c, '\u{2028}' | '\u{202e}')),
                 "a line with {why} reaches others with it replaced: {got:?}"
             );
             assert!(got.contains('\u{fffd}'), "replaced, not removed: {got:?}");
@@ -688,7 +712,8 @@ fn the_line_limit_excludes_a_crlf_ending() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
         let server = Server::new(quiet_config());
-        let (mut listener, _wl) = duplex_nick(&server, 1 << 16, "listener").await;
+        let (mut listener, _wl) =
+            duplex_nick(&server, 1 << 16, "listener").await;
         let (mut c, mut w) = duplex_nick(&server, 1 << 16, "crlf").await;
         listener.until("crlf joined", "the join").await;
         let max = "x".repeat(4096);
@@ -777,15 +802,18 @@ fn delivered_counts_what_was_written() {
             write_timeout: Duration::from_secs(1),
             ..quiet_config()
         });
-        let (mut listener, _wl) = duplex_nick(&server, 1 << 16, "listener").await;
+        let (mut listener, _wl) =
+            duplex_nick(&server, 1 << 16, "listener").await;
         // `stalled` reads nothing after registering; its pipe holds 64 bytes.
         let (mut stalled, _ws) = duplex_nick(&server, 64, "stalled").await;
         let (_s, mut ws) = duplex_nick(&server, 1 << 16, "sender").await;
         let _ = &mut stalled;
         let long = "l".repeat(100);
-        ws.write_all(format!("one {long}\ntwo {long}\nthree {long}\n").as_bytes())
-            .await
-            .unwrap();
+        ws.write_all(
+            format!("one {long}\ntwo {long}\nthree {long}\n").as_bytes(),
+        )
+        .await
+        .unwrap();
         listener.until("sender: three", "the three lines").await;
         // The stalled client's write times out after 1 s and its connection ends.
         listener

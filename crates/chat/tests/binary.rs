@@ -109,7 +109,11 @@ fn a_flag_out_of_range_is_refused_with_its_range() {
                 panic!("chat-server {flag} {value} kept running: a value out of range must be refused at start")
             });
             let mut stderr = String::new();
-            std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+            std::io::Read::read_to_string(
+                &mut server.stderr.take().unwrap(),
+                &mut stderr,
+            )
+            .unwrap();
             assert_eq!(
                 status.code(),
                 Some(2),
@@ -141,9 +145,14 @@ fn logs_have_no_colour_codes_when_stderr_is_not_a_terminal() {
             .args(["-TERM", &server.id().to_string()])
             .status()
             .expect("the kill command runs");
-        wait_within(&mut server, Duration::from_secs(10)).expect("the server exits on SIGTERM");
+        wait_within(&mut server, Duration::from_secs(10))
+            .expect("the server exits on SIGTERM");
         let mut stderr = String::new();
-        std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+        std::io::Read::read_to_string(
+            &mut server.stderr.take().unwrap(),
+            &mut stderr,
+        )
+        .unwrap();
         assert!(
             stderr.contains("shutdown requested"),
             "the shutdown is logged: {stderr:?}"
@@ -188,7 +197,9 @@ fn at_the_file_descriptor_limit_clients_are_refused_and_the_log_stays_quiet() {
                 .set_read_timeout(Some(Duration::from_millis(500)))
                 .unwrap();
             let mut line = String::new();
-            match BufReader::new(stream.try_clone().unwrap()).read_line(&mut line) {
+            match BufReader::new(stream.try_clone().unwrap())
+                .read_line(&mut line)
+            {
                 Ok(_) if line.starts_with("* welcome") => welcomed += 1,
                 Ok(_) if line.starts_with("! server full") => refused += 1,
                 _ => silent += 1,
@@ -199,7 +210,11 @@ fn at_the_file_descriptor_limit_clients_are_refused_and_the_log_stays_quiet() {
         let _ = server.kill();
         let _ = server.wait();
         let mut stderr = String::new();
-        std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+        std::io::Read::read_to_string(
+            &mut server.stderr.take().unwrap(),
+            &mut stderr,
+        )
+        .unwrap();
         let warnings = stderr.matches("accept failed").count();
         assert_eq!(
             silent, 0,

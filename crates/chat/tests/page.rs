@@ -16,7 +16,8 @@ const LIMIT: Duration = Duration::from_secs(20);
 const LINE_WITHIN: Duration = Duration::from_secs(10);
 
 fn text_blocks() -> Vec<Vec<String>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/src/ch13-chat.md");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/src/ch13-chat.md");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut blocks = Vec::new();
@@ -24,7 +25,9 @@ fn text_blocks() -> Vec<Vec<String>> {
     for line in text.lines() {
         match (&mut current, line.trim()) {
             (None, "```text") => current = Some(Vec::new()),
-            (Some(_), "```") => blocks.push(current.take().expect("inside a block")),
+            (Some(_), "```") => {
+                blocks.push(current.take().expect("inside a block"))
+            }
             (Some(block), _) => block.push(line.to_string()),
             (None, _) => {}
         }
@@ -45,7 +48,8 @@ fn every_text_block_is_a_command_or_a_session_that_replays() {
         .cloned()
         .collect();
     for block in &blocks {
-        let is_command = !block.is_empty() && block.iter().all(|l| l.starts_with("cargo "));
+        let is_command =
+            !block.is_empty() && block.iter().all(|l| l.starts_with("cargo "));
         let is_session = block.first().is_some_and(|l| l.starts_with("$ nc "));
         assert!(
             is_command || is_session,
@@ -72,13 +76,16 @@ async fn replay(session: &[String]) {
         chat::Config::default(),
         std::future::pending::<()>(),
     ));
-    let (reader, mut writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    let (reader, mut writer) =
+        TcpStream::connect(addr).await.unwrap().into_split();
     let mut lines = BufReader::new(reader).lines();
     for line in &session[1..] {
         if line.starts_with("* ") || line.starts_with("! ") {
             let got = tokio::time::timeout(LINE_WITHIN, lines.next_line())
                 .await
-                .unwrap_or_else(|_| panic!("the server did not send {line:?} in time"))
+                .unwrap_or_else(|_| {
+                    panic!("the server did not send {line:?} in time")
+                })
                 .unwrap();
             assert_eq!(
                 got.as_deref(),

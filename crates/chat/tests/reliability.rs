@@ -7,7 +7,9 @@ mod common;
 use std::time::Duration;
 
 use chat::{Config, Server};
-use common::{Client, LIMIT, duplex_client, quiet_config, register, start, tcp_client};
+use common::{
+    Client, LIMIT, duplex_client, quiet_config, register, start, tcp_client,
+};
 use testkit::Flavor;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -151,7 +153,8 @@ fn two_hundred_clients_chat_and_drop_abruptly() {
         // The first client hears every other client's message: the room works with 200 members.
         let mut heard = std::collections::HashSet::new();
         while heard.len() < 199 {
-            let line = clients[0].0.next("the other 199 clients' messages").await;
+            let line =
+                clients[0].0.next("the other 199 clients' messages").await;
             if let Some((nick, _)) = line.split_once(": message ") {
                 heard.insert(nick.to_string());
             }
@@ -332,7 +335,9 @@ fn a_client_that_half_closes_gets_its_replies_and_a_clean_close() {
         writer.shutdown().await.unwrap();
         let mut half = Client::new(reader);
         let lines = half
-            .read_to_close("the half-closed client's replies and the server's close")
+            .read_to_close(
+                "the half-closed client's replies and the server's close",
+            )
             .await;
         assert!(
             lines.iter().any(|l| l == "* you are half"),
@@ -394,18 +399,21 @@ fn a_slow_reader_is_told_what_it_missed_and_stays_connected() {
             let line = slow
                 .next("fast's messages, and the notice of what was dropped")
                 .await;
-            if let Some(n) = line
-                .strip_prefix("* ")
-                .and_then(|rest| rest.strip_suffix(" messages dropped: you are reading too slowly"))
-            {
-                dropped = Some(n.parse::<u64>().expect("the notice names a number"));
+            if let Some(n) = line.strip_prefix("* ").and_then(|rest| {
+                rest.strip_suffix(
+                    " messages dropped: you are reading too slowly",
+                )
+            }) {
+                dropped =
+                    Some(n.parse::<u64>().expect("the notice names a number"));
             }
             if line == "fast: the end" {
                 break;
             }
         }
-        let dropped =
-            dropped.expect("a reader that fell behind must be told `* N messages dropped`");
+        let dropped = dropped.expect(
+            "a reader that fell behind must be told `* N messages dropped`",
+        );
         assert!(dropped > 0, "the notice names how many messages were lost");
         ws.write_all(b"still here\n").await.unwrap();
         assert_eq!(
@@ -552,7 +560,8 @@ fn shutdown_delivers_every_accepted_message() {
         let mut received = 0u64;
         for reader in readers {
             let lines = reader.await.unwrap();
-            received += lines.iter().filter(|l| l.contains(": m")).count() as u64;
+            received +=
+                lines.iter().filter(|l| l.contains(": m")).count() as u64;
             assert_eq!(
                 lines.last().map(String::as_str),
                 Some("* server shutting down: goodbye"),

@@ -16,46 +16,54 @@ use std::time::Duration;
 use clap::Parser;
 use tokio::net::TcpListener;
 
-/// A multi-room chat server. Connect with `nc 127.0.0.1 7878` and send `/nick <name>`.
+/// A multi-room chat server. Connect with `nc 127.0.0.1 7878` and send `/nick
+/// <name>`.
 ///
-/// Every limit takes a range; a value outside it is refused with the range, before the server
-/// starts (a time-out of years would overflow the clock, a ring of 2^63 slots cannot be allocated).
+/// Every limit takes a range; a value outside it is refused with the range,
+/// before the server starts (a time-out of years would overflow the clock, a
+/// ring of 2^63 slots cannot be allocated).
 #[derive(Debug, Parser)]
 #[command(name = "chat-server")]
 struct Args {
     /// The address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
-    /// The longest line a client may send, in bytes, without its line ending [1 to 1048576].
+    /// The longest line a client may send, in bytes, without its line ending [1
+    /// to 1048576].
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     max_line: u64,
     /// The longest nickname or room name, in characters [1 to 256].
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=256))]
     max_name: u64,
-    /// How many recent messages of a room a newcomer receives (0 = none) [0 to 1000].
+    /// How many recent messages of a room a newcomer receives (0 = none) [0 to
+    /// 1000].
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=1000))]
     history: u64,
-    /// Lines (messages and commands) per second one client may send (0 = no limit) [0 to 1000000].
+    /// Lines (messages and commands) per second one client may send (0 = no
+    /// limit) [0 to 1000000].
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     rate_limit: u64,
-    /// Seconds without a line from a client before it is disconnected [1 to 86400].
+    /// Seconds without a line from a client before it is disconnected [1 to
+    /// 86400].
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     idle_timeout: u64,
     /// Seconds a client may take to choose a nickname [1 to 86400].
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     nick_timeout: u64,
-    /// Seconds a write to a client may take before the client is disconnected [1 to 3600].
+    /// Seconds a write to a client may take before the client is disconnected
+    /// [1 to 3600].
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     write_timeout: u64,
-    /// The largest ring of a room's broadcast channel, in messages (rounded up to a power of two;
-    /// a room's ring grows with its members up to this) [1 to 1048576].
+    /// The largest ring of a room's broadcast channel, in messages (rounded up
+    /// to a power of two; a room's ring grows with its members up to this) [1
+    /// to 1048576].
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     broadcast_capacity: u64,
     /// Seconds a graceful shutdown may take [1 to 3600].
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
     shutdown_deadline: u64,
-    /// Connections open at once; one more is told the server is full (keep it below `ulimit -n`)
-    /// [1 to 1000000].
+    /// Connections open at once; one more is told the server is full (keep it
+    /// below `ulimit -n`) [1 to 1000000].
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
     /// Rooms that may exist at once [1 to 1000000].
@@ -65,7 +73,8 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    // Colours only for a terminal: piped into a file or a log collector, escape codes are noise.
+    // Colours only for a terminal: piped into a file or a log collector, escape
+    // codes are noise.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -76,7 +85,8 @@ async fn main() -> std::io::Result<()> {
         max_line: small(args.max_line),
         max_name: small(args.max_name),
         history: small(args.history),
-        rate_limit: u32::try_from(args.rate_limit).expect("the range keeps it small"),
+        rate_limit: u32::try_from(args.rate_limit)
+            .expect("the range keeps it small"),
         idle_timeout: Duration::from_secs(args.idle_timeout),
         nick_timeout: Duration::from_secs(args.nick_timeout),
         write_timeout: Duration::from_secs(args.write_timeout),
@@ -97,7 +107,8 @@ fn small(value: u64) -> usize {
     usize::try_from(value).expect("the flag's range keeps it small")
 }
 
-/// Completes on Ctrl+C or, on Unix, SIGTERM (what `kill` and service managers send).
+/// Completes on Ctrl+C or, on Unix, SIGTERM (what `kill` and service managers
+/// send).
 async fn shutdown_signal() {
     #[cfg(unix)]
     {

@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use chat::{Config, Report, Server};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream, Lines};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, DuplexStream, Lines,
+};
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::oneshot;
@@ -33,7 +35,9 @@ pub fn quiet_config() -> Config {
 }
 
 /// Starts a server on a free loopback port; send on the returned sender to shut it down.
-pub async fn start(config: Config) -> (SocketAddr, oneshot::Sender<()>, JoinHandle<Report>) {
+pub async fn start(
+    config: Config,
+) -> (SocketAddr, oneshot::Sender<()>, JoinHandle<Report>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -60,10 +64,16 @@ impl<R: AsyncRead + Unpin> Client<R> {
         match tokio::time::timeout(LINE_WITHIN, self.lines.next_line()).await {
             Ok(Ok(Some(line))) => line,
             Ok(Ok(None)) => {
-                panic!("the server closed the connection while the test waited for {what}")
+                panic!(
+                    "the server closed the connection while the test waited for {what}"
+                )
             }
-            Ok(Err(err)) => panic!("reading failed ({err}) while the test waited for {what}"),
-            Err(_) => panic!("no line within {LINE_WITHIN:?} while the test waited for {what}"),
+            Ok(Err(err)) => panic!(
+                "reading failed ({err}) while the test waited for {what}"
+            ),
+            Err(_) => panic!(
+                "no line within {LINE_WITHIN:?} while the test waited for {what}"
+            ),
         }
     }
 
@@ -83,13 +93,19 @@ impl<R: AsyncRead + Unpin> Client<R> {
     }
 
     /// Reads until end of file, returning every line; fails if `within` passes without a line.
-    pub async fn read_to_close_within(&mut self, within: Duration, what: &str) -> Vec<String> {
+    pub async fn read_to_close_within(
+        &mut self,
+        within: Duration,
+        what: &str,
+    ) -> Vec<String> {
         let mut all = Vec::new();
         loop {
             match tokio::time::timeout(within, self.lines.next_line()).await {
                 Ok(Ok(Some(line))) => all.push(line),
                 Ok(Ok(None)) => return all,
-                Ok(Err(err)) => panic!("reading failed ({err}) while the test waited for {what}"),
+                Ok(Err(err)) => panic!(
+                    "reading failed ({err}) while the test waited for {what}"
+                ),
                 Err(_) => panic!(
                     "the server neither sent a line nor closed within {within:?} while the test waited for {what}"
                 ),
