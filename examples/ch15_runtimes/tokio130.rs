@@ -36,9 +36,9 @@
 //! echo round trip (us)          ...    ...    ...
 //! CPU job off executor (ms)     ...    ...    ...
 //! ticks during CPU job          ...    ...    ...
-//! check: every executor ran 10000 tasks, echoed 2000 x 64 bytes, got the same hash
+//! check: all ran 10000 tasks, echoed 2000 x 64 bytes, got the same hash
 //! check: every ticker ticked while the CPU job ran
-//! check: tokio::net::TcpStream on the tiny executor panics: "there is no reactor running, ..."
+//! check: Tokio's TcpStream on the tiny executor: "there is no reactor running, ..."
 //! ```
 
 #[path = "../ch05_future/tiny_executor.rs"]
@@ -364,7 +364,7 @@ fn tokio_socket_on_tiny() -> String {
                 })
                 .unwrap_or_default();
             let first = text.split(',').next().unwrap_or_default();
-            format!("panics: \"{first}, ...\"")
+            format!("\"{first}, ...\"")
         }
     }
 }
@@ -432,8 +432,8 @@ fn main() {
     });
     if same {
         println!(
-            "check: every executor ran {tasks} tasks, echoed {trips} x 64 bytes, \
-             got the same hash"
+            "check: all ran {tasks} tasks, echoed {trips} x 64 bytes, got \
+             the same hash"
         );
     } else {
         println!("check: MISMATCH between the executors");
@@ -446,7 +446,7 @@ fn main() {
         );
     }
     println!(
-        "check: tokio::net::TcpStream on the tiny executor {}",
+        "check: Tokio's TcpStream on the tiny executor: {}",
         tokio_socket_on_tiny()
     );
 }
