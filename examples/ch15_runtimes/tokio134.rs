@@ -23,8 +23,8 @@
 //!
 //! In the console's task list, `hog` is running with Polls at 1 while its Busy time climbs; once it
 //! has been busy 1 s in that first poll, the console's warnings line reads "1 tasks have never
-//! yielded (threshold 1000ms)" and the task is marked with a warning sign. `ticker` shows many
-//! short polls; `idle` one poll and an Idle time that grows.
+//! yielded (threshold 1000ms)" (the `NeverYielded` lint of tokio-console's `warnings.rs`).
+//! `ticker` shows many short polls; `idle` one poll and an Idle time that grows.
 
 #[cfg(not(tokio_unstable))]
 compile_error!(
