@@ -31,9 +31,10 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         (modified, verdict)
     });
     let verdict = verdict?;
-    let (what, diagnosis) = match ex.kind {
-        Kind::Implement => ("tests", Diagnosis::TestsModified),
-        Kind::WriteTests => ("code under test", Diagnosis::CodeModified),
+    let what = ex.kind.guarded_name();
+    let diagnosis = match ex.kind {
+        Kind::Implement => Diagnosis::TestsModified,
+        Kind::WriteTests => Diagnosis::CodeModified,
     };
     match modified {
         Ok(m) if m.any() => {
@@ -55,10 +56,6 @@ pub fn check_stub(root: &Path, ex: &Exercise) -> Result<Verdict, LabError> {
         }
         Ok(_) => Ok(verdict),
         Err(why) => {
-            let what = match ex.kind {
-                Kind::Implement => "tests",
-                Kind::WriteTests => "code under test",
-            };
             eprintln!("note: the {what} could not be compared with what was shipped ({why}).");
             Ok(verdict)
         }

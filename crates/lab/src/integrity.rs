@@ -60,11 +60,7 @@ impl Modified {
 /// where the learner writes the tests (`kind = "write_tests"`), the code under test and its list
 /// of bugs. `Err` says why nothing could be compared (no git, the exercise not in git yet).
 pub fn modified(root: &Path, ex: &Exercise) -> Result<Modified, String> {
-    let guarded = match ex.kind {
-        Kind::Implement => vec![ex.stub.join("tests")],
-        Kind::WriteTests => vec![ex.stub.join("src"), ex.stub.join(crate::bugs::FILE)],
-    };
-    modified_in(root, ex, &guarded)
+    modified_in(root, ex, &ex.kind.guarded(&ex.stub))
 }
 
 /// Compares the files under `guarded` (and the test targets of both Cargo.toml files) with the
@@ -81,10 +77,7 @@ fn modified_in(root: &Path, ex: &Exercise, guarded: &[PathBuf]) -> Result<Modifi
         return Err(format!(
             "{} holds no {} for this exercise yet",
             rev.as_str(),
-            match ex.kind {
-                Kind::Implement => "tests",
-                Kind::WriteTests => "code under test",
-            }
+            ex.kind.guarded_name()
         ));
     }
     let stub_toml = ex.stub.join("Cargo.toml");
@@ -147,7 +140,7 @@ fn test_targets(text: &str) -> Option<String> {
 }
 
 /// The `[lib] path` of a Cargo.toml, or "" where it has none or does not parse.
-fn lib_path(text: &str) -> String {
+pub fn lib_path(text: &str) -> String {
     toml::from_str::<toml::Table>(text)
         .ok()
         .and_then(|t| t.get("lib")?.get("path")?.as_str().map(str::to_owned))
@@ -190,14 +183,10 @@ impl Held {
         for ex in exercises {
             // `verify` checks the stub as shipped: its tests, and, where the learner writes the
             // tests, the code under test as well.
-            let guarded = match ex.kind {
-                Kind::Implement => vec![ex.stub.join("tests")],
-                Kind::WriteTests => vec![
-                    ex.stub.join("tests"),
-                    ex.stub.join("src"),
-                    ex.stub.join(crate::bugs::FILE),
-                ],
-            };
+            let mut guarded = ex.kind.guarded(&ex.stub);
+            if ex.kind == Kind::WriteTests {
+                guarded.insert(0, ex.stub.join("tests"));
+            }
             let Ok(m) = modified_in(root, ex, &guarded) else {
                 continue;
             };

@@ -75,6 +75,25 @@ pub struct Exercise {
     pub diagnosis: Vec<Reading>,
 }
 
+impl Kind {
+    /// What of the stub the learner may not change, as a verdict names it.
+    pub fn guarded_name(self) -> &'static str {
+        match self {
+            Kind::Implement => "tests",
+            Kind::WriteTests => "code under test",
+        }
+    }
+
+    /// What of the stub (relative to the root) the learner may not change: its tests, or, where
+    /// the learner writes the tests, the code under test and its list of bugs.
+    pub fn guarded(self, stub: &Path) -> Vec<PathBuf> {
+        match self {
+            Kind::Implement => vec![stub.join("tests")],
+            Kind::WriteTests => vec![stub.join("src"), stub.join(crate::bugs::FILE)],
+        }
+    }
+}
+
 fn is_default_kind(kind: &Kind) -> bool {
     *kind == Kind::Implement
 }

@@ -449,11 +449,9 @@ fn layout(root: &Path, ex: &Exercise, row: &mut Row) -> (Option<CrateInfo>, Opti
                 // The roles turn round: the code is written once, in the stub, and the solution
                 // is a set of tests of its own.
                 let lib = |dir: &Path| {
-                    std::fs::read_to_string(dir.join("Cargo.toml"))
-                        .ok()
-                        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-                        .and_then(|t| t.get("lib")?.get("path")?.as_str().map(PathBuf::from))
-                        .map(|p| canon(&dir.join(p)))
+                    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+                    let path = crate::integrity::lib_path(&text);
+                    (!path.is_empty()).then(|| canon(&dir.join(path)))
                 };
                 if lib(&sol_dir) != Some(canon(&stub_dir.join("src/lib.rs"))) {
                     row.breaches.push(

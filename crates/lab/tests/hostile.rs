@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{BUILD, Out, finish, git, lab, run_lab};
+use common::{BUILD, Out, copy_dir, finish, git, lab, run_lab};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -340,21 +340,6 @@ fn scratch_copy() -> tempfile::TempDir {
     git(root.path(), &["add", "."]);
     git(root.path(), &["commit", "-q", "-m", "shipped"]);
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&path, &dest);
-            }
-        } else {
-            std::fs::copy(&path, &dest).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{BUILD, Out, fixtures, git, run_lab};
+use common::{BUILD, Out, copy_dir, fixtures, git, run_lab};
 
 const STUB: &str = "exercises/00_fx/55_write_tests";
 const TESTS: &str = "exercises/00_fx/55_write_tests/tests/fx_write_tests.rs";
@@ -51,18 +51,6 @@ fn workspace(tag: &str) -> tempfile::TempDir {
     git(root.path(), &["add", "."]);
     git(root.path(), &["commit", "-q", "-m", "shipped"]);
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn check(root: &Path) -> Out {

@@ -153,3 +153,19 @@ pub fn git(dir: &Path, args: &[&str]) {
         .expect("git runs");
     assert!(status.success(), "git {args:?}");
 }
+
+/// Copies the folder `from` to `to`, leaving out any `target` folder (build output).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&path, &dest);
+            }
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
