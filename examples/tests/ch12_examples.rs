@@ -7,7 +7,8 @@ mod harness;
 use std::time::Duration;
 
 use harness::{
-    Example, assert_page_shows_checked_outputs, header_text_block, number_after, run_to_end,
+    Example, assert_page_shows_checked_outputs, assert_prints_its_header, header_text_block,
+    number_after, run_to_end,
 };
 
 /// Upper bound for each run. The longest example needs about 0.8 s; the margin is for a busy
@@ -35,12 +36,7 @@ fn deterministic_examples_print_exactly_what_their_headers_show() {
             "a detached task outlives the error; a dropped JoinSet aborts it",
         ),
     ] {
-        let run = run_to_end(name, ENDS_WITHIN);
-        assert_eq!(
-            run.texts(),
-            header_text_block(name, 1),
-            "{name} ({what}) must print exactly what its header shows\n{run}"
-        );
+        assert_prints_its_header(name, what, ENDS_WITHIN);
     }
 }
 

@@ -7,7 +7,7 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{assert_page_shows_checked_outputs, header_text_block, run_to_end};
+use harness::{assert_page_shows_checked_outputs, assert_prints_its_header};
 
 /// Upper bound for each run. The longest example needs about 0.5 s (tokio110's blocked body waits
 /// out its time-out); the margin is for a busy machine.
@@ -32,12 +32,7 @@ fn every_example_prints_exactly_what_its_header_shows() {
         ("tokio114", "hand polling sees the lost wake-up"),
         ("tokio115", "the lost update appears only side by side"),
     ] {
-        let run = run_to_end(name, ENDS_WITHIN);
-        assert_eq!(
-            run.texts(),
-            header_text_block(name, 1),
-            "{name} ({what}) must print exactly what its header shows\n{run}"
-        );
+        assert_prints_its_header(name, what, ENDS_WITHIN);
     }
 }
 

@@ -19,12 +19,7 @@ const ENDS_WITHIN: Duration = Duration::from_secs(30);
 /// Compares a run of `name`, an example whose output is the same on every run, line for line
 /// with the output its header promises.
 fn assert_prints_its_header(name: &str, what: &str) {
-    let run = run_to_end(name, ENDS_WITHIN);
-    assert_eq!(
-        run.texts(),
-        header_text_block(name, 1),
-        "{name} ({what}) must print exactly what its header shows\n{run}"
-    );
+    harness::assert_prints_its_header(name, what, ENDS_WITHIN);
 }
 
 #[test]

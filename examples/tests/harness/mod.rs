@@ -441,6 +441,17 @@ pub fn run_to_end(name: &str, within: Duration) -> Run {
     run
 }
 
+/// Runs `name`, an example whose output is the same on every run, within `within`, and compares
+/// its output line for line with the first text block of its header; `what` says what it shows.
+pub fn assert_prints_its_header(name: &str, what: &str, within: Duration) {
+    let run = run_to_end(name, within);
+    assert_eq!(
+        run.texts(),
+        header_text_block(name, 1),
+        "{name} ({what}) must print exactly what its header shows\n{run}"
+    );
+}
+
 /// The whole number that follows `before` in `line`, or a panic that shows the run.
 pub fn number_after(line: &str, before: &str, run: &Run) -> u64 {
     let rest = line
