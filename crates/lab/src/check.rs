@@ -85,7 +85,14 @@ pub fn run_built(
 ) -> Result<Verdict, LabError> {
     let limit = Duration::from_secs(ex.time_limit_secs);
     match ex.kind {
-        Kind::Implement => run_tests_with(dir, executables, limit, &ex.diagnosis, None),
+        Kind::Implement => run_tests_with(
+            dir,
+            executables,
+            limit,
+            ex.test_threads,
+            &ex.diagnosis,
+            None,
+        ),
         Kind::WriteTests => run_against_bugs(root, ex, dir, executables, limit),
     }
 }
@@ -100,7 +107,14 @@ fn run_against_bugs(
     limit: Duration,
 ) -> Result<Verdict, LabError> {
     let bugs = crate::bugs::load(root, ex)?;
-    let clean = run_tests_with(dir, executables, limit, &ex.diagnosis, None)?;
+    let clean = run_tests_with(
+        dir,
+        executables,
+        limit,
+        ex.test_threads,
+        &ex.diagnosis,
+        None,
+    )?;
     let tests = match clean {
         Verdict::Passed { tests } => tests,
         Verdict::Failed {
@@ -124,6 +138,7 @@ fn run_against_bugs(
             dir,
             executables,
             limit,
+            ex.test_threads,
             &[],
             Some((crate::bugs::SWITCH, bug.name.as_str())),
         )?;
@@ -312,7 +327,8 @@ pub fn compile_verdict(errors: &[String], cargo_stderr: &str) -> Verdict {
 /// What libtest 1.95 writes to stderr first when given `--logfile`.
 const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
 
-/// Runs the test executables of the crate in `dir`, one after the other, each under `limit`.
+/// Runs the test executables of the crate in `dir`, one after the other, each under `limit`,
+/// `threads` tests at a time (libtest's default, one per core, when `None`).
 ///
 /// Each binary is first listed (`--list`), then run with libtest's results log in a fresh
 /// folder; [`crate::results`] explains why the verdict is counted from those and not from stdout.
@@ -320,8 +336,9 @@ pub fn run_tests(
     dir: &Path,
     executables: &[TestExe],
     limit: Duration,
+    threads: Option<usize>,
 ) -> Result<Verdict, LabError> {
-    run_tests_with(dir, executables, limit, &[], None)
+    run_tests_with(dir, executables, limit, threads, &[], None)
 }
 
 /// [`run_tests`], reading a failure with an exercise's own diagnosis table first, with one more
@@ -330,6 +347,7 @@ pub fn run_tests_with(
     dir: &Path,
     executables: &[TestExe],
     limit: Duration,
+    threads: Option<usize>,
     readings: &[Reading],
     env: Option<(&str, &str)>,
 ) -> Result<Verdict, LabError> {
@@ -365,6 +383,9 @@ pub fn run_tests_with(
             // A verdict shows the panic message and its place; a backtrace would bury them.
             // `cargo test -p <package>` still gives the full run when it is wanted.
             .env("RUST_BACKTRACE", "0");
+        if let Some(threads) = threads {
+            cmd.arg("--test-threads").arg(threads.to_string());
+        }
         if let Some((key, value)) = env {
             cmd.env(key, value);
         } else {
@@ -561,12 +582,14 @@ pub fn render_verdict(ex: &Exercise, verdict: &Verdict, hints_left: usize) -> St
             if *stuck == diagnose::Stuck::Waiting && !failed.is_empty() {
                 // Every thread asleep, and tests already failed: most often tests that each wait
                 // out their in-test limit, a few at a time, until lab's limit ends them all.
-                let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let threads = ex
+                    .test_threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
                 let _ = writeln!(
                     out,
                     "\ndiagnosis: timed out, process-level limit (lab). The test process tree was killed after {} s, \
                      with every thread asleep and {} already failed. That is most often not a deadlock: tests that \
-                     each wait out an in-test time-out, {threads} at a time (libtest runs one per core), add up past \
+                     each wait out an in-test time-out, {threads} at a time, add up past \
                      lab's limit. The failed test's own message says what it waited for; start there (the command \
                      above shows it).",
                     after.as_secs(),

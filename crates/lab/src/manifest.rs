@@ -67,6 +67,11 @@ pub struct Exercise {
     pub stub_fails_with: FailKind,
     /// The process-level limit on one run of the exercise's tests, in seconds.
     pub time_limit_secs: u64,
+    /// How many of the exercise's tests run at once (libtest's `--test-threads`); one per core
+    /// when absent. Tests that spend their time waiting on a clock, not computing, give their
+    /// verdict sooner all at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_threads: Option<usize>,
     /// Hints in order: a first nudge, then fuller ones.
     pub hints: Vec<String>,
     /// The exercise's own reading of its typical failures (`[[exercise.diagnosis]]` tables), tried

@@ -178,7 +178,9 @@ pub fn verify(lab: &Lab, jobs: usize, ids: &[String]) -> Result<ExitCode, LabErr
                     let ex = &exercises[job.row];
                     bar.set_message(ex.id.clone());
                     let verdict = match ex.kind {
-                        Kind::Implement => run_tests(&job.dir, &job.exes, job.limit),
+                        Kind::Implement => {
+                            run_tests(&job.dir, &job.exes, job.limit, ex.test_threads)
+                        }
                         // The learner's tests, or the reference ones, against the code as
                         // shipped and against each of its bugs.
                         Kind::WriteTests => {
