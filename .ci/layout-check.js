@@ -51,7 +51,8 @@ window.addEventListener("load", () => {
         // The sidebar: an automatic section number that disagrees with the "Chapter N" of its title.
         for (const link of document.querySelectorAll("#sidebar .chapter li a, mdbook-sidebar-scrollbox .chapter li a")) {
             const label = link.querySelector("strong");
-            const title = link.textContent.match(/Chapter (\d+)/);
+            // "Chapter N" in English, "第 N 章" in Chinese: the pattern comes with the options.
+            const title = link.textContent.match(new RegExp(opts.chapterPattern || "Chapter (\\d+)"));
             if (label && title && parseInt(label.textContent, 10) !== parseInt(title[1], 10)) {
                 faults.push(`sidebar: "${link.textContent.trim()}" is numbered "${label.textContent.trim()}"`);
             }
