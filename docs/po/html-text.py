@@ -17,6 +17,12 @@ paragraph of its own, between blank lines:
 number needs no translation). `mdbook-gettext`, which
 runs after it, then finds the text as a message of its own; `docs/theme/lab.css` shows the
 paragraph inline, as the text was. The English HTML book is left exactly as it was.
+
+It also does the opposite for the table of terms (`po/zh-CN-terms.md`, which the glossary page
+includes), in every book: the table is already in both languages, and as Markdown its cells would
+be messages shared with the rest of the book (the cell "Future" would take the translation of the
+glossary's heading "Future"). As one HTML block, which no tool translates, it reads the same in
+both books.
 """
 
 import json
@@ -34,12 +40,34 @@ def split(content):
     return ELEMENT.sub(paragraph, content)
 
 
-def walk(items):
+def cell(text):
+    text = text.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
+def terms_table(content):
+    """The Markdown table of po/zh-CN-terms.md, where a page includes it, as one HTML block."""
+    try:
+        table = open("po/zh-CN-terms.md", encoding="utf-8").read().strip("\n")
+    except OSError:
+        return content
+    if not table or table not in content:
+        return content
+    rows = [line.strip().strip("|").split("|") for line in table.splitlines()]
+    head = "".join(f"<th>{cell(c)}</th>" for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in rows[2:])
+    html = (f'<div class="table-wrapper"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+    return content.replace(table, html)
+
+
+def walk(items, split_text):
     for item in items:
         chapter = item.get("Chapter") if isinstance(item, dict) else None
         if chapter:
-            chapter["content"] = split(chapter["content"])
-            walk(chapter.get("sub_items", []))
+            content = terms_table(chapter["content"])
+            chapter["content"] = split(content) if split_text else content
+            walk(chapter.get("sub_items", []), split_text)
 
 
 def main():
@@ -49,8 +77,8 @@ def main():
     language = context.get("config", {}).get("book", {}).get("language") or "en"
     # Every renderer but the English HTML book: xgettext, and `.ci/i18n`'s own, which must see
     # the same lines.
-    if context.get("renderer") != "html" or language != "en":
-        walk(book.get("items", book.get("sections", [])))
+    split_text = context.get("renderer") != "html" or language != "en"
+    walk(book.get("items", book.get("sections", [])), split_text)
     json.dump(book, sys.stdout)
 
 
