@@ -47,11 +47,26 @@ window.addEventListener("load", () => {
             faults.push(`${describe(el)} hides ${el.scrollWidth - el.clientWidth} px behind a scroll bar`);
         }
     }
+    // The language switch (docs/theme/lab.js): on every page, linking the same page in the
+    // other language's book; the script checks that the page it links exists.
+    let languageLinks = [];
+    if (!opts.picturesOnly) {
+        const switcher = document.querySelector("#mdbook-menu-bar .lab-lang");
+        if (!switcher) {
+            faults.push("no language switch in the menu bar");
+        } else {
+            languageLinks = [...switcher.querySelectorAll("a[href]")].map((a) => a.getAttribute("href"));
+            if (languageLinks.length !== 1) {
+                faults.push(`the language switch has ${languageLinks.length} links to other books, not 1`);
+            }
+        }
+    }
     if (!opts.picturesOnly) {
         // The sidebar: an automatic section number that disagrees with the "Chapter N" of its title.
         for (const link of document.querySelectorAll("#sidebar .chapter li a, mdbook-sidebar-scrollbox .chapter li a")) {
             const label = link.querySelector("strong");
-            const title = link.textContent.match(/Chapter (\d+)/);
+            // "Chapter N" in English, "第 N 章" in Chinese: the pattern comes with the options.
+            const title = link.textContent.match(new RegExp(opts.chapterPattern || "Chapter (\\d+)"));
             if (label && title && parseInt(label.textContent, 10) !== parseInt(title[1], 10)) {
                 faults.push(`sidebar: "${link.textContent.trim()}" is numbered "${label.textContent.trim()}"`);
             }
@@ -149,7 +164,7 @@ window.addEventListener("load", () => {
     }
     const out = document.createElement("pre");
     out.id = "layout-check-result";
-    out.textContent = JSON.stringify({ faults, svgs });
+    out.textContent = JSON.stringify({ faults, svgs, languageLinks });
     document.body.appendChild(out);
     // A page checked at a phone's width runs in a frame of that width (headless Chromium's
     // window is never narrower than 500 px); the frame's page hands its result up.
