@@ -323,7 +323,18 @@ async fn answer(server: &Server, mut stream: TcpStream) {
         prometheus_client::encoding::prometheus_text::CONTENT_TYPE,
         body.len()
     );
-    if stream.write_all(response.as_bytes()).await.is_ok() {
-        let _ = stream.shutdown().await;
+    if stream.write_all(response.as_bytes()).await.is_ok()
+        && stream.shutdown().await.is_ok()
+    {
+        // Read what the client still sends (a head past the limit) before
+        // closing: closing with unread bytes sends a reset, which can make the
+        // client's side discard the response. Bounded by the scrape time-out.
+        let mut scratch = [0u8; 1024];
+        for _ in 0..MAX_HEAD {
+            match stream.read(&mut scratch).await {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
     }
 }
