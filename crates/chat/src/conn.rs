@@ -479,6 +479,14 @@ impl Client<'_> {
                 }
             }
         }
+        // A TLS writer can take bytes into its own buffer without putting them
+        // on the socket: tokio-rustls's `poll_write` returns `Ok` once rustls
+        // has them, even when the socket would block (`src/common/mod.rs`).
+        // Nothing would send them until the next write; the flush does, under
+        // the same time-out. For a TCP half it does nothing.
+        if !self.flush_out(writer, waiting_since).await {
+            return false;
+        }
         if self.out.len() > self.peak_output {
             // Only when this connection's own peak grows: one shared counter
             // updated on every write of every connection would bounce its cache
@@ -501,6 +509,48 @@ impl Client<'_> {
         self.out.clear();
         if self.out.capacity() > KEEP_CAPACITY {
             self.out = Vec::new();
+        }
+        true
+    }
+
+    /// Flushes `writer`, bounded by the write time-out counted from
+    /// `waiting_since` (or now).
+    async fn flush_out<W: AsyncWrite + Unpin>(
+        &self,
+        writer: &mut W,
+        waiting_since: Option<Instant>,
+    ) -> bool {
+        let at_once = std::future::poll_fn(|cx| {
+            match Pin::new(&mut *writer).poll_flush(cx) {
+                Poll::Ready(result) => Poll::Ready(Some(result)),
+                Poll::Pending => Poll::Ready(None),
+            }
+        })
+        .await;
+        let result = match at_once {
+            Some(result) => result,
+            None => {
+                let since = waiting_since.unwrap_or_else(Instant::now);
+                let until = capped(
+                    self.shared,
+                    since + self.shared.config.write_timeout,
+                );
+                match timeout_at(until, writer.flush()).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::info!(
+                            id = self.id,
+                            "write timed out: the client stopped reading"
+                        );
+                        self.shared.metrics.write_timeouts.inc();
+                        return false;
+                    }
+                }
+            }
+        };
+        if let Err(err) = result {
+            tracing::debug!(id = self.id, %err, "flush failed");
+            return false;
         }
         true
     }

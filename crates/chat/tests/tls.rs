@@ -425,3 +425,40 @@ fn tls_a_client_that_never_reads_is_cut_off_and_the_room_goes_on() {
         );
     });
 }
+
+#[test]
+fn tls_a_reader_that_falls_behind_and_catches_up_gets_every_line() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let (acceptor, connector) = certificate();
+        let server = Server::new(quiet_config());
+        // The reader's pipe holds 4 KiB: most of what it is sent waits on the server's side, in
+        // rustls's buffer, while it does not read.
+        let (mut reader, _wr) =
+            tls_duplex(&server, acceptor.clone(), &connector, 4096, "reader")
+                .await;
+        let (_sr, mut sender) =
+            tls_duplex(&server, acceptor, &connector, 1 << 20, "sender").await;
+        reader.until("sender joined", "the sender's arrival").await;
+        let payload = "x".repeat(1000);
+        for i in 0..30 {
+            send(&mut sender, &format!("{i} {payload}")).await;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        // Now it reads, and nothing else is sent: every line must come out of the server's
+        // buffers by themselves.
+        for i in 0..30 {
+            let line = reader
+                .until(
+                    "sender: ",
+                    "the lines sent while the reader did not read",
+                )
+                .await;
+            assert!(
+                line.starts_with(&format!("sender: {i} ")),
+                "line {i} expected, got {:.20}",
+                line
+            );
+        }
+    });
+}
