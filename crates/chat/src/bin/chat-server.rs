@@ -122,6 +122,7 @@ async fn main() -> std::io::Result<()> {
         ),
         _ => None,
     };
+    let shutdown = shutdown_signal();
     let listener = TcpListener::bind(args.addr).await?;
     println!("listening on {}", listener.local_addr()?);
     let server = chat::Server::new(config);
@@ -135,7 +136,7 @@ async fn main() -> std::io::Result<()> {
         println!("metrics on {}", admin.local_addr()?);
         tokio::spawn(server.clone().serve_metrics(admin));
     }
-    let report = server.run(listener, shutdown_signal()).await;
+    let report = server.run(listener, shutdown).await;
     tracing::info!(?report, "stopped");
     Ok(())
 }
@@ -146,25 +147,37 @@ fn small(value: u64) -> usize {
 }
 
 /// Completes on Ctrl+C or, on Unix, SIGTERM (what `kill` and service managers
-/// send).
-async fn shutdown_signal() {
+/// send). The handlers are installed when this is called, not when the future
+/// is first polled: a signal sent as soon as `listening on` is printed must
+/// find them in place, or it kills the process without a graceful shutdown.
+/// Tokio's `signal` registers its handler when it is called
+/// (`signal/unix.rs`, `signal_with_handle` calls `signal_enable`), while
+/// `ctrl_c` is an `async fn` and registers only once polled
+/// (`signal/ctrl_c.rs`).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
