@@ -184,6 +184,19 @@ impl Server {
         }
     }
 
+    /// CPU time the server's threads have used so far, in nanoseconds: the first field of
+    /// `/proc/<pid>/task/<tid>/schedstat` (time spent on a CPU), summed over its threads. Threads
+    /// that have already exited are not counted (Tokio's workers live as long as the runtime).
+    pub fn cpu_ns(&self) -> Option<u64> {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid)).ok()?;
+        let mut total = 0;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+            total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+        }
+        Some(total)
+    }
+
     /// Whether the watcher killed the server for passing its memory limit.
     pub fn killed_over_limit(&self) -> bool {
         self.over_limit.load(Ordering::Relaxed)

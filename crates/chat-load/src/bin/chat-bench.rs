@@ -131,6 +131,8 @@ struct Row {
     error: Option<String>,
     /// Peak resident set size (`VmHWM`) in MiB.
     peak_rss_mib: Option<f64>,
+    /// CPU time the server used during the run (connecting included), in seconds.
+    cpu_secs: Option<f64>,
     /// The server was killed for passing --rss-limit-mib.
     killed_over_rss_limit: bool,
     /// The server process was gone at the end of the run (crashed or killed).
@@ -267,7 +269,7 @@ fn main() -> ExitCode {
         if args.transport.len() > 1 {
             println!("{}", side_by_side(&rows, &args.transport));
         }
-        for (scenario, ratio) in throughput_ratio {
+        for (scenario, ratio) in throughput_ratio.into_iter().filter(|_| !args.no_naive) {
             match ratio {
                 Some(r) => println!(
                     "{scenario:?}: the server delivered {r:.1}x the naive baseline's lines/s"
@@ -341,6 +343,7 @@ fn measure(
         report: None,
         error: None,
         peak_rss_mib: None,
+        cpu_secs: None,
         killed_over_rss_limit: false,
         exited_early: false,
     };
@@ -386,6 +389,7 @@ fn measure(
         Err(e) => row.error = Some(e.to_string()),
     }
     row.peak_rss_mib = server.peak_rss_kib().map(|k| k as f64 / 1024.0);
+    row.cpu_secs = server.cpu_ns().map(|ns| ns as f64 / 1e9);
     row.killed_over_rss_limit = server.killed_over_limit();
     row.exited_early = !server.is_running();
     drop(server);
@@ -476,32 +480,44 @@ fn table(rows: &[Row]) -> String {
 fn side_by_side(rows: &[Row], transports: &[Transport]) -> String {
     let mut out = String::from("| scenario |");
     for t in transports {
-        out.push_str(&format!(" {0} lines/s | {0} p99 |", t.name()));
+        out.push_str(&format!(
+            " {0} lines/s | {0} p99 | {0} CPU µs / 1k lines |",
+            t.name()
+        ));
     }
     for t in &transports[1..] {
         out.push_str(&format!(" {} / {} |", t.name(), transports[0].name()));
     }
     out.push_str(&format!(
         "\n|{}\n",
-        " --- |".repeat(1 + 2 * transports.len() + transports.len() - 1)
+        " --- |".repeat(1 + 3 * transports.len() + transports.len() - 1)
     ));
     let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
     scenarios.dedup();
     for scenario in scenarios.into_iter().filter(|s| *s != Scenario::Memory) {
-        let of = |t: Transport| {
+        let row = |t: Transport| {
             rows.iter()
                 .find(|r| r.scenario == scenario && r.slot == "server" && r.transport == t)
-                .and_then(|r| r.report.as_ref())
+        };
+        let of = |t: Transport| row(t).and_then(|r| r.report.as_ref());
+        // The server's CPU time over the lines it owed, when it delivered them all (with loss,
+        // the lines owed are not the lines written).
+        let cpu = |t: Transport| {
+            let row = row(t)?;
+            let r = row.report.as_ref()?;
+            let owed = r.sent_total as f64 * r.clients.saturating_sub(1) as f64;
+            (r.lost == 0 && owed > 0.0).then(|| row.cpu_secs.map(|s| s * 1e9 / owed))?
         };
         out.push_str(&format!("| {} |", format!("{scenario:?}").to_lowercase()));
         for &t in transports {
             match of(t) {
                 Some(r) => out.push_str(&format!(
-                    " {} | {:.1} ms |",
+                    " {} | {:.1} ms | {} |",
                     human(r.delivered_per_sec),
-                    r.latency.p99_ms
+                    r.latency.p99_ms,
+                    cpu(t).map_or("-".to_owned(), |ns| format!("{ns:.0}"))
                 )),
-                None => out.push_str(" - | - |"),
+                None => out.push_str(" - | - | - |"),
             }
         }
         for &t in &transports[1..] {
