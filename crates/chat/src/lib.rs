@@ -106,7 +106,7 @@ impl Default for Config {
 /// What one run of the server did, returned when it has shut down.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Connections accepted.
+    /// Connections served, over every transport (`chat_connections_total`).
     pub connections: u64,
     /// Chat messages accepted from clients and broadcast to their room.
     pub messages: u64,
@@ -118,7 +118,7 @@ pub struct Report {
     /// channel.
     pub dropped: u64,
     /// Connections refused because the server was full (`--max-connections`, or
-    /// no file descriptor left).
+    /// no file descriptor left), over every transport.
     pub refused: u64,
     /// The largest output one connection sent in one write, in bytes: what a
     /// client's requests can make the server hold for it at once.
