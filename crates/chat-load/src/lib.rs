@@ -14,6 +14,8 @@
 //! - [`naive`]: the baseline server.
 //! - [`cli`]: command-line settings shared by the commands.
 //! - [`process`]: starting a server binary, reading its address and its peak memory from `/proc`.
+//! - [`tls`]: the transport (`tcp` or `tls`), the certificate a TLS client trusts, and a
+//!   self-signed one made at run time.
 //!
 //! # The payload
 //!
@@ -28,6 +30,7 @@ pub mod naive;
 pub mod process;
 pub mod report;
 pub mod scan;
+pub mod tls;
 
 pub use load::{LoadConfig, LoadError};
 pub use report::Report;

@@ -21,14 +21,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use memchr::memmem::Finder;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::watch;
 
 use crate::hist::Histogram;
 use crate::report::{Latency, Report};
 use crate::scan::{self, LineBuffer, MARKER};
+use crate::tls::TlsClient;
+
+/// A client's read half: a TCP socket's, or a TLS stream's.
+type ClientRead = Box<dyn AsyncRead + Send + Unpin>;
+/// A client's write half.
+type ClientWrite = Box<dyn AsyncWrite + Send + Unpin>;
 
 /// Width of the time buckets in which receivers count deliveries (for lines per second).
 const BUCKET: Duration = Duration::from_millis(100);
@@ -75,6 +80,8 @@ pub struct LoadConfig {
     pub threads: usize,
     /// Show a progress bar on standard error (only done when it is a terminal).
     pub progress: bool,
+    /// Speak TLS, with this client setup; plain TCP when `None`.
+    pub tls: Option<TlsClient>,
 }
 
 impl LoadConfig {
@@ -98,6 +105,7 @@ impl LoadConfig {
             read_buffer: 64 * 1024,
             threads: 2,
             progress: false,
+            tls: None,
         }
     }
 }
@@ -232,7 +240,26 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
                         source,
                     })?;
             let _ = stream.set_nodelay(true);
-            streams.push(stream);
+            let halves: (ClientRead, ClientWrite) = match &config.tls {
+                None => {
+                    let (read, write) = stream.into_split();
+                    (Box::new(read), Box::new(write))
+                }
+                Some(tls) => {
+                    let stream = tls
+                        .connector
+                        .connect(tls.name.clone(), stream)
+                        .await
+                        .map_err(|e| LoadError::Handshake {
+                            client,
+                            message: format!("the TLS handshake failed: {e}"),
+                        })?;
+                    // The two halves share a lock: rustls keeps one state for both directions.
+                    let (read, write) = tokio::io::split(stream);
+                    (Box::new(read), Box::new(write))
+                }
+            };
+            streams.push(halves);
         }
         Ok::<_, LoadError>(streams)
     };
@@ -250,8 +277,7 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
     let mut receivers = Vec::with_capacity(config.clients);
     let mut senders = Vec::with_capacity(config.senders);
     let mut stalled = Vec::with_capacity(config.stalled);
-    for (client, stream) in streams.into_iter().enumerate() {
-        let (read, write) = stream.into_split();
+    for (client, (read, write)) in streams.into_iter().enumerate() {
         let config = config.clone();
         let shared = shared.clone();
         let phase = phase_rx.clone();
@@ -354,8 +380,8 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
 
 /// Both halves of one client's socket.
 struct Halves {
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
+    read: ClientRead,
+    write: ClientWrite,
 }
 
 fn validate(config: &LoadConfig) -> Result<(), LoadError> {
@@ -388,10 +414,13 @@ async fn handshake(
         out.push_str(&line.replace("{i}", &client.to_string()));
         out.push('\n');
     }
-    halves
-        .write
-        .write_all(out.as_bytes())
-        .await
+    let write = &mut halves.write;
+    // A TLS stream may keep what it could not write yet until it is flushed.
+    let sent = async {
+        write.write_all(out.as_bytes()).await?;
+        write.flush().await
+    };
+    sent.await
         .map_err(|e| fail(format!("could not send the handshake: {e}")))?;
     let Some(ready) = &config.ready else {
         return Ok(());
@@ -442,8 +471,8 @@ async fn receiver(
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,
-    write_to_sender: tokio::sync::oneshot::Sender<OwnedWriteHalf>,
-) -> (ReceiverStats, Option<OwnedWriteHalf>) {
+    write_to_sender: tokio::sync::oneshot::Sender<ClientWrite>,
+) -> (ReceiverStats, Option<ClientWrite>) {
     let slots = ((config.warmup + config.duration + config.drain).as_nanos() / BUCKET.as_nanos())
         as usize
         + 2;
@@ -561,11 +590,11 @@ async fn receiver(
 /// One sender: paced payload lines on a write half, batched into one write per tick.
 async fn sender(
     client: usize,
-    write: tokio::sync::oneshot::Receiver<OwnedWriteHalf>,
+    write: tokio::sync::oneshot::Receiver<ClientWrite>,
     config: LoadConfig,
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
-) -> (Option<OwnedWriteHalf>, u64) {
+) -> (Option<ClientWrite>, u64) {
     let Ok(mut write) = write.await else {
         return (None, shared.now_ns());
     };
@@ -612,7 +641,12 @@ async fn sender(
         }
         // A server that stops reading a sender's socket would block this write forever; past the
         // end of sending plus the drain time, give up and say so.
-        match tokio::time::timeout_at(give_up, write.write_all(&out)).await {
+        // The flush sends what a TLS stream kept back; on TCP it does nothing.
+        let send = async {
+            write.write_all(&out).await?;
+            write.flush().await
+        };
+        match tokio::time::timeout_at(give_up, send).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => break,
             Err(_) => {
@@ -629,8 +663,8 @@ async fn sender(
 /// A client that connects, sends its handshake (and waits for ready) and then never reads.
 async fn stalled_client(
     client: usize,
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
+    read: ClientRead,
+    write: ClientWrite,
     config: LoadConfig,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,

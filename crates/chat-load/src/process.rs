@@ -1,7 +1,8 @@
 //! A server under test as a child process: start it, learn its address, read its memory, stop it.
 //!
 //! A server is started with `--addr 127.0.0.1:0` and must print `listening on <addr>` on standard
-//! output (the first such line within the first lines counts). The rest of its standard output is
+//! output (the first such line within the first lines counts). Other addresses it prints in the
+//! first lines as `<label> on <addr>` (`tls on 127.0.0.1:40123`) are found by [`Server::address`]. The rest of its standard output is
 //! read and thrown away on a thread of its own, so a server that logs to standard output can never
 //! block on a full pipe.
 //!
@@ -43,6 +44,9 @@ pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
     })
 }
 
+/// An address the server printed, with its label (`listening`, `tls`).
+type Labelled = (String, SocketAddr);
+
 /// A running server.
 pub struct Server {
     child: Arc<Mutex<Child>>,
@@ -56,6 +60,8 @@ pub struct Server {
     over_limit: Arc<AtomicBool>,
     /// Tells the watcher to stop.
     stop_watch: Option<mpsc::Sender<()>>,
+    /// Labelled addresses from the server's output, and those already received.
+    addresses: Mutex<(mpsc::Receiver<Labelled>, Vec<Labelled>)>,
 }
 
 impl Server {
@@ -81,16 +87,21 @@ impl Server {
             let mut sent = false;
             for (n, line) in lines.by_ref().enumerate() {
                 let Ok(line) = line else { break };
-                if !sent {
-                    if let Some(addr) = line
+                if n >= ADDRESS_WITHIN_LINES {
+                    break;
+                }
+                if !sent
+                    && let Some(addr) = line
                         .split_once("listening on ")
                         .and_then(|(_, a)| a.trim().parse::<SocketAddr>().ok())
-                    {
-                        let _ = tx.send(addr);
-                        sent = true;
-                    } else if n >= ADDRESS_WITHIN_LINES {
-                        break;
-                    }
+                {
+                    let _ = tx.send(("listening".to_owned(), addr));
+                    sent = true;
+                } else if let Some((label, addr)) = line
+                    .split_once(" on ")
+                    .and_then(|(l, a)| Some((l, a.trim().parse::<SocketAddr>().ok()?)))
+                {
+                    let _ = tx.send((label.to_owned(), addr));
                 }
             }
             // Keep draining until the server closes its standard output.
@@ -103,17 +114,33 @@ impl Server {
             seen_peak: Arc::new(AtomicU64::new(0)),
             over_limit: Arc::new(AtomicBool::new(false)),
             stop_watch: None,
+            addresses: Mutex::new((rx, Vec::new())),
         };
-        match rx.recv_timeout(limit) {
-            Ok(addr) => {
+        match server.address("listening", limit) {
+            Some(addr) => {
                 server.addr = addr;
                 Ok(server)
             }
             // Dropping `server` kills the child.
-            Err(_) => Err(StartError::NoAddress {
+            None => Err(StartError::NoAddress {
                 program: program.to_owned(),
                 limit,
             }),
+        }
+    }
+
+    /// The address the server printed as `<label> on <addr>` (`listening` for the main one),
+    /// waiting for it at most `limit`.
+    pub fn address(&self, label: &str, limit: Duration) -> Option<SocketAddr> {
+        let deadline = Instant::now() + limit;
+        let mut guard = self.addresses.lock().expect("address lock");
+        let (rx, seen) = &mut *guard;
+        loop {
+            if let Some((_, addr)) = seen.iter().find(|(l, _)| l == label) {
+                return Some(*addr);
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            seen.push(rx.recv_timeout(left).ok()?);
         }
     }
 
@@ -155,6 +182,19 @@ impl Server {
             None if seen > 0 => Some(seen),
             None => None,
         }
+    }
+
+    /// CPU time the server's threads have used so far, in nanoseconds: the first field of
+    /// `/proc/<pid>/task/<tid>/schedstat` (time spent on a CPU), summed over its threads. Threads
+    /// that have already exited are not counted (Tokio's workers live as long as the runtime).
+    pub fn cpu_ns(&self) -> Option<u64> {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid)).ok()?;
+        let mut total = 0;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+            total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+        }
+        Some(total)
     }
 
     /// Whether the watcher killed the server for passing its memory limit.

@@ -120,6 +120,8 @@ struct Client<'a> {
     sent: u64,
     /// Chat messages in `out`, counted as delivered once `out` is written.
     queued: u64,
+    /// When the oldest chat message in `out` was accepted.
+    oldest: Option<Instant>,
     /// When the client last sent a whole line.
     last_line: Instant,
     /// The largest output this connection has written at once.
@@ -161,6 +163,7 @@ pub(crate) async fn serve<R, W>(
         announce: Bucket::new(config.rate_limit.div_ceil(10)),
         sent: 0,
         queued: 0,
+        oldest: None,
         last_line: Instant::now(),
         peak_output: 0,
         quit: false,
@@ -444,6 +447,7 @@ impl Client<'_> {
                             id = self.id,
                             "write timed out: the client stopped reading"
                         );
+                        self.shared.metrics.write_timeouts.inc();
                         return false;
                     }
                     // A write that waits looks at the shutdown every
@@ -475,6 +479,14 @@ impl Client<'_> {
                 }
             }
         }
+        // A TLS writer can take bytes into its own buffer without putting them
+        // on the socket: tokio-rustls's `poll_write` returns `Ok` once rustls
+        // has them, even when the socket would block (`src/common/mod.rs`).
+        // Nothing would send them until the next write; the flush does, under
+        // the same time-out. For a TCP half it does nothing.
+        if !self.flush_out(writer, waiting_since).await {
+            return false;
+        }
         if self.out.len() > self.peak_output {
             // Only when this connection's own peak grows: one shared counter
             // updated on every write of every connection would bounce its cache
@@ -485,14 +497,60 @@ impl Client<'_> {
                 .fetch_max(self.out.len() as u64, Ordering::Relaxed);
         }
         if self.queued > 0 {
-            self.shared
-                .delivered
-                .fetch_add(self.queued, Ordering::Relaxed);
+            let metrics = &self.shared.metrics;
+            metrics.delivered.inc_by(self.queued);
             self.queued = 0;
+            // One clock read and one histogram lock per write that carried
+            // chat, never per line.
+            if let Some(at) = self.oldest.take() {
+                metrics.latency.observe(at.elapsed().as_secs_f64());
+            }
         }
         self.out.clear();
         if self.out.capacity() > KEEP_CAPACITY {
             self.out = Vec::new();
+        }
+        true
+    }
+
+    /// Flushes `writer`, bounded by the write time-out counted from
+    /// `waiting_since` (or now).
+    async fn flush_out<W: AsyncWrite + Unpin>(
+        &self,
+        writer: &mut W,
+        waiting_since: Option<Instant>,
+    ) -> bool {
+        let at_once = std::future::poll_fn(|cx| {
+            match Pin::new(&mut *writer).poll_flush(cx) {
+                Poll::Ready(result) => Poll::Ready(Some(result)),
+                Poll::Pending => Poll::Ready(None),
+            }
+        })
+        .await;
+        let result = match at_once {
+            Some(result) => result,
+            None => {
+                let since = waiting_since.unwrap_or_else(Instant::now);
+                let until = capped(
+                    self.shared,
+                    since + self.shared.config.write_timeout,
+                );
+                match timeout_at(until, writer.flush()).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::info!(
+                            id = self.id,
+                            "write timed out: the client stopped reading"
+                        );
+                        self.shared.metrics.write_timeouts.inc();
+                        return false;
+                    }
+                }
+            }
+        };
+        if let Err(err) = result {
+            tracing::debug!(id = self.id, %err, "flush failed");
+            return false;
         }
         true
     }
@@ -546,13 +604,16 @@ impl Client<'_> {
                     } else if msg.from != Some(self.id) {
                         self.out.extend_from_slice(msg.line.as_bytes());
                         self.queued += u64::from(msg.chat);
+                        if msg.chat && self.oldest.is_none() {
+                            self.oldest = Some(msg.at);
+                        }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     // The receiver is still open; it skipped to the oldest
                     // message it still has. Tell the client and carry on:
                     // falling behind is not a disconnect.
-                    self.shared.dropped.fetch_add(n, Ordering::Relaxed);
+                    self.shared.metrics.dropped.inc_by(n);
                     self.notice(&format!(
                         "* {n} messages dropped: you are reading too slowly"
                     ));
@@ -592,7 +653,7 @@ impl Client<'_> {
 
     fn flush_count(&mut self) {
         if self.sent > 0 {
-            self.shared.messages.fetch_add(self.sent, Ordering::Relaxed);
+            self.shared.metrics.messages.inc_by(self.sent);
             self.sent = 0;
         }
     }
@@ -670,6 +731,7 @@ impl Client<'_> {
             chat: true,
             line: format!("{nick}: {}\n", sanitize(line)).into(),
             moved: None,
+            at: Instant::now(),
         };
         room.send(msg);
         self.sent += 1;
@@ -715,7 +777,7 @@ impl Client<'_> {
                     "* stats: {} clients, {} rooms, {} messages, {} messages/s",
                     shared.clients.load(Ordering::Relaxed),
                     shared.room_count(),
-                    shared.messages.load(Ordering::Relaxed) + self.sent,
+                    shared.metrics.messages.get() + self.sent,
                     shared.rate.load(Ordering::Relaxed),
                 ));
             }
@@ -780,6 +842,7 @@ impl Client<'_> {
             chat: false,
             line: line.into(),
             moved: None,
+            at: Instant::now(),
         }
     }
 

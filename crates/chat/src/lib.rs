@@ -16,6 +16,10 @@
 //!   `LinesCodec::new_with_max_length`, runs them only while its output is under a bound, and
 //!   drains what the room's receiver has ready into one buffer that it writes at once (no flush
 //!   per message, no queue per client).
+//! - [`tls`] (`src/tls.rs`): the TLS listener: rustls decrypts, a time-out
+//!   bounds the handshake, and the same `conn.rs` serves what comes out.
+//! - `src/metrics.rs`: every counter, as Prometheus metrics, and the admin
+//!   listener that answers `GET /metrics`.
 //! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
 //!
 //! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
@@ -25,10 +29,13 @@
 use std::time::Duration;
 
 mod conn;
+mod metrics;
 mod rooms;
 mod server;
+pub mod tls;
 
-pub use server::{Server, run};
+pub use metrics::Transport;
+pub use server::{Admission, Server, run};
 
 /// The limits and sizes a server runs with. [`Config::default`] gives the
 /// values the binary uses when no flag changes them.
@@ -72,6 +79,9 @@ pub struct Config {
     /// A client that has not chosen a nickname this long after connecting is
     /// told so and disconnected.
     pub nick_timeout: Duration,
+    /// A TLS client must finish its handshake this long after connecting, or
+    /// it is disconnected. Until then it holds one of `max_connections`.
+    pub handshake_timeout: Duration,
 }
 
 impl Default for Config {
@@ -88,6 +98,7 @@ impl Default for Config {
             max_connections: 10_000,
             max_rooms: 10_000,
             nick_timeout: Duration::from_secs(60),
+            handshake_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -95,7 +106,7 @@ impl Default for Config {
 /// What one run of the server did, returned when it has shut down.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Connections accepted.
+    /// Connections served, over every transport (`chat_connections_total`).
     pub connections: u64,
     /// Chat messages accepted from clients and broadcast to their room.
     pub messages: u64,
@@ -107,7 +118,7 @@ pub struct Report {
     /// channel.
     pub dropped: u64,
     /// Connections refused because the server was full (`--max-connections`, or
-    /// no file descriptor left).
+    /// no file descriptor left), over every transport.
     pub refused: u64,
     /// The largest output one connection sent in one write, in bytes: what a
     /// client's requests can make the server hold for it at once.

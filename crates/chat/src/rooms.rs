@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::Config;
+use crate::metrics::Metrics;
 
 /// A connection's number, unique for the server's life.
 pub(crate) type ClientId = u64;
@@ -34,6 +35,8 @@ pub(crate) struct Msg {
     /// one: the reader takes its receiver for the new channel from here (see
     /// [`Room::grow`]).
     pub(crate) moved: Option<Handoff>,
+    /// When the server accepted the line: the start of its delivery latency.
+    pub(crate) at: Instant,
 }
 
 /// The smallest ring a room's channel starts with, in messages.
@@ -141,6 +144,7 @@ impl Room {
             chat: false,
             line: Arc::from(""),
             moved: Some(Arc::new(Mutex::new(receivers))),
+            at: Instant::now(),
         });
         channel.tx = tx;
         channel.ring = ring;
@@ -186,11 +190,9 @@ pub(crate) struct Shared {
     /// `--max-connections`).
     pub(crate) open: AtomicUsize,
     pub(crate) clients: AtomicU64,
-    pub(crate) connections: AtomicU64,
-    pub(crate) messages: AtomicU64,
-    pub(crate) delivered: AtomicU64,
-    pub(crate) dropped: AtomicU64,
-    pub(crate) refused: AtomicU64,
+    /// The counters `/metrics`, `/stats` and the [`Report`](crate::Report)
+    /// read.
+    pub(crate) metrics: Metrics,
     /// The largest output buffer one write has sent, in bytes.
     pub(crate) peak_output: AtomicU64,
     /// Messages per second over the last second, updated by the metrics ticker.
@@ -293,11 +295,7 @@ impl Shared {
             next_id: AtomicU64::new(1),
             open: AtomicUsize::new(0),
             clients: AtomicU64::new(0),
-            connections: AtomicU64::new(0),
-            messages: AtomicU64::new(0),
-            delivered: AtomicU64::new(0),
-            dropped: AtomicU64::new(0),
-            refused: AtomicU64::new(0),
+            metrics: Metrics::new(),
             peak_output: AtomicU64::new(0),
             rate: AtomicU64::new(0),
             stop_reading: CancellationToken::new(),

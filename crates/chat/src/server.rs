@@ -11,6 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_util::task::TaskTracker;
 
+use crate::metrics::Transport;
 use crate::rooms::{Shared, lock};
 use crate::{Config, Report};
 
@@ -20,14 +21,14 @@ use crate::{Config, Report};
 /// Cloning is cheap and gives another handle to the same server.
 #[derive(Clone)]
 pub struct Server {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     /// Every reading connection holds a clone of this sender; the shutdown
     /// takes the original away, so once the last clone is dropped nobody reads
     /// any more. `None` once shutting down.
     reading: Arc<std::sync::Mutex<Option<mpsc::Sender<()>>>>,
     /// Its receiver: `recv` returns `None` when every sender is gone.
     reading_done: Arc<tokio::sync::Mutex<mpsc::Receiver<()>>>,
-    tracker: TaskTracker,
+    pub(crate) tracker: TaskTracker,
 }
 
 impl Server {
@@ -45,39 +46,66 @@ impl Server {
     /// Serves one client on an already-connected pair of halves (a TCP
     /// stream's, or an in-memory `tokio::io::duplex`'s in tests) until it ends.
     /// The connection takes part in the shutdown like any other; once the
-    /// shutdown has begun, `serve` returns at once.
+    /// shutdown has begun, `serve` returns at once. It counts as a `tcp`
+    /// connection in the metrics; see [`Server::serve_as`].
     pub async fn serve<R, W>(&self, reader: R, writer: W)
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
-        self.serve_from(reader, writer, None).await;
+        self.serve_from(Transport::Tcp, reader, writer, None).await;
     }
 
-    async fn serve_from<R, W>(&self, reader: R, writer: W, peer: Option<IpAddr>)
-    where
+    /// [`Server::serve`] for a client that came over `transport`, counted
+    /// under that label in `chat_connections_total`. A front end of its own
+    /// (a WebSocket listener) calls [`Server::admit`] first.
+    pub async fn serve_as<R, W>(
+        &self,
+        transport: Transport,
+        reader: R,
+        writer: W,
+        peer: Option<IpAddr>,
+    ) where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        self.serve_from(transport, reader, writer, peer).await;
+    }
+
+    pub(crate) async fn serve_from<R, W>(
+        &self,
+        transport: Transport,
+        reader: R,
+        writer: W,
+        peer: Option<IpAddr>,
+    ) where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
         let Some(reading) = lock(&self.reading).clone() else {
             return;
         };
-        self.shared.connections.fetch_add(1, Ordering::Relaxed);
+        self.shared.metrics.served(transport);
         crate::conn::serve(&self.shared, reader, writer, reading, peer).await;
+    }
+
+    /// Takes one of the `--max-connections` slots for a client that came
+    /// over `transport`, or counts a refusal and returns `None` when the
+    /// server is full. The slot, and the `chat_connections_open` gauge, are
+    /// given back when the returned guard is dropped.
+    pub fn admit(&self, transport: Transport) -> Option<Admission> {
+        if self.shared.open.load(Ordering::Relaxed)
+            >= self.shared.config.max_connections
+        {
+            self.shared.metrics.refused(transport);
+            return None;
+        }
+        Some(Admission(Open::new(&self.shared, transport)))
     }
 
     /// What the server has done so far.
     pub fn report(&self) -> Report {
-        let shared = &self.shared;
-        Report {
-            connections: shared.connections.load(Ordering::Relaxed),
-            messages: shared.messages.load(Ordering::Relaxed),
-            delivered: shared.delivered.load(Ordering::Relaxed),
-            dropped: shared.dropped.load(Ordering::Relaxed),
-            refused: shared.refused.load(Ordering::Relaxed),
-            peak_output: shared.peak_output.load(Ordering::Relaxed),
-            deadline_hit: false,
-        }
+        report(&self.shared, false)
     }
 
     /// Accepts clients on `listener` until `shutdown` completes, then shuts
@@ -127,11 +155,16 @@ impl Server {
                     let _ = stream.set_nodelay(true);
                     tracing::debug!(%peer, "accepted");
                     let server = self.clone();
-                    let open = Open::new(&self.shared);
+                    let open = Open::new(&self.shared, Transport::Tcp);
                     self.tracker.spawn(async move {
                         let (reader, writer) = stream.into_split();
                         server
-                            .serve_from(reader, writer, Some(peer.ip()))
+                            .serve_from(
+                                Transport::Tcp,
+                                reader,
+                                writer,
+                                Some(peer.ip()),
+                            )
                             .await;
                         tracing::debug!(%peer, "closed");
                         drop(open);
@@ -189,15 +222,7 @@ impl Server {
             .await
             .is_ok();
         // ANCHOR_END: shutdown
-        let mut report = Report {
-            connections: shared.connections.load(Ordering::Relaxed),
-            messages: shared.messages.load(Ordering::Relaxed),
-            delivered: shared.delivered.load(Ordering::Relaxed),
-            dropped: shared.dropped.load(Ordering::Relaxed),
-            refused: shared.refused.load(Ordering::Relaxed),
-            peak_output: shared.peak_output.load(Ordering::Relaxed),
-            deadline_hit: !finished,
-        };
+        let mut report = report(&shared, !finished);
         if !finished {
             tracing::warn!(
                 "shutdown deadline hit: some connections were still open"
@@ -205,6 +230,20 @@ impl Server {
         }
         report.deadline_hit = !finished;
         report
+    }
+}
+
+/// What the counters say now.
+fn report(shared: &Shared, deadline_hit: bool) -> Report {
+    let metrics = &shared.metrics;
+    Report {
+        connections: metrics.connections(),
+        messages: metrics.messages.get(),
+        delivered: metrics.delivered.get(),
+        dropped: metrics.dropped.get(),
+        refused: metrics.refusals(),
+        peak_output: shared.peak_output.load(Ordering::Relaxed),
+        deadline_hit,
     }
 }
 
@@ -223,13 +262,13 @@ pub async fn run(
 async fn metrics(shared: Arc<Shared>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last = shared.messages.load(Ordering::Relaxed);
+    let mut last = shared.metrics.messages.get();
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             () = shared.drain.cancelled() => return,
         }
-        let now = shared.messages.load(Ordering::Relaxed);
+        let now = shared.metrics.messages.get();
         shared.rate.store(now - last, Ordering::Relaxed);
         if now != last {
             tracing::info!(
@@ -243,39 +282,46 @@ async fn metrics(shared: Arc<Shared>) {
     }
 }
 
-/// One open connection, counted in `Shared::open` while this lives.
-struct Open(Arc<Shared>);
+/// One open connection, counted in `Shared::open` (and in its transport's
+/// gauge) while this lives.
+pub(crate) struct Open(Arc<Shared>, Transport);
 
 impl Open {
-    fn new(shared: &Arc<Shared>) -> Open {
+    pub(crate) fn new(shared: &Arc<Shared>, transport: Transport) -> Open {
         shared.open.fetch_add(1, Ordering::Relaxed);
-        Open(Arc::clone(shared))
+        shared.metrics.opened(transport);
+        Open(Arc::clone(shared), transport)
     }
 }
 
 impl Drop for Open {
     fn drop(&mut self) {
         self.0.open.fetch_sub(1, Ordering::Relaxed);
+        self.0.metrics.closed(self.1);
     }
 }
+
+/// A connection slot taken by [`Server::admit`]; dropping it gives the slot
+/// back.
+pub struct Admission(#[allow(dead_code, reason = "held for its Drop")] Open);
 
 /// Tells a client the server is full, without waiting (a refused client must
 /// cost nothing), and closes it.
 fn refuse(shared: &Shared, stream: &TcpStream, why: &str) {
-    shared.refused.fetch_add(1, Ordering::Relaxed);
+    shared.metrics.refused(Transport::Tcp);
     let line = format!("! server full ({why}): try again later\n");
     let _ = stream.try_write(line.as_bytes());
 }
 
 /// Lets an event through once per `every`, counting the ones in between.
-struct LogEvery {
+pub(crate) struct LogEvery {
     every: Duration,
     last: Option<tokio::time::Instant>,
     suppressed: u64,
 }
 
 impl LogEvery {
-    fn new(every: Duration) -> LogEvery {
+    pub(crate) fn new(every: Duration) -> LogEvery {
         LogEvery {
             every,
             last: None,
@@ -284,7 +330,7 @@ impl LogEvery {
     }
 
     /// `Some(events suppressed since the last one)` if this one is due.
-    fn due(&mut self) -> Option<u64> {
+    pub(crate) fn due(&mut self) -> Option<u64> {
         let now = tokio::time::Instant::now();
         if self.last.is_some_and(|last| now < last + self.every) {
             self.suppressed += 1;

@@ -233,3 +233,85 @@ fn at_the_file_descriptor_limit_clients_are_refused_and_the_log_stays_quiet() {
         );
     });
 }
+
+/// Reads `<label> on <addr>` from the server's next stdout line.
+fn address_line(stdout: &mut impl BufRead, label: &str) -> String {
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    line.trim_end()
+        .strip_prefix(&format!("{label} on "))
+        .unwrap_or_else(|| panic!("expected `{label} on <addr>`, got {line:?}"))
+        .to_string()
+}
+
+#[cfg(unix)]
+#[test]
+fn with_tls_and_metrics_it_prints_both_addresses_refuses_nc_and_answers_a_scrape()
+ {
+    testkit::within(LIMIT, || {
+        let dir = tempfile::tempdir().unwrap();
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".into()])
+            .unwrap();
+        let (cert, key) =
+            (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&cert, made.cert.pem()).unwrap();
+        std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+        let mut server = Command::new(env!("CARGO_BIN_EXE_chat-server"))
+            .args(["--addr", "127.0.0.1:0", "--tls", "127.0.0.1:0"])
+            .arg("--tls-cert")
+            .arg(&cert)
+            .arg("--tls-key")
+            .arg(&key)
+            .args(["--metrics", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the chat-server binary starts");
+        let mut stdout = BufReader::new(server.stdout.take().unwrap());
+        address_line(&mut stdout, "listening");
+        let tls = address_line(&mut stdout, "tls");
+        let metrics = address_line(&mut stdout, "metrics");
+
+        // What `nc` sees on the TLS port when a person types a line: one plain line, then the
+        // end of the stream.
+        let mut nc = TcpStream::connect(&tls).unwrap();
+        nc.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        nc.write_all(b"/nick ann\n").unwrap();
+        let mut seen = String::new();
+        std::io::Read::read_to_string(&mut nc, &mut seen).unwrap();
+        assert_eq!(seen, chat::tls::PLAINTEXT_REFUSAL);
+
+        let mut scrape = TcpStream::connect(&metrics).unwrap();
+        scrape
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        scrape.write_all(b"GET /metrics HTTP/1.1\r\n\r\n").unwrap();
+        let mut page = String::new();
+        std::io::Read::read_to_string(&mut scrape, &mut page).unwrap();
+        assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
+        assert!(
+            page.contains(
+                "\nchat_tls_handshake_failures_total{reason=\"plaintext\"} 1\n"
+            ),
+            "the plain-text client is counted: {page}"
+        );
+
+        Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .expect("the kill command runs");
+        wait_within(&mut server, Duration::from_secs(10))
+            .expect("the server exits on SIGTERM");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(
+            &mut server.stderr.take().unwrap(),
+            &mut stderr,
+        )
+        .unwrap();
+        assert_eq!(
+            stderr.matches("plain text to the TLS port").count(),
+            1,
+            "the refusal is logged once: {stderr}"
+        );
+    });
+}

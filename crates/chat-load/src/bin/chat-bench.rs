@@ -10,6 +10,11 @@
 //! fresh process for every row. Scenarios: `throughput` (many clients, offered far more than a naive
 //! server can deliver), `latency` (the same clients at a rate both should sustain) and `memory`
 //! (stalled readers, a fixed number of messages, two counts).
+//!
+//! `--transport tcp,tls` measures the server once per transport (the baseline speaks TCP only):
+//! for TLS it makes a self-signed certificate, starts the server with `--tls 127.0.0.1:0
+//! --tls-cert --tls-key`, and the clients trust that certificate. A second table then puts each
+//! transport's delivered lines/s and p99 side by side.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,6 +26,7 @@ use serde::Serialize;
 use chat_load::cli::{Handshake, seconds};
 use chat_load::process::Server;
 use chat_load::report::human;
+use chat_load::tls::{SelfSigned, TlsClient, Transport};
 use chat_load::{LoadConfig, Report};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
@@ -102,6 +108,12 @@ struct Args {
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// How clients reach the server, one run per transport (repeat or separate with commas).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tcp")]
+    transport: Vec<Transport>,
+    /// Leave out the naive baseline.
+    #[arg(long)]
+    no_naive: bool,
 }
 
 /// One server under one load.
@@ -110,6 +122,7 @@ struct Row {
     scenario: Scenario,
     /// `server` or `naive`.
     slot: &'static str,
+    transport: Transport,
     program: PathBuf,
     args: Vec<String>,
     /// The load's own figures; `None` when the run could not be made.
@@ -118,6 +131,8 @@ struct Row {
     error: Option<String>,
     /// Peak resident set size (`VmHWM`) in MiB.
     peak_rss_mib: Option<f64>,
+    /// CPU time the server used during the run (connecting included), in seconds.
+    cpu_secs: Option<f64>,
     /// The server was killed for passing --rss-limit-mib.
     killed_over_rss_limit: bool,
     /// The server process was gone at the end of the run (crashed or killed).
@@ -177,20 +192,46 @@ fn main() -> ExitCode {
         );
     }
 
+    // The certificate for the TLS runs, made here and removed with the folder at the end.
+    let certs = tempfile::tempdir().expect("a temporary folder");
+    let cert = match args.transport.contains(&Transport::Tls) {
+        true => match SelfSigned::write(certs.path()) {
+            Ok(cert) => Some(cert),
+            Err(e) => {
+                eprintln!("chat-bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        false => None,
+    };
+    let mut runs: Vec<(&'static str, &PathBuf, &Vec<String>, Transport)> = args
+        .transport
+        .iter()
+        .map(|&t| ("server", &server, &server_args, t))
+        .collect();
+    let none = Vec::new();
+    if !args.no_naive {
+        runs.push(("naive", &naive, &none, Transport::Tcp));
+    }
     let mut rows = Vec::new();
     for &scenario in &args.scenario {
         for load in loads(&args, scenario) {
-            for (slot, program, extra) in [
-                ("server", &server, &server_args),
-                ("naive", &naive, &Vec::new()),
-            ] {
+            for &(slot, program, extra, transport) in &runs {
                 if !args.json {
                     eprintln!(
-                        "running {scenario:?} against {slot} ({})",
-                        program.display()
+                        "running {scenario:?} against {slot} ({}) over {}",
+                        program.display(),
+                        transport.name()
                     );
                 }
-                let row = measure(&args, scenario, slot, program, extra, &load);
+                let row = measure(
+                    &args,
+                    (scenario, slot, transport),
+                    program,
+                    extra,
+                    cert.as_ref(),
+                    &load,
+                );
                 if !args.json {
                     print_row(&row);
                 }
@@ -225,7 +266,10 @@ fn main() -> ExitCode {
              warm-up; peak RSS: VmHWM of the server process.",
             args.drain.as_secs_f64()
         );
-        for (scenario, ratio) in throughput_ratio {
+        if args.transport.len() > 1 {
+            println!("{}", side_by_side(&rows, &args.transport));
+        }
+        for (scenario, ratio) in throughput_ratio.into_iter().filter(|_| !args.no_naive) {
             match ratio {
                 Some(r) => println!(
                     "{scenario:?}: the server delivered {r:.1}x the naive baseline's lines/s"
@@ -281,27 +325,45 @@ fn loads(args: &Args, scenario: Scenario) -> Vec<LoadConfig> {
     }
 }
 
-/// Starts `program`, runs `load` against it, reads its peak memory, stops it.
+/// Starts `program`, runs `load` against it over `transport`, reads its peak memory, stops it.
 fn measure(
     args: &Args,
-    scenario: Scenario,
-    slot: &'static str,
+    (scenario, slot, transport): (Scenario, &'static str, Transport),
     program: &Path,
     extra: &[String],
+    cert: Option<&SelfSigned>,
     load: &LoadConfig,
 ) -> Row {
     let mut row = Row {
         scenario,
         slot,
+        transport,
         program: program.to_owned(),
         args: extra.to_vec(),
         report: None,
         error: None,
         peak_rss_mib: None,
+        cpu_secs: None,
         killed_over_rss_limit: false,
         exited_early: false,
     };
-    let mut server = match Server::start(program, extra, Duration::from_secs(args.start_timeout)) {
+    let mut extra = extra.to_vec();
+    let mut tls = None;
+    if let (Transport::Tls, Some(cert)) = (transport, cert) {
+        let path = |p: &Path| p.display().to_string();
+        extra.extend(["--tls".to_owned(), "127.0.0.1:0".to_owned()]);
+        extra.extend(["--tls-cert".to_owned(), path(&cert.cert)]);
+        extra.extend(["--tls-key".to_owned(), path(&cert.key)]);
+        match TlsClient::trusting(&cert.cert, "localhost") {
+            Ok(client) => tls = Some(client),
+            Err(e) => {
+                row.error = Some(e);
+                return row;
+            }
+        }
+    }
+    let limit = Duration::from_secs(args.start_timeout);
+    let mut server = match Server::start(program, &extra, limit) {
         Ok(server) => server,
         Err(e) => {
             row.error = Some(e.to_string());
@@ -309,8 +371,17 @@ fn measure(
         }
     };
     server.guard(args.rss_limit_mib * 1024);
+    let addr = match tls {
+        Some(_) => server.address("tls", limit),
+        None => Some(server.addr),
+    };
+    let Some(addr) = addr else {
+        row.error = Some("the server printed no `tls on <addr>` line".to_owned());
+        return row;
+    };
     let load = LoadConfig {
-        addr: server.addr,
+        addr,
+        tls,
         ..load.clone()
     };
     match chat_load::load::run(&load) {
@@ -318,6 +389,7 @@ fn measure(
         Err(e) => row.error = Some(e.to_string()),
     }
     row.peak_rss_mib = server.peak_rss_kib().map(|k| k as f64 / 1024.0);
+    row.cpu_secs = server.cpu_ns().map(|ns| ns as f64 / 1e9);
     row.killed_over_rss_limit = server.killed_over_limit();
     row.exited_early = !server.is_running();
     drop(server);
@@ -327,7 +399,7 @@ fn measure(
 fn ratio(rows: &[Row], scenario: Scenario) -> Option<f64> {
     let delivered = |slot: &str| {
         rows.iter()
-            .find(|r| r.scenario == scenario && r.slot == slot)
+            .find(|r| r.scenario == scenario && r.slot == slot && r.transport == Transport::Tcp)
             .and_then(|r| r.report.as_ref())
             .map(|r| r.delivered_per_sec)
     };
@@ -394,10 +466,70 @@ fn table(rows: &[Row]) -> String {
         } else {
             ""
         };
+        let slot = match row.transport {
+            Transport::Tcp => row.slot.to_owned(),
+            t => format!("{} ({})", row.slot, t.name()),
+        };
+        out.push_str(&format!("| {name} | {slot}{gone} | {cells} | {rss} |\n"));
+    }
+    out
+}
+
+/// The server's delivered lines/s and p99 per transport, one line per scenario, and each
+/// transport's lines/s as a share of the first's.
+fn side_by_side(rows: &[Row], transports: &[Transport]) -> String {
+    let mut out = String::from("| scenario |");
+    for t in transports {
         out.push_str(&format!(
-            "| {name} | {}{gone} | {cells} | {rss} |\n",
-            row.slot
+            " {0} lines/s | {0} p99 | {0} CPU µs / 1k lines |",
+            t.name()
         ));
+    }
+    for t in &transports[1..] {
+        out.push_str(&format!(" {} / {} |", t.name(), transports[0].name()));
+    }
+    out.push_str(&format!(
+        "\n|{}\n",
+        " --- |".repeat(1 + 3 * transports.len() + transports.len() - 1)
+    ));
+    let mut scenarios: Vec<Scenario> = rows.iter().map(|r| r.scenario).collect();
+    scenarios.dedup();
+    for scenario in scenarios.into_iter().filter(|s| *s != Scenario::Memory) {
+        let row = |t: Transport| {
+            rows.iter()
+                .find(|r| r.scenario == scenario && r.slot == "server" && r.transport == t)
+        };
+        let of = |t: Transport| row(t).and_then(|r| r.report.as_ref());
+        // The server's CPU time over the lines it owed, when it delivered them all (with loss,
+        // the lines owed are not the lines written).
+        let cpu = |t: Transport| {
+            let row = row(t)?;
+            let r = row.report.as_ref()?;
+            let owed = r.sent_total as f64 * r.clients.saturating_sub(1) as f64;
+            (r.lost == 0 && owed > 0.0).then(|| row.cpu_secs.map(|s| s * 1e9 / owed))?
+        };
+        out.push_str(&format!("| {} |", format!("{scenario:?}").to_lowercase()));
+        for &t in transports {
+            match of(t) {
+                Some(r) => out.push_str(&format!(
+                    " {} | {:.1} ms | {} |",
+                    human(r.delivered_per_sec),
+                    r.latency.p99_ms,
+                    cpu(t).map_or("-".to_owned(), |ns| format!("{ns:.0}"))
+                )),
+                None => out.push_str(" - | - | - |"),
+            }
+        }
+        for &t in &transports[1..] {
+            match (of(t), of(transports[0])) {
+                (Some(r), Some(base)) if base.delivered_per_sec > 0.0 => out.push_str(&format!(
+                    " {:.2} |",
+                    r.delivered_per_sec / base.delivered_per_sec
+                )),
+                _ => out.push_str(" - |"),
+            }
+        }
+        out.push('\n');
     }
     out
 }

@@ -5,14 +5,17 @@
 //! ```
 //!
 //! Prints a table (or `--json`): delivered lines per second, loss, latency p50/p99/max.
+//! `--transport tls --tls-ca cert.pem` loads a TLS port instead, trusting that certificate.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 
 use chat_load::cli::{Handshake, seconds};
+use chat_load::tls::{TlsClient, Transport};
 
 /// A load generator for line-based chat servers.
 ///
@@ -53,6 +56,15 @@ struct Args {
     drain: Duration,
     #[command(flatten)]
     handshake: Handshake,
+    /// How clients reach the server.
+    #[arg(long, value_enum, default_value = "tcp")]
+    transport: Transport,
+    /// With --transport tls: the certificate (PEM) to trust, e.g. the server's self-signed one.
+    #[arg(long, required_if_eq("transport", "tls"))]
+    tls_ca: Option<PathBuf>,
+    /// With --transport tls: the name the server's certificate must carry.
+    #[arg(long, default_value = "localhost")]
+    tls_name: String,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -60,7 +72,18 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let tls = match (args.transport, &args.tls_ca) {
+        (Transport::Tls, Some(ca)) => match TlsClient::trusting(ca, &args.tls_name) {
+            Ok(tls) => Some(tls),
+            Err(e) => {
+                eprintln!("chat-load: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let config = chat_load::LoadConfig {
+        tls,
         clients: args.clients,
         senders: args.senders,
         stalled: args.stalled,

@@ -6,11 +6,13 @@
 //! ```
 //!
 //! The first line on standard output is `listening on <addr>` (with the real port when `--addr`
-//! asks for port 0). Logs go to standard error. Ctrl+C or SIGTERM shuts the server down
+//! asks for port 0); `tls on <addr>` and `metrics on <addr>` follow when `--tls` and `--metrics`
+//! are given. Logs go to standard error. Ctrl+C or SIGTERM shuts the server down
 //! gracefully: every message already accepted is delivered before the connections close.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -69,6 +71,23 @@ struct Args {
     /// Rooms that may exist at once [1 to 1000000].
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_rooms: u64,
+    /// A second address that speaks TLS (same server, same rooms and
+    /// limits); needs --tls-cert and --tls-key.
+    #[arg(long, requires_all = ["tls_cert", "tls_key"])]
+    tls: Option<SocketAddr>,
+    /// The server's certificate chain, PEM.
+    #[arg(long, requires = "tls")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key, PEM.
+    #[arg(long, requires = "tls")]
+    tls_key: Option<PathBuf>,
+    /// Seconds a TLS client may take to finish its handshake [1 to 300].
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    handshake_timeout: u64,
+    /// An admin address that answers `GET /metrics` (Prometheus text format);
+    /// off unless given. Keep it off the public interface.
+    #[arg(long)]
+    metrics: Option<SocketAddr>,
 }
 
 #[tokio::main]
@@ -94,10 +113,30 @@ async fn main() -> std::io::Result<()> {
         shutdown_deadline: Duration::from_secs(args.shutdown_deadline),
         max_connections: small(args.max_connections),
         max_rooms: small(args.max_rooms),
+        handshake_timeout: Duration::from_secs(args.handshake_timeout),
     };
+    // The certificate first: a bad one stops the server before it listens.
+    let acceptor = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            chat::tls::acceptor(cert, key).map_err(std::io::Error::other)?,
+        ),
+        _ => None,
+    };
+    let shutdown = shutdown_signal();
     let listener = TcpListener::bind(args.addr).await?;
     println!("listening on {}", listener.local_addr()?);
-    let report = chat::run(listener, config, shutdown_signal()).await;
+    let server = chat::Server::new(config);
+    if let (Some(addr), Some(acceptor)) = (args.tls, acceptor) {
+        let tls = TcpListener::bind(addr).await?;
+        println!("tls on {}", tls.local_addr()?);
+        tokio::spawn(server.clone().accept_tls(tls, acceptor));
+    }
+    if let Some(addr) = args.metrics {
+        let admin = TcpListener::bind(addr).await?;
+        println!("metrics on {}", admin.local_addr()?);
+        tokio::spawn(server.clone().serve_metrics(admin));
+    }
+    let report = server.run(listener, shutdown).await;
     tracing::info!(?report, "stopped");
     Ok(())
 }
@@ -108,25 +147,37 @@ fn small(value: u64) -> usize {
 }
 
 /// Completes on Ctrl+C or, on Unix, SIGTERM (what `kill` and service managers
-/// send).
-async fn shutdown_signal() {
+/// send). The handlers are installed when this is called, not when the future
+/// is first polled: a signal sent as soon as `listening on` is printed must
+/// find them in place, or it kills the process without a graceful shutdown.
+/// Tokio's `signal` registers its handler when it is called
+/// (`signal/unix.rs`, `signal_with_handle` calls `signal_enable`), while
+/// `ctrl_c` is an `async fn` and registers only once polled
+/// (`signal/ctrl_c.rs`).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
