@@ -93,15 +93,38 @@ impl Drop for Hog {
     }
 }
 
-/// Runs `watch(handle, every, count)` on a current_thread runtime of its own, with its clock
-/// paused or not.
-fn watch_from_outside(handle: &Handle, paused: bool, every: Duration, count: usize) -> Report {
+/// Runs `watch` on `handle` on a current_thread runtime of its own, as a monitoring thread
+/// would: `count` samples, [`PAUSED_EVERY`] apart on a paused clock or [`REAL_EVERY`] apart on
+/// the real one. With `leak`, five tasks that never end are spawned on the watched runtime
+/// halfway between every two samples. Returns the report and the time watch took on the
+/// watchdog runtime's clock.
+fn watch_from_outside(
+    handle: &Handle,
+    paused: bool,
+    count: usize,
+    leak: bool,
+) -> (Report, Duration) {
     let handle = handle.clone();
     testkit::run(Flavor::CurrentThread, LIMIT, move || async move {
         if paused {
             tokio::time::pause();
         }
-        watch(&handle, every, count).await
+        let every = if paused { PAUSED_EVERY } else { REAL_EVERY };
+        let leaks = async {
+            if leak {
+                tokio::time::sleep(every / 2).await;
+                for _ in 1..count {
+                    spawn_forever(&handle, 5);
+                    tokio::time::sleep(every).await;
+                }
+            }
+        };
+        let start = tokio::time::Instant::now();
+        let watching = async {
+            let report = watch(&handle, every, count).await;
+            (report, start.elapsed())
+        };
+        tokio::join!(watching, leaks).0
     })
 }
 
@@ -116,7 +139,7 @@ fn a_worker_stuck_in_one_poll_is_reported_starved() {
     let hog = Hog::start(rt.handle());
     // Spawned from outside the runtime, they wait in its global queue: the only worker is busy.
     spawn_forever(rt.handle(), 3);
-    let report = watch_from_outside(rt.handle(), false, REAL_EVERY, 3);
+    let (report, _) = watch_from_outside(rt.handle(), false, 3, false);
     drop(hog);
     assert_eq!(
         report.starved,
@@ -155,7 +178,7 @@ fn busy_workers_that_park_are_not_starved() {
             }
         });
     }
-    let report = watch_from_outside(rt.handle(), false, REAL_EVERY, 3);
+    let (report, _) = watch_from_outside(rt.handle(), false, 3, false);
     assert_eq!(
         report.starved,
         Vec::<usize>::new(),
@@ -170,19 +193,8 @@ fn busy_workers_that_park_are_not_starved() {
 fn tasks_piling_up_are_reported_as_a_leak() {
     let rt = watched(1);
     settle(&rt);
-    let handle = rt.handle().clone();
-    let report = testkit::run(Flavor::CurrentThread, LIMIT, move || async move {
-        tokio::time::pause();
-        // Between two samples (at 0, 100, 200 and 300 ms), five more tasks that never end.
-        let leak = async {
-            tokio::time::sleep(PAUSED_EVERY / 2).await;
-            for _ in 0..3 {
-                spawn_forever(&handle, 5);
-                tokio::time::sleep(PAUSED_EVERY).await;
-            }
-        };
-        tokio::join!(watch(&handle, PAUSED_EVERY, 4), leak).0
-    });
+    // Between two samples (at 0, 100, 200 and 300 ms), five more tasks that never end.
+    let (report, _) = watch_from_outside(rt.handle(), true, 4, true);
     assert!(
         report.leaking,
         "five more tasks were spawned between every two samples and none ended, yet the report \
@@ -198,7 +210,7 @@ fn a_steady_number_of_tasks_is_not_a_leak() {
     let rt = watched(2);
     spawn_forever(rt.handle(), 3);
     settle(&rt);
-    let report = watch_from_outside(rt.handle(), true, PAUSED_EVERY, 4);
+    let (report, _) = watch_from_outside(rt.handle(), true, 4, false);
     assert_eq!(alive(&report), vec![3; 4], "alive tasks at each sample");
     assert!(
         !report.leaking,
@@ -217,7 +229,7 @@ fn the_report_is_about_the_runtime_it_was_given() {
     let rt = watched(2);
     spawn_forever(rt.handle(), 5);
     settle(&rt);
-    let report = watch_from_outside(rt.handle(), true, PAUSED_EVERY, 2);
+    let (report, _) = watch_from_outside(rt.handle(), true, 2, false);
     let seen = (
         report.workers,
         report
@@ -239,13 +251,7 @@ fn the_report_is_about_the_runtime_it_was_given() {
 fn watch_takes_its_samples_on_the_runtime_s_timer() {
     let rt = watched(1);
     settle(&rt);
-    let handle = rt.handle().clone();
-    let (report, waited) = testkit::run(Flavor::CurrentThread, LIMIT, move || async move {
-        tokio::time::pause();
-        let start = tokio::time::Instant::now();
-        let report = watch(&handle, PAUSED_EVERY, 4).await;
-        (report, start.elapsed())
-    });
+    let (report, waited) = watch_from_outside(rt.handle(), true, 4, false);
     assert_eq!(
         report.samples.len(),
         4,
