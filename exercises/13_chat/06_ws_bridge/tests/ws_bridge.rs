@@ -119,8 +119,9 @@ impl Client {
         match tokio::time::timeout(WITHIN, self.rx.next()).await {
             Ok(Some(message)) => message,
             Ok(None) => panic!(
-                "the bridge closed the WebSocket side while the test waited for {what}: it must \
-                 go on until a Close from either side"
+                "the WebSocket side was closed (the bridge closed or dropped its sink) while the \
+                 client waited for {what}: the sink stays open until either side ends, and then \
+                 the bridge sends a Close on it before it closes it"
             ),
             Err(_) => panic!(
                 "no message reached the WebSocket client while it waited for {what}: {silence}"
