@@ -93,7 +93,8 @@ where
     // to. `StreamExt::split` and `tokio::io::split` let the halves be used at the same time.
     let (mut ws_out, mut ws_in) = ws.split();
     let (chat_in, mut chat_out) = tokio::io::split(chat);
-    // Only the outbound loop writes to `ws_out`; the inbound loop hands it its replies.
+    // Only the outbound loop writes to `ws_out`; the inbound loop hands it its replies. A `send`
+    // fails only once the outbound loop is gone, and then the bridge is ending anyway.
     let (reply_tx, mut reply_rx) = mpsc::channel::<Message>(REPLIES);
 
     // WebSocket to chat. It waits only for the client's next message and for the chat side to
@@ -132,6 +133,8 @@ where
     // Chat (and the inbound loop's replies) to WebSocket. It waits only for the next line or
     // reply and for the client to take a message.
     let outbound = async {
+        // A chat line is read whole: the chat server bounds its own lines (its line limit, its
+        // rules for names), so only the client's messages need a limit here.
         let mut lines = BufReader::new(chat_in).lines();
         loop {
             let message = tokio::select! {
