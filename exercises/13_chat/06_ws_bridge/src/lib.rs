@@ -61,7 +61,7 @@ impl std::error::Error for BridgeError {}
 ///   of file and the WebSocket side gets a [`Message::Close`]. The end of the chat side does the
 ///   same.
 /// - Neither direction waits for the other: a side that does not read holds up only the messages
-///   going to it. Every buffer is bounded.
+///   going to it. Every queue between the two sides is bounded.
 pub async fn bridge<S, E>(
     ws: S,
     chat: impl AsyncRead + AsyncWrite,
