@@ -16,6 +16,10 @@
 //!   `LinesCodec::new_with_max_length`, runs them only while its output is under a bound, and
 //!   drains what the room's receiver has ready into one buffer that it writes at once (no flush
 //!   per message, no queue per client).
+//! - `src/http.rs`: the optional HTTP listener: a bounded request-head reader, the static page
+//!   (`static/`, built in with `include_str!`) and the WebSocket upgrade.
+//! - `src/ws.rs`: a WebSocket connection bridged into the same connection code: each text frame
+//!   is one line in, each line out is one text frame.
 //! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
 //!
 //! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
@@ -25,9 +29,12 @@
 use std::time::Duration;
 
 mod conn;
+mod http;
 mod rooms;
 mod server;
+mod ws;
 
+pub use http::{HEAD_TIMEOUT, MAX_HEAD};
 pub use server::{Server, run};
 
 /// The limits and sizes a server runs with. [`Config::default`] gives the

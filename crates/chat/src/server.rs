@@ -20,14 +20,14 @@ use crate::{Config, Report};
 /// Cloning is cheap and gives another handle to the same server.
 #[derive(Clone)]
 pub struct Server {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     /// Every reading connection holds a clone of this sender; the shutdown
     /// takes the original away, so once the last clone is dropped nobody reads
     /// any more. `None` once shutting down.
     reading: Arc<std::sync::Mutex<Option<mpsc::Sender<()>>>>,
     /// Its receiver: `recv` returns `None` when every sender is gone.
     reading_done: Arc<tokio::sync::Mutex<mpsc::Receiver<()>>>,
-    tracker: TaskTracker,
+    pub(crate) tracker: TaskTracker,
 }
 
 impl Server {
@@ -54,8 +54,12 @@ impl Server {
         self.serve_from(reader, writer, None).await;
     }
 
-    async fn serve_from<R, W>(&self, reader: R, writer: W, peer: Option<IpAddr>)
-    where
+    pub(crate) async fn serve_from<R, W>(
+        &self,
+        reader: R,
+        writer: W,
+        peer: Option<IpAddr>,
+    ) where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin,
     {
@@ -244,10 +248,10 @@ async fn metrics(shared: Arc<Shared>) {
 }
 
 /// One open connection, counted in `Shared::open` while this lives.
-struct Open(Arc<Shared>);
+pub(crate) struct Open(Arc<Shared>);
 
 impl Open {
-    fn new(shared: &Arc<Shared>) -> Open {
+    pub(crate) fn new(shared: &Arc<Shared>) -> Open {
         shared.open.fetch_add(1, Ordering::Relaxed);
         Open(Arc::clone(shared))
     }

@@ -5,6 +5,10 @@
 //! nc 127.0.0.1 7878
 //! ```
 //!
+//! With `--http 127.0.0.1:8080` it also serves the chat page at `http://127.0.0.1:8080/`, whose
+//! WebSocket clients share the rooms of the TCP clients (the second line printed is then
+//! `http on <addr>`).
+//!
 //! The first line on standard output is `listening on <addr>` (with the real port when `--addr`
 //! asks for port 0). Logs go to standard error. Ctrl+C or SIGTERM shuts the server down
 //! gracefully: every message already accepted is delivered before the connections close.
@@ -28,6 +32,10 @@ struct Args {
     /// The address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
+    /// Also serve the chat page and WebSocket clients over HTTP on this
+    /// address (`http://<addr>/`; off unless given).
+    #[arg(long)]
+    http: Option<SocketAddr>,
     /// The longest line a client may send, in bytes, without its line ending [1
     /// to 1048576].
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
@@ -96,8 +104,16 @@ async fn main() -> std::io::Result<()> {
         max_rooms: small(args.max_rooms),
     };
     let listener = TcpListener::bind(args.addr).await?;
+    let shutdown = shutdown_signal();
     println!("listening on {}", listener.local_addr()?);
-    let report = chat::run(listener, config, shutdown_signal()).await;
+    let server = chat::Server::new(config);
+    if let Some(http) = args.http {
+        let http = TcpListener::bind(http).await?;
+        println!("http on {}", http.local_addr()?);
+        let server = server.clone();
+        tokio::spawn(async move { server.serve_http(http).await });
+    }
+    let report = server.run(listener, shutdown).await;
     tracing::info!(?report, "stopped");
     Ok(())
 }
@@ -108,25 +124,25 @@ fn small(value: u64) -> usize {
 }
 
 /// Completes on Ctrl+C or, on Unix, SIGTERM (what `kill` and service managers
-/// send).
-async fn shutdown_signal() {
+/// send). SIGTERM's handler is installed when this is called, not when the
+/// future is first polled: a SIGTERM that arrives as soon as the address is
+/// printed still means a graceful shutdown, not the default action (the
+/// process ends at once).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+    let term = tokio::signal::unix::signal(
+        tokio::signal::unix::SignalKind::terminate(),
+    )
+    .ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
