@@ -13,6 +13,7 @@
 //! - [`scan`]: finding lines and `LG ` payloads in received bytes without allocating.
 //! - [`naive`]: the baseline server.
 //! - [`cli`]: command-line settings shared by the commands.
+//! - [`transport`]: plain TCP, or a WebSocket whose text frames are the lines.
 //! - [`process`]: starting a server binary, reading its address and its peak memory from `/proc`.
 //!
 //! # The payload
@@ -28,6 +29,8 @@ pub mod naive;
 pub mod process;
 pub mod report;
 pub mod scan;
+pub mod transport;
 
 pub use load::{LoadConfig, LoadError};
 pub use report::Report;
+pub use transport::Transport;

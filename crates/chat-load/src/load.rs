@@ -13,7 +13,8 @@
 //!
 //! Write halves stay open until every receiver has finished: dropping a Tokio
 //! [`OwnedWriteHalf`](https://docs.rs/tokio/latest/tokio/net/tcp/struct.OwnedWriteHalf.html) shuts
-//! the socket's write side down, and a server may rightly take a half-closed socket for a quit.
+//! the socket's write side down (a WebSocket client's [`Writer`] sends a close frame), and a server
+//! may rightly take a half-closed socket for a quit.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,12 +24,12 @@ use std::time::{Duration, Instant};
 use memchr::memmem::Finder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::watch;
 
 use crate::hist::Histogram;
 use crate::report::{Latency, Report};
 use crate::scan::{self, LineBuffer, MARKER};
+use crate::transport::{self, Reader, Transport, Writer};
 
 /// Width of the time buckets in which receivers count deliveries (for lines per second).
 const BUCKET: Duration = Duration::from_millis(100);
@@ -41,8 +42,10 @@ const MAX_BATCH: u64 = 4096;
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
 pub struct LoadConfig {
-    /// The server's address.
+    /// The server's address (its HTTP address for [`Transport::Ws`]).
     pub addr: SocketAddr,
+    /// How clients talk to the server.
+    pub transport: Transport,
     /// Clients that read everything they are sent (senders are among them).
     pub clients: usize,
     /// How many of the clients also send.
@@ -82,6 +85,7 @@ impl LoadConfig {
     pub fn new(addr: SocketAddr) -> Self {
         LoadConfig {
             addr,
+            transport: Transport::Tcp,
             clients: 100,
             senders: 10,
             stalled: 0,
@@ -232,7 +236,10 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
                         source,
                     })?;
             let _ = stream.set_nodelay(true);
-            streams.push(stream);
+            let halves = transport::open(config.transport, stream, config.addr)
+                .await
+                .map_err(|message| LoadError::Handshake { client, message })?;
+            streams.push(halves);
         }
         Ok::<_, LoadError>(streams)
     };
@@ -250,8 +257,7 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
     let mut receivers = Vec::with_capacity(config.clients);
     let mut senders = Vec::with_capacity(config.senders);
     let mut stalled = Vec::with_capacity(config.stalled);
-    for (client, stream) in streams.into_iter().enumerate() {
-        let (read, write) = stream.into_split();
+    for (client, (read, write)) in streams.into_iter().enumerate() {
         let config = config.clone();
         let shared = shared.clone();
         let phase = phase_rx.clone();
@@ -352,10 +358,10 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
     Ok(summarize(&config, &shared, times, sent_end_ns, stats))
 }
 
-/// Both halves of one client's socket.
+/// Both halves of one client's connection.
 struct Halves {
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
+    read: Reader,
+    write: Writer,
 }
 
 fn validate(config: &LoadConfig) -> Result<(), LoadError> {
@@ -442,8 +448,8 @@ async fn receiver(
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,
-    write_to_sender: tokio::sync::oneshot::Sender<OwnedWriteHalf>,
-) -> (ReceiverStats, Option<OwnedWriteHalf>) {
+    write_to_sender: tokio::sync::oneshot::Sender<Writer>,
+) -> (ReceiverStats, Option<Writer>) {
     let slots = ((config.warmup + config.duration + config.drain).as_nanos() / BUCKET.as_nanos())
         as usize
         + 2;
@@ -561,11 +567,11 @@ async fn receiver(
 /// One sender: paced payload lines on a write half, batched into one write per tick.
 async fn sender(
     client: usize,
-    write: tokio::sync::oneshot::Receiver<OwnedWriteHalf>,
+    write: tokio::sync::oneshot::Receiver<Writer>,
     config: LoadConfig,
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
-) -> (Option<OwnedWriteHalf>, u64) {
+) -> (Option<Writer>, u64) {
     let Ok(mut write) = write.await else {
         return (None, shared.now_ns());
     };
@@ -629,8 +635,8 @@ async fn sender(
 /// A client that connects, sends its handshake (and waits for ready) and then never reads.
 async fn stalled_client(
     client: usize,
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
+    read: Reader,
+    write: Writer,
     config: LoadConfig,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,

@@ -1,7 +1,8 @@
 //! A server under test as a child process: start it, learn its address, read its memory, stop it.
 //!
 //! A server is started with `--addr 127.0.0.1:0` and must print `listening on <addr>` on standard
-//! output (the first such line within the first lines counts). The rest of its standard output is
+//! output (the first such line within the first lines counts). Started with `--http`, it must also
+//! print `http on <addr>`, the address of its WebSocket clients. The rest of its standard output is
 //! read and thrown away on a thread of its own, so a server that logs to standard output can never
 //! block on a full pipe.
 //!
@@ -29,7 +30,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error(
-        "{program} did not print `listening on <addr>` within {limit:?}; does it take --addr and print that line first?"
+        "{program} did not print `listening on <addr>` (and `http on <addr>`, when started with --http) within {limit:?}; does it take --addr and print that line first?"
     )]
     NoAddress { program: PathBuf, limit: Duration },
 }
@@ -50,6 +51,8 @@ pub struct Server {
     pub pid: u32,
     /// The address it listens on.
     pub addr: SocketAddr,
+    /// Its HTTP address, when it was started with `--http`.
+    pub http: Option<SocketAddr>,
     /// Largest `VmHWM` seen by [`Server::guard`]'s watcher, in KiB.
     seen_peak: Arc<AtomicU64>,
     /// Set when the watcher killed the server for using too much memory.
@@ -78,18 +81,17 @@ impl Server {
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
             let mut lines = BufReader::new(stdout).lines();
-            let mut sent = false;
             for (n, line) in lines.by_ref().enumerate() {
                 let Ok(line) = line else { break };
-                if !sent {
+                if n >= ADDRESS_WITHIN_LINES {
+                    break;
+                }
+                for prefix in ["listening on ", "http on "] {
                     if let Some(addr) = line
-                        .split_once("listening on ")
+                        .split_once(prefix)
                         .and_then(|(_, a)| a.trim().parse::<SocketAddr>().ok())
                     {
-                        let _ = tx.send(addr);
-                        sent = true;
-                    } else if n >= ADDRESS_WITHIN_LINES {
-                        break;
+                        let _ = tx.send((prefix, addr));
                     }
                 }
             }
@@ -100,21 +102,30 @@ impl Server {
             child: Arc::new(Mutex::new(child)),
             pid,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            http: None,
             seen_peak: Arc::new(AtomicU64::new(0)),
             over_limit: Arc::new(AtomicBool::new(false)),
             stop_watch: None,
         };
-        match rx.recv_timeout(limit) {
-            Ok(addr) => {
-                server.addr = addr;
-                Ok(server)
+        let wants_http = args.iter().any(|a| a == "--http");
+        let deadline = Instant::now() + limit;
+        let mut listening = None;
+        while listening.is_none() || (wants_http && server.http.is_none()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(("http on ", addr)) => server.http = Some(addr),
+                Ok((_, addr)) => listening = Some(addr),
+                // Dropping `server` kills the child.
+                Err(_) => {
+                    return Err(StartError::NoAddress {
+                        program: program.to_owned(),
+                        limit,
+                    });
+                }
             }
-            // Dropping `server` kills the child.
-            Err(_) => Err(StartError::NoAddress {
-                program: program.to_owned(),
-                limit,
-            }),
         }
+        server.addr = listening.expect("the loop ends with an address");
+        Ok(server)
     }
 
     /// Starts a watcher that reads the server's memory every 50 ms, remembers its peak, and kills

@@ -10,6 +10,10 @@
 //! fresh process for every row. Scenarios: `throughput` (many clients, offered far more than a naive
 //! server can deliver), `latency` (the same clients at a rate both should sustain) and `memory`
 //! (stalled readers, a fixed number of messages, two counts).
+//!
+//! `--transport tcp,ws` measures the server once per transport in the same run (its WebSocket
+//! clients through `--http`), so the table has the transports side by side; the naive baseline
+//! speaks TCP only. `--no-naive` leaves the baseline out.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,7 +25,7 @@ use serde::Serialize;
 use chat_load::cli::{Handshake, seconds};
 use chat_load::process::Server;
 use chat_load::report::human;
-use chat_load::{LoadConfig, Report};
+use chat_load::{LoadConfig, Report, Transport};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +58,13 @@ struct Args {
         default_value = "throughput,latency,memory"
     )]
     scenario: Vec<Scenario>,
+    /// Transports to measure the server with, each a row of its own (repeat or separate with
+    /// commas): `tcp`, or `ws` (the server is started with `--http 127.0.0.1:0`).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tcp")]
+    transport: Vec<Transport>,
+    /// Measure only the server, without the naive baseline's rows.
+    #[arg(long)]
+    no_naive: bool,
     /// Reading clients in the throughput and latency scenarios.
     #[arg(long, default_value_t = 1000)]
     clients: usize,
@@ -110,6 +121,8 @@ struct Row {
     scenario: Scenario,
     /// `server` or `naive`.
     slot: &'static str,
+    /// How the clients talked to it.
+    transport: Transport,
     program: PathBuf,
     args: Vec<String>,
     /// The load's own figures; `None` when the run could not be made.
@@ -178,18 +191,29 @@ fn main() -> ExitCode {
     }
 
     let mut rows = Vec::new();
+    let no_args = Vec::new();
     for &scenario in &args.scenario {
         for load in loads(&args, scenario) {
-            for (slot, program, extra) in [
-                ("server", &server, &server_args),
-                ("naive", &naive, &Vec::new()),
-            ] {
+            let mut runs: Vec<_> = args
+                .transport
+                .iter()
+                .map(|&t| ("server", t, &server, &server_args))
+                .collect();
+            if !args.no_naive {
+                runs.push(("naive", Transport::Tcp, &naive, &no_args));
+            }
+            for (slot, transport, program, extra) in runs {
                 if !args.json {
                     eprintln!(
-                        "running {scenario:?} against {slot} ({})",
+                        "running {scenario:?} against {slot} over {} ({})",
+                        transport.name(),
                         program.display()
                     );
                 }
+                let load = LoadConfig {
+                    transport,
+                    ..load.clone()
+                };
                 let row = measure(&args, scenario, slot, program, extra, &load);
                 if !args.json {
                     print_row(&row);
@@ -293,6 +317,7 @@ fn measure(
     let mut row = Row {
         scenario,
         slot,
+        transport: load.transport,
         program: program.to_owned(),
         args: extra.to_vec(),
         report: None,
@@ -301,7 +326,11 @@ fn measure(
         killed_over_rss_limit: false,
         exited_early: false,
     };
-    let mut server = match Server::start(program, extra, Duration::from_secs(args.start_timeout)) {
+    let mut extra = extra.to_vec();
+    if load.transport == Transport::Ws {
+        extra.extend(["--http".to_owned(), "127.0.0.1:0".to_owned()]);
+    }
+    let mut server = match Server::start(program, &extra, Duration::from_secs(args.start_timeout)) {
         Ok(server) => server,
         Err(e) => {
             row.error = Some(e.to_string());
@@ -309,8 +338,12 @@ fn measure(
         }
     };
     server.guard(args.rss_limit_mib * 1024);
+    let addr = match load.transport {
+        Transport::Tcp => server.addr,
+        Transport::Ws => server.http.expect("started with --http"),
+    };
     let load = LoadConfig {
-        addr: server.addr,
+        addr,
         ..load.clone()
     };
     match chat_load::load::run(&load) {
@@ -327,7 +360,7 @@ fn measure(
 fn ratio(rows: &[Row], scenario: Scenario) -> Option<f64> {
     let delivered = |slot: &str| {
         rows.iter()
-            .find(|r| r.scenario == scenario && r.slot == slot)
+            .find(|r| r.scenario == scenario && r.slot == slot && r.transport == Transport::Tcp)
             .and_then(|r| r.report.as_ref())
             .map(|r| r.delivered_per_sec)
     };
@@ -346,8 +379,8 @@ fn print_row(row: &Row) {
 /// The results as a Markdown table.
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| scenario | server | clients | offered deliveries/s | delivered lines/s | loss | p50 | p99 | max | peak RSS |\n\
-         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| scenario | server | transport | clients | offered deliveries/s | delivered lines/s | loss | p50 | p99 | max | peak RSS |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for row in rows {
         let rss = match row.peak_rss_mib {
@@ -395,8 +428,9 @@ fn table(rows: &[Row]) -> String {
             ""
         };
         out.push_str(&format!(
-            "| {name} | {}{gone} | {cells} | {rss} |\n",
-            row.slot
+            "| {name} | {}{gone} | {} | {cells} | {rss} |\n",
+            row.slot,
+            row.transport.name()
         ));
     }
     out

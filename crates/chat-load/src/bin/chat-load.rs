@@ -2,7 +2,10 @@
 //!
 //! ```text
 //! cargo run --release -p chat-load --bin chat-load -- --addr 127.0.0.1:7878 --clients 1000 --senders 10 --rate 10000
+//! cargo run --release -p chat-load --bin chat-load -- --transport ws --addr 127.0.0.1:8080
 //! ```
+//!
+//! The second command loads the WebSocket clients of `chat-server --http 127.0.0.1:8080`.
 //!
 //! Prints a table (or `--json`): delivered lines per second, loss, latency p50/p99/max.
 
@@ -21,9 +24,14 @@ use chat_load::cli::{Handshake, seconds};
 #[derive(Parser)]
 #[command(name = "chat-load")]
 struct Args {
-    /// The server's address.
+    /// The server's address: its TCP address, or its HTTP address (`chat-server --http`) with
+    /// `--transport ws`.
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
+    /// How clients talk to the server: `tcp` (lines), or `ws` (one text frame per line, at
+    /// ws://<addr>/ws).
+    #[arg(long, value_enum, default_value = "tcp")]
+    transport: chat_load::Transport,
     /// Clients that read everything (the senders are among them).
     #[arg(long, default_value_t = 100)]
     clients: usize,
@@ -71,6 +79,7 @@ fn main() -> ExitCode {
         messages: args.messages,
         drain: args.drain,
         progress: !args.json,
+        transport: args.transport,
         ..args.handshake.config(args.addr)
     };
     match chat_load::load::run(&config) {

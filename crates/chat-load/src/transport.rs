@@ -1,0 +1,123 @@
+//! How a client reaches the server: plain TCP, or a WebSocket whose text frames are the lines.
+//!
+//! The generator reads and writes line bytes whatever the transport, so a transport's job is to
+//! turn a connected TCP stream into a [`Reader`] and a [`Writer`] of lines. TCP hands over the
+//! stream's halves as they are. A WebSocket client does the upgrade (`GET /ws`), then runs two
+//! small tasks that turn every line written into one text frame and every text frame received into
+//! one line, over in-memory pipes (`tokio::io::duplex`).
+//!
+//! The WebSocket figures therefore include that hop on the client's side too (a copy and a task
+//! wake-up per batch, at each end), which is what a real client's frame parsing costs as well.
+//! A new transport is one more variant here and one more arm in [`open`].
+
+use std::net::SocketAddr;
+
+use futures::{SinkExt, StreamExt};
+use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+/// The reading side of a client: line bytes, whatever the transport.
+pub type Reader = Box<dyn AsyncRead + Send + Unpin>;
+/// The writing side of a client: line bytes, whatever the transport. Dropping it ends the
+/// client's sending (a TCP half-close, or a WebSocket close frame).
+pub type Writer = Box<dyn AsyncWrite + Send + Unpin>;
+
+/// How clients talk to the server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// Lines over a TCP connection (`--addr` is the server's TCP address).
+    #[default]
+    Tcp,
+    /// One text frame per line over a WebSocket at `ws://<addr>/ws` (`--addr` is the server's
+    /// HTTP address, `chat-server --http`).
+    Ws,
+}
+
+impl Transport {
+    /// Its name in tables: `tcp`, `ws`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Ws => "ws",
+        }
+    }
+}
+
+/// How much each in-memory pipe of a WebSocket client holds.
+const PIPE: usize = 64 * 1024;
+
+/// Turns a connected stream into a client's halves.
+pub async fn open(
+    transport: Transport,
+    stream: TcpStream,
+    addr: SocketAddr,
+) -> Result<(Reader, Writer), String> {
+    match transport {
+        Transport::Tcp => {
+            let (read, write) = stream.into_split();
+            Ok((Box::new(read), Box::new(write)))
+        }
+        Transport::Ws => websocket(stream, addr).await,
+    }
+}
+
+async fn websocket(stream: TcpStream, addr: SocketAddr) -> Result<(Reader, Writer), String> {
+    // Frames as large as the server may send: a line of a long nickname and a long message.
+    let config = WebSocketConfig::default().max_message_size(Some(1 << 20));
+    let (ws, _) = tokio_tungstenite::client_async_with_config(
+        format!("ws://{addr}/ws"),
+        stream,
+        Some(config),
+    )
+    .await
+    .map_err(|e| format!("the WebSocket upgrade at ws://{addr}/ws failed: {e}"))?;
+    let (mut sink, mut frames) = ws.split();
+    let (reader, mut to_reader) = tokio::io::duplex(PIPE);
+    let (writer, mut from_writer) = tokio::io::duplex(PIPE);
+    // Frames in, lines out to the reader. Ends when the server closes (the reader then sees the
+    // end of the stream) or the reader is gone.
+    tokio::spawn(async move {
+        let mut line = Vec::new();
+        while let Some(Ok(frame)) = frames.next().await {
+            if let Message::Text(text) = frame {
+                line.clear();
+                line.extend_from_slice(text.as_bytes());
+                line.push(b'\n');
+                if to_reader.write_all(&line).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    // Lines from the writer out as frames, a batch at a time. When the writer is dropped, a close
+    // frame.
+    tokio::spawn(async move {
+        let mut buf = Vec::with_capacity(PIPE);
+        let mut chunk = vec![0u8; PIPE];
+        loop {
+            let n = match from_writer.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            buf.extend_from_slice(&chunk[..n]);
+            let mut start = 0;
+            while let Some(end) = memchr::memchr(b'\n', &buf[start..]) {
+                let text = String::from_utf8_lossy(&buf[start..start + end]).into_owned();
+                start += end + 1;
+                if sink.feed(Message::text(text)).await.is_err() {
+                    return;
+                }
+            }
+            buf.drain(..start);
+            if sink.flush().await.is_err() {
+                return;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    Ok((Box::new(reader), Box::new(writer)))
+}
