@@ -12,7 +12,7 @@
 
 use std::net::SocketAddr;
 
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -66,8 +66,12 @@ pub async fn open(
 }
 
 async fn websocket(stream: TcpStream, addr: SocketAddr) -> Result<(Reader, Writer), String> {
-    // Frames as large as the server may send: a line of a long nickname and a long message.
-    let config = WebSocketConfig::default().max_message_size(Some(1 << 20));
+    // Frames as large as the server may send: a line of a long nickname and a long message. A
+    // read buffer of 16 KiB rather than the default 128 KiB, which is allocated at once for each of
+    // a thousand clients.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .max_message_size(Some(1 << 20));
     let (ws, _) = tokio_tungstenite::client_async_with_config(
         format!("ws://{addr}/ws"),
         stream,
@@ -81,15 +85,25 @@ async fn websocket(stream: TcpStream, addr: SocketAddr) -> Result<(Reader, Write
     // Frames in, lines out to the reader. Ends when the server closes (the reader then sees the
     // end of the stream) or the reader is gone.
     tokio::spawn(async move {
-        let mut line = Vec::new();
-        while let Some(Ok(frame)) = frames.next().await {
-            if let Message::Text(text) = frame {
-                line.clear();
-                line.extend_from_slice(text.as_bytes());
-                line.push(b'\n');
-                if to_reader.write_all(&line).await.is_err() {
-                    return;
+        let mut lines = Vec::new();
+        let mut open = true;
+        while open && let Some(Ok(frame)) = frames.next().await {
+            lines.clear();
+            push_line(&mut lines, frame);
+            // Every frame already received goes into the same write: one write into the pipe
+            // (a lock and a wake-up) per batch, not per line, as a TCP client reads a batch.
+            while lines.len() < PIPE {
+                match frames.next().now_or_never() {
+                    Some(Some(Ok(frame))) => push_line(&mut lines, frame),
+                    Some(_) => {
+                        open = false;
+                        break;
+                    }
+                    None => break,
                 }
+            }
+            if to_reader.write_all(&lines).await.is_err() {
+                return;
             }
         }
     });
@@ -120,4 +134,12 @@ async fn websocket(stream: TcpStream, addr: SocketAddr) -> Result<(Reader, Write
         let _ = sink.close().await;
     });
     Ok((Box::new(reader), Box::new(writer)))
+}
+
+/// A text frame's text as a line; other frames are not lines.
+fn push_line(lines: &mut Vec<u8>, frame: Message) {
+    if let Message::Text(text) = frame {
+        lines.extend_from_slice(text.as_bytes());
+        lines.push(b'\n');
+    }
 }

@@ -43,7 +43,7 @@ use crate::Server;
 /// The capacity of each in-memory pipe between a WebSocket and the connection
 /// code: what the bridge holds for one client in each direction, besides the
 /// WebSocket's own buffers.
-const PIPE: usize = 16 * 1024;
+const PIPE: usize = 8 * 1024;
 
 /// How long the out pump may take, after the connection code has finished, to
 /// send what is left and the close frame.
@@ -188,8 +188,10 @@ async fn pump_out<S>(
     let mut buf = BytesMut::new();
     let mut notices_open = true;
     loop {
+        // Room for a read; a line longer than this grows `buf` until its end
+        // arrives.
         if buf.capacity() - buf.len() < 1024 {
-            buf.reserve(PIPE);
+            buf.reserve(4096);
         }
         tokio::select! {
             read = from_conn.read_buf(&mut buf) => {
