@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chat::{Config, HEAD_TIMEOUT, MAX_HEAD, Report, Server};
 use common::{Client, LIMIT, LINE_WITHIN, quiet_config, tcp_client};
-use futures::{SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use testkit::Flavor;
 use tokio::io::{
     AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream,
