@@ -49,6 +49,7 @@ const PIPE: usize = 8 * 1024;
 /// send what is left and the close frame.
 const CLOSE_WITHIN: Duration = Duration::from_secs(2);
 
+// ANCHOR: ws_config
 /// The WebSocket limits for a server whose longest line is `max_line` bytes: a
 /// message is one line, so no frame or message may be longer. Small buffers:
 /// most chat clients are idle, and each buffer is paid per client.
@@ -65,6 +66,7 @@ pub(crate) fn config(max_line: usize) -> WebSocketConfig {
         .max_message_size(Some(max_line))
         .max_frame_size(Some(max_line))
 }
+// ANCHOR_END: ws_config
 
 /// Runs one WebSocket client through the connection code until it ends.
 pub(crate) async fn bridge<S>(
@@ -121,6 +123,7 @@ async fn pump_in<S>(
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut line = Vec::new();
+    // ANCHOR: ws_frame
     while let Some(frame) = frames.next().await {
         let refusal = match frame {
             Ok(Message::Text(text)) => {
@@ -173,6 +176,7 @@ async fn pump_in<S>(
             return;
         }
     }
+    // ANCHOR_END: ws_frame
 }
 
 /// Lines from the connection code out as frames, and the in pump's notices.
