@@ -233,3 +233,46 @@ fn at_the_file_descriptor_limit_clients_are_refused_and_the_log_stays_quiet() {
         );
     });
 }
+
+#[cfg(unix)]
+#[test]
+fn with_http_it_prints_the_second_address_and_serves_the_page() {
+    testkit::within(LIMIT, || {
+        let mut server = Command::new(env!("CARGO_BIN_EXE_chat-server"))
+            .args(["--addr", "127.0.0.1:0", "--http", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the chat-server binary starts");
+        let mut stdout = BufReader::new(server.stdout.take().unwrap());
+        let mut lines = [String::new(), String::new()];
+        for line in &mut lines {
+            stdout.read_line(line).unwrap();
+        }
+        assert!(lines[0].starts_with("listening on "), "{lines:?}");
+        let http = lines[1]
+            .trim_end()
+            .strip_prefix("http on ")
+            .unwrap_or_else(|| {
+                panic!(
+                    "with --http the second line is `http on <addr>`: {lines:?}"
+                )
+            })
+            .to_string();
+        let mut page = TcpStream::connect(&http).unwrap();
+        page.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        page.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut page, &mut response)
+            .expect("the page, then the end of the stream");
+        assert!(
+            response.starts_with("HTTP/1.1 200 OK\r\n")
+                && response.contains("<title>chat</title>"),
+            "GET / serves the chat page: {response:?}"
+        );
+        server.kill().unwrap();
+        server.wait().unwrap();
+    });
+}
