@@ -9,11 +9,13 @@
 //! the same `max_connections` as TCP ones.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -41,6 +43,30 @@ const STYLE: &str = include_str!("../static/chat.css");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
                    connect-src 'self'; img-src 'none'; base-uri 'none'; \
                    form-action 'none'; frame-ancestors 'none'";
+
+/// At most this many refused HTTP clients are answered at once (see
+/// `refuse`); past that, a refused connection is closed at once.
+const REFUSING_MAX: usize = 64;
+
+/// How long a refused HTTP client may take to send its request head and take
+/// the answer.
+const REFUSING_WITHIN: Duration = Duration::from_secs(1);
+
+/// Answers a client the server has no room for. An HTTP client sends its
+/// request before it reads anything, and closing a socket that holds unread
+/// bytes sends a reset, which makes the client's kernel throw the answer away:
+/// so the head is read first (bounded in size and time), then the answer
+/// written, then the connection closed.
+async fn refuse(mut stream: TcpStream, answer: &str) {
+    let deadline = Instant::now() + REFUSING_WITHIN;
+    let mut buf = Vec::new();
+    let _ = read_head(&mut stream, &mut buf, deadline).await;
+    let _ = timeout_at(deadline, async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
 
 /// A parsed request head.
 struct Head {
@@ -84,6 +110,7 @@ impl Server {
     /// shutdown with the TCP clients. Run it beside [`Server::run`].
     pub async fn serve_http(&self, listener: TcpListener) {
         let max = self.shared.config.max_connections;
+        let refusing = Arc::new(Semaphore::new(REFUSING_MAX));
         loop {
             let accepted = tokio::select! {
                 accepted = listener.accept() => accepted,
@@ -103,8 +130,20 @@ impl Server {
                 self.shared.refused.fetch_add(1, Ordering::Relaxed);
                 let body =
                     format!("! server full (at most {max} connections)\n");
-                let _ = stream
-                    .try_write(response(503, "text/plain", &body).as_bytes());
+                let answer = response(503, "text/plain", &body);
+                match Arc::clone(&refusing).try_acquire_owned() {
+                    Ok(permit) => {
+                        tokio::spawn(async move {
+                            refuse(stream, &answer).await;
+                            drop(permit);
+                        });
+                    }
+                    // Too many refusals at once: close at once, answered
+                    // if the socket takes the answer now.
+                    Err(_) => {
+                        let _ = stream.try_write(answer.as_bytes());
+                    }
+                }
                 continue;
             }
             let _ = stream.set_nodelay(true);
