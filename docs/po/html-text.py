@@ -25,6 +25,7 @@ glossary's heading "Future"). As one HTML block, which no tool translates, it re
 both books.
 """
 
+import html
 import json
 import re
 import sys
@@ -32,10 +33,23 @@ import sys
 ELEMENT = re.compile(r"<(summary|figcaption)>(?!\n)(.+?)</\1>", re.S)
 
 
+def code_spans(text):
+    """`<code>x</code>` as a Markdown code span: as inline HTML in a paragraph, its text would get
+    mdBook's smart punctuation (`--example` would show as `–example`)."""
+
+    def span(m):
+        code = html.unescape(m.group(1))
+        fence = "``" if "`" in code else "`"
+        pad = " " if fence == "``" else ""
+        return f"{fence}{pad}{code}{pad}{fence}"
+
+    return re.sub(r"<code>(.*?)</code>", span, text, flags=re.S)
+
+
 def split(content):
     def paragraph(m):
         number, text = re.match(r"(\d+\. )?(.*)", m.group(2).strip(), re.S).groups()
-        return f"<{m.group(1)}>{number or ''}\n\n{text}\n\n</{m.group(1)}>"
+        return f"<{m.group(1)}>{number or ''}\n\n{code_spans(text)}\n\n</{m.group(1)}>"
 
     return ELEMENT.sub(paragraph, content)
 

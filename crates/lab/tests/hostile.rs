@@ -52,9 +52,14 @@ fn processes_with(marker: &str) -> Vec<(u32, String)> {
             .split(|b| *b == 0)
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        if words.iter().any(|w| {
-            w == marker || (w.contains(marker) && (w.contains("/deps/") || w.contains("/build/")))
-        }) {
+        // A word that is the marker (`sleep 3144`), or a program under `deps/` or `build/` whose
+        // path holds it (a test binary, a build script). Only the program itself: a rustc
+        // elsewhere on the machine passes paths like `deps/libx-<hash>.rlib`, and a hash holds
+        // `3144` often enough to be mistaken for the spinning test.
+        let program = words
+            .first()
+            .is_some_and(|w| w.contains(marker) && (w.contains("/deps/") || w.contains("/build/")));
+        if program || words.iter().any(|w| w == marker) {
             found.push((pid, words.join(" ")));
         }
     }
