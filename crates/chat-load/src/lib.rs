@@ -13,9 +13,9 @@
 //! - [`scan`]: finding lines and `LG ` payloads in received bytes without allocating.
 //! - [`naive`]: the baseline server.
 //! - [`cli`]: command-line settings shared by the commands.
-//! - [`process`]: starting a server binary, reading its address and its peak memory from `/proc`.
-//! - [`tls`]: the transport (`tcp` or `tls`), the certificate a TLS client trusts, and a
-//!   self-signed one made at run time.
+//! - [`transport`]: plain TCP, TLS, or a WebSocket whose text frames are the lines.
+//! - [`tls`]: the certificate a TLS client trusts, and a self-signed one made at run time.
+//! - [`process`]: starting a server binary, reading its addresses and its peak memory from `/proc`.
 //!
 //! # The payload
 //!
@@ -31,6 +31,8 @@ pub mod process;
 pub mod report;
 pub mod scan;
 pub mod tls;
+pub mod transport;
 
 pub use load::{LoadConfig, LoadError};
 pub use report::Report;
+pub use transport::Transport;

@@ -13,7 +13,8 @@
 //!
 //! Write halves stay open until every receiver has finished: dropping a Tokio
 //! [`OwnedWriteHalf`](https://docs.rs/tokio/latest/tokio/net/tcp/struct.OwnedWriteHalf.html) shuts
-//! the socket's write side down, and a server may rightly take a half-closed socket for a quit.
+//! the socket's write side down (a WebSocket client's [`Writer`] sends a close frame), and a server
+//! may rightly take a half-closed socket for a quit.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use memchr::memmem::Finder;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
@@ -29,11 +30,7 @@ use crate::hist::Histogram;
 use crate::report::{Latency, Report};
 use crate::scan::{self, LineBuffer, MARKER};
 use crate::tls::TlsClient;
-
-/// A client's read half: a TCP socket's, or a TLS stream's.
-type ClientRead = Box<dyn AsyncRead + Send + Unpin>;
-/// A client's write half.
-type ClientWrite = Box<dyn AsyncWrite + Send + Unpin>;
+use crate::transport::{self, Reader, Transport, Writer};
 
 /// Width of the time buckets in which receivers count deliveries (for lines per second).
 const BUCKET: Duration = Duration::from_millis(100);
@@ -46,8 +43,10 @@ const MAX_BATCH: u64 = 4096;
 /// Everything a run needs to know.
 #[derive(Clone, Debug)]
 pub struct LoadConfig {
-    /// The server's address.
+    /// The server's address (its HTTP address for [`Transport::Ws`]).
     pub addr: SocketAddr,
+    /// How clients talk to the server.
+    pub transport: Transport,
     /// Clients that read everything they are sent (senders are among them).
     pub clients: usize,
     /// How many of the clients also send.
@@ -80,7 +79,7 @@ pub struct LoadConfig {
     pub threads: usize,
     /// Show a progress bar on standard error (only done when it is a terminal).
     pub progress: bool,
-    /// Speak TLS, with this client setup; plain TCP when `None`.
+    /// The client setup of [`Transport::Tls`]: the certificates it trusts, the name it expects.
     pub tls: Option<TlsClient>,
 }
 
@@ -89,6 +88,7 @@ impl LoadConfig {
     pub fn new(addr: SocketAddr) -> Self {
         LoadConfig {
             addr,
+            transport: Transport::Tcp,
             clients: 100,
             senders: 10,
             stalled: 0,
@@ -240,25 +240,10 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
                         source,
                     })?;
             let _ = stream.set_nodelay(true);
-            let halves: (ClientRead, ClientWrite) = match &config.tls {
-                None => {
-                    let (read, write) = stream.into_split();
-                    (Box::new(read), Box::new(write))
-                }
-                Some(tls) => {
-                    let stream = tls
-                        .connector
-                        .connect(tls.name.clone(), stream)
-                        .await
-                        .map_err(|e| LoadError::Handshake {
-                            client,
-                            message: format!("the TLS handshake failed: {e}"),
-                        })?;
-                    // The two halves share a lock: rustls keeps one state for both directions.
-                    let (read, write) = tokio::io::split(stream);
-                    (Box::new(read), Box::new(write))
-                }
-            };
+            let halves =
+                transport::open(config.transport, stream, config.addr, config.tls.as_ref())
+                    .await
+                    .map_err(|message| LoadError::Handshake { client, message })?;
             streams.push(halves);
         }
         Ok::<_, LoadError>(streams)
@@ -378,10 +363,10 @@ pub async fn generate(config: LoadConfig) -> Result<Report, LoadError> {
     Ok(summarize(&config, &shared, times, sent_end_ns, stats))
 }
 
-/// Both halves of one client's socket.
+/// Both halves of one client's connection.
 struct Halves {
-    read: ClientRead,
-    write: ClientWrite,
+    read: Reader,
+    write: Writer,
 }
 
 fn validate(config: &LoadConfig) -> Result<(), LoadError> {
@@ -471,8 +456,8 @@ async fn receiver(
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,
-    write_to_sender: tokio::sync::oneshot::Sender<ClientWrite>,
-) -> (ReceiverStats, Option<ClientWrite>) {
+    write_to_sender: tokio::sync::oneshot::Sender<Writer>,
+) -> (ReceiverStats, Option<Writer>) {
     let slots = ((config.warmup + config.duration + config.drain).as_nanos() / BUCKET.as_nanos())
         as usize
         + 2;
@@ -590,11 +575,11 @@ async fn receiver(
 /// One sender: paced payload lines on a write half, batched into one write per tick.
 async fn sender(
     client: usize,
-    write: tokio::sync::oneshot::Receiver<ClientWrite>,
+    write: tokio::sync::oneshot::Receiver<Writer>,
     config: LoadConfig,
     shared: Arc<Shared>,
     mut phase: watch::Receiver<Phase>,
-) -> (Option<ClientWrite>, u64) {
+) -> (Option<Writer>, u64) {
     let Ok(mut write) = write.await else {
         return (None, shared.now_ns());
     };
@@ -663,8 +648,8 @@ async fn sender(
 /// A client that connects, sends its handshake (and waits for ready) and then never reads.
 async fn stalled_client(
     client: usize,
-    read: ClientRead,
-    write: ClientWrite,
+    read: Reader,
+    write: Writer,
     config: LoadConfig,
     mut phase: watch::Receiver<Phase>,
     ready: tokio::sync::mpsc::Sender<Result<(), LoadError>>,

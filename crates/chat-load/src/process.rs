@@ -2,9 +2,9 @@
 //!
 //! A server is started with `--addr 127.0.0.1:0` and must print `listening on <addr>` on standard
 //! output (the first such line within the first lines counts). Other addresses it prints in the
-//! first lines as `<label> on <addr>` (`tls on 127.0.0.1:40123`) are found by [`Server::address`]. The rest of its standard output is
-//! read and thrown away on a thread of its own, so a server that logs to standard output can never
-//! block on a full pipe.
+//! first lines as `<label> on <addr>` (`tls on 127.0.0.1:40123`, `http on 127.0.0.1:40124`) are
+//! found by [`Server::address`]. The rest of its standard output is read and thrown away on a
+//! thread of its own, so a server that logs to standard output can never block on a full pipe.
 //!
 //! Memory comes from Linux's `/proc/<pid>/status`: `VmHWM` is the peak resident set size since the
 //! process started, `VmRSS` the current one (see `proc_pid_status(5)`).

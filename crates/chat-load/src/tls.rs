@@ -1,5 +1,5 @@
-//! The TLS side of the load generator: which certificate to trust, and a self-signed one made at
-//! run time for `chat-bench --transport tls`.
+//! The TLS side of the load generator ([`Transport::Tls`](crate::Transport::Tls)): which
+//! certificate to trust, and a self-signed one made at run time for `chat-bench --transport tls`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,26 +9,6 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
-
-/// How clients speak to the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Transport {
-    /// Lines over plain TCP.
-    Tcp,
-    /// The same lines inside TLS.
-    Tls,
-}
-
-impl Transport {
-    /// Its name in tables and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Transport::Tcp => "tcp",
-            Transport::Tls => "tls",
-        }
-    }
-}
 
 /// A TLS client setup: the connector (with the certificates it trusts) and the name it checks the
 /// server's certificate against.

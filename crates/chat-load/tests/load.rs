@@ -363,3 +363,41 @@ fn a_ready_line_that_never_comes_is_a_not_ready_error_in_bounded_time() {
          --connect-timeout, got {result:?}"
     );
 }
+
+/// The chat server, its WebSocket clients on `listener` (no TCP listener at all).
+fn chat_over_http() -> Running {
+    start(|listener, stop| async move {
+        let server = chat::Server::new(chat::Config {
+            rate_limit: 0,
+            history: 0,
+            ..chat::Config::default()
+        });
+        tokio::select! {
+            () = server.serve_http(listener) => {}
+            _ = stop => {}
+        }
+    })
+}
+
+#[test]
+fn counts_are_exact_over_websocket_against_the_chat_server() {
+    let server = chat_over_http();
+    let report = run(LoadConfig {
+        transport: chat_load::Transport::Ws,
+        ready: Some("you are in room lobby".to_owned()),
+        ..small(server.addr)
+    });
+    // 300 messages, each delivered to the 5 other clients, every one a text frame read as a line.
+    assert_eq!(report.sent_total, 300, "{report:?}");
+    assert_eq!(report.expected, 1500, "{report:?}");
+    assert_eq!(
+        report.received, 1500,
+        "every message over WebSocket arrives: {report:?}"
+    );
+    assert_eq!(report.lost, 0, "{report:?}");
+    assert_eq!(
+        report.echoed, 0,
+        "the server sends nobody their own message: {report:?}"
+    );
+    assert_eq!(report.overlong_lines, 0, "{report:?}");
+}

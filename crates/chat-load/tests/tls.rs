@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use chat_load::tls::{SelfSigned, TlsClient};
-use chat_load::{LoadConfig, Report};
+use chat_load::{LoadConfig, Report, Transport};
 
 /// Process-level limit of the test: the run below takes about 3 s.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -40,6 +40,7 @@ fn chat_load_over_tls_delivers_every_message_to_tls_clients() {
         duration: Duration::from_secs(1),
         warmup: Duration::from_millis(200),
         ready: Some(" lobby".to_owned()),
+        transport: Transport::Tls,
         tls: Some(TlsClient::trusting(&cert.cert, "localhost").unwrap()),
         ..LoadConfig::new(tls_addr)
     };

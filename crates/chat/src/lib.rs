@@ -18,8 +18,12 @@
 //!   per message, no queue per client).
 //! - [`tls`] (`src/tls.rs`): the TLS listener: rustls decrypts, a time-out
 //!   bounds the handshake, and the same `conn.rs` serves what comes out.
-//! - `src/metrics.rs`: every counter, as Prometheus metrics, and the admin
-//!   listener that answers `GET /metrics`.
+//! - `src/http.rs`: the optional HTTP listener: a bounded request-head reader, the static page
+//!   (`static/`, built in with `include_str!`) and the WebSocket upgrade.
+//! - `src/ws.rs`: a WebSocket connection bridged into the same connection code: each text frame
+//!   is one line in, each line out is one text frame.
+//! - `src/metrics.rs`: every counter, as Prometheus metrics labelled by transport (`tcp`, `tls`,
+//!   `ws`), and the admin listener that answers `GET /metrics`.
 //! - `src/bin/chat-server.rs`: the command line, with Ctrl+C and SIGTERM wired to the shutdown.
 //!
 //! Every limit a hostile client could probe is in [`Config`]: line length, nickname length, idle
@@ -29,11 +33,14 @@
 use std::time::Duration;
 
 mod conn;
+mod http;
 mod metrics;
 mod rooms;
 mod server;
 pub mod tls;
+mod ws;
 
+pub use http::{HEAD_TIMEOUT, MAX_HEAD};
 pub use metrics::Transport;
 pub use server::{Admission, Server, run};
 

@@ -246,7 +246,7 @@ fn address_line(stdout: &mut impl BufRead, label: &str) -> String {
 
 #[cfg(unix)]
 #[test]
-fn with_tls_and_metrics_it_prints_both_addresses_refuses_nc_and_answers_a_scrape()
+fn with_tls_http_and_metrics_it_prints_each_address_refuses_nc_and_answers_a_scrape()
  {
     testkit::within(LIMIT, || {
         let dir = tempfile::tempdir().unwrap();
@@ -262,7 +262,7 @@ fn with_tls_and_metrics_it_prints_both_addresses_refuses_nc_and_answers_a_scrape
             .arg(&cert)
             .arg("--tls-key")
             .arg(&key)
-            .args(["--metrics", "127.0.0.1:0"])
+            .args(["--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -270,6 +270,7 @@ fn with_tls_and_metrics_it_prints_both_addresses_refuses_nc_and_answers_a_scrape
         let mut stdout = BufReader::new(server.stdout.take().unwrap());
         address_line(&mut stdout, "listening");
         let tls = address_line(&mut stdout, "tls");
+        address_line(&mut stdout, "http");
         let metrics = address_line(&mut stdout, "metrics");
 
         // What `nc` sees on the TLS port when a person types a line: one plain line, then the
@@ -313,5 +314,48 @@ fn with_tls_and_metrics_it_prints_both_addresses_refuses_nc_and_answers_a_scrape
             1,
             "the refusal is logged once: {stderr}"
         );
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn with_http_it_prints_the_second_address_and_serves_the_page() {
+    testkit::within(LIMIT, || {
+        let mut server = Command::new(env!("CARGO_BIN_EXE_chat-server"))
+            .args(["--addr", "127.0.0.1:0", "--http", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the chat-server binary starts");
+        let mut stdout = BufReader::new(server.stdout.take().unwrap());
+        let mut lines = [String::new(), String::new()];
+        for line in &mut lines {
+            stdout.read_line(line).unwrap();
+        }
+        assert!(lines[0].starts_with("listening on "), "{lines:?}");
+        let http = lines[1]
+            .trim_end()
+            .strip_prefix("http on ")
+            .unwrap_or_else(|| {
+                panic!(
+                    "with --http the second line is `http on <addr>`: {lines:?}"
+                )
+            })
+            .to_string();
+        let mut page = TcpStream::connect(&http).unwrap();
+        page.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        page.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut page, &mut response)
+            .expect("the page, then the end of the stream");
+        assert!(
+            response.starts_with("HTTP/1.1 200 OK\r\n")
+                && response.contains("<title>chat</title>"),
+            "GET / serves the chat page: {response:?}"
+        );
+        server.kill().unwrap();
+        server.wait().unwrap();
     });
 }

@@ -11,10 +11,12 @@
 //! server can deliver), `latency` (the same clients at a rate both should sustain) and `memory`
 //! (stalled readers, a fixed number of messages, two counts).
 //!
-//! `--transport tcp,tls` measures the server once per transport (the baseline speaks TCP only):
-//! for TLS it makes a self-signed certificate, starts the server with `--tls 127.0.0.1:0
-//! --tls-cert --tls-key`, and the clients trust that certificate. A second table then puts each
-//! transport's delivered lines/s and p99 side by side.
+//! `--transport tcp,tls,ws` measures the server once per transport in the same run (the naive
+//! baseline speaks TCP only; `--no-naive` leaves it out): for TLS it makes a self-signed
+//! certificate, starts the server with `--tls 127.0.0.1:0 --tls-cert --tls-key`, and the clients
+//! trust that certificate; for WebSocket it starts the server with `--http 127.0.0.1:0` and the
+//! clients upgrade at `ws://<addr>/ws`. A second table then puts each transport's delivered
+//! lines/s and p99 side by side.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,8 +28,8 @@ use serde::Serialize;
 use chat_load::cli::{Handshake, seconds};
 use chat_load::process::Server;
 use chat_load::report::human;
-use chat_load::tls::{SelfSigned, TlsClient, Transport};
-use chat_load::{LoadConfig, Report};
+use chat_load::tls::{SelfSigned, TlsClient};
+use chat_load::{LoadConfig, Report, Transport};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -108,7 +110,9 @@ struct Args {
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// How clients reach the server, one run per transport (repeat or separate with commas).
+    /// How clients reach the server, one run per transport (repeat or separate with commas):
+    /// `tcp`, `tls` (the server gets `--tls 127.0.0.1:0` and a self-signed certificate), `ws`
+    /// (the server gets `--http 127.0.0.1:0`).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "tcp")]
     transport: Vec<Transport>,
     /// Leave out the naive baseline.
@@ -122,6 +126,7 @@ struct Row {
     scenario: Scenario,
     /// `server` or `naive`.
     slot: &'static str,
+    /// How the clients talked to it.
     transport: Transport,
     program: PathBuf,
     args: Vec<String>,
@@ -362,6 +367,9 @@ fn measure(
             }
         }
     }
+    if transport == Transport::Ws {
+        extra.extend(["--http".to_owned(), "127.0.0.1:0".to_owned()]);
+    }
     let limit = Duration::from_secs(args.start_timeout);
     let mut server = match Server::start(program, &extra, limit) {
         Ok(server) => server,
@@ -371,16 +379,19 @@ fn measure(
         }
     };
     server.guard(args.rss_limit_mib * 1024);
-    let addr = match tls {
-        Some(_) => server.address("tls", limit),
-        None => Some(server.addr),
+    // The line each transport's address is printed on: `listening on`, `tls on`, `http on`.
+    let label = match transport {
+        Transport::Tcp => "listening",
+        Transport::Tls => "tls",
+        Transport::Ws => "http",
     };
-    let Some(addr) = addr else {
-        row.error = Some("the server printed no `tls on <addr>` line".to_owned());
+    let Some(addr) = server.address(label, limit) else {
+        row.error = Some(format!("the server printed no `{label} on <addr>` line"));
         return row;
     };
     let load = LoadConfig {
         addr,
+        transport,
         tls,
         ..load.clone()
     };

@@ -2,7 +2,10 @@
 //!
 //! ```text
 //! cargo run --release -p chat-load --bin chat-load -- --addr 127.0.0.1:7878 --clients 1000 --senders 10 --rate 10000
+//! cargo run --release -p chat-load --bin chat-load -- --transport ws --addr 127.0.0.1:8080
 //! ```
+//!
+//! The second command loads the WebSocket clients of `chat-server --http 127.0.0.1:8080`.
 //!
 //! Prints a table (or `--json`): delivered lines per second, loss, latency p50/p99/max.
 //! `--transport tls --tls-ca cert.pem` loads a TLS port instead, trusting that certificate.
@@ -14,8 +17,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use chat_load::Transport;
 use chat_load::cli::{Handshake, seconds};
-use chat_load::tls::{TlsClient, Transport};
+use chat_load::tls::TlsClient;
 
 /// A load generator for line-based chat servers.
 ///
@@ -24,9 +28,14 @@ use chat_load::tls::{TlsClient, Transport};
 #[derive(Parser)]
 #[command(name = "chat-load")]
 struct Args {
-    /// The server's address.
+    /// The server's address: its TCP address, its TLS address (`chat-server --tls`) with
+    /// `--transport tls`, or its HTTP address (`chat-server --http`) with `--transport ws`.
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
+    /// How clients talk to the server: `tcp` (lines), `tls` (lines inside TLS, `--addr` is the
+    /// server's TLS address), or `ws` (one text frame per line, at ws://<addr>/ws).
+    #[arg(long, value_enum, default_value = "tcp")]
+    transport: Transport,
     /// Clients that read everything (the senders are among them).
     #[arg(long, default_value_t = 100)]
     clients: usize,
@@ -56,9 +65,6 @@ struct Args {
     drain: Duration,
     #[command(flatten)]
     handshake: Handshake,
-    /// How clients reach the server.
-    #[arg(long, value_enum, default_value = "tcp")]
-    transport: Transport,
     /// With --transport tls: the certificate (PEM) to trust, e.g. the server's self-signed one.
     #[arg(long, required_if_eq("transport", "tls"))]
     tls_ca: Option<PathBuf>,
@@ -94,6 +100,7 @@ fn main() -> ExitCode {
         messages: args.messages,
         drain: args.drain,
         progress: !args.json,
+        transport: args.transport,
         ..args.handshake.config(args.addr)
     };
     match chat_load::load::run(&config) {

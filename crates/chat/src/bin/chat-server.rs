@@ -5,10 +5,14 @@
 //! nc 127.0.0.1 7878
 //! ```
 //!
+//! With `--http 127.0.0.1:8080` it also serves the chat page at `http://127.0.0.1:8080/`, whose
+//! WebSocket clients share the rooms, limits and metrics of the TCP and TLS clients.
+//!
 //! The first line on standard output is `listening on <addr>` (with the real port when `--addr`
-//! asks for port 0); `tls on <addr>` and `metrics on <addr>` follow when `--tls` and `--metrics`
-//! are given. Logs go to standard error. Ctrl+C or SIGTERM shuts the server down
-//! gracefully: every message already accepted is delivered before the connections close.
+//! asks for port 0); `tls on <addr>`, `http on <addr>` and `metrics on <addr>` follow, in that
+//! order, when `--tls`, `--http` and `--metrics` are given. Logs go to standard error. Ctrl+C or
+//! SIGTERM shuts the server down gracefully: every message already accepted is delivered before
+//! the connections close.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -30,6 +34,10 @@ struct Args {
     /// The address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:7878")]
     addr: SocketAddr,
+    /// Also serve the chat page and WebSocket clients over HTTP on this
+    /// address (`http://<addr>/`; off unless given).
+    #[arg(long)]
+    http: Option<SocketAddr>,
     /// The longest line a client may send, in bytes, without its line ending [1
     /// to 1048576].
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
@@ -130,6 +138,12 @@ async fn main() -> std::io::Result<()> {
         let tls = TcpListener::bind(addr).await?;
         println!("tls on {}", tls.local_addr()?);
         tokio::spawn(server.clone().accept_tls(tls, acceptor));
+    }
+    if let Some(http) = args.http {
+        let http = TcpListener::bind(http).await?;
+        println!("http on {}", http.local_addr()?);
+        let server = server.clone();
+        tokio::spawn(async move { server.serve_http(http).await });
     }
     if let Some(addr) = args.metrics {
         let admin = TcpListener::bind(addr).await?;
