@@ -87,7 +87,17 @@ fn a_scrape_during_a_load_counts_what_the_load_did() {
         let (reader, _w) = TcpStream::connect(addr).await.unwrap().into_split();
         Client::new(reader).read_to_close("the refusal").await;
 
-        let during = scrape(admin_addr).await;
+        // A reader may see its last line a moment before the server counts the write that
+        // carried it (the count follows the flush), so wait, briefly, for the count to settle.
+        let settle =
+            tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut during = scrape(admin_addr).await;
+        while get(&during, "chat_lines_delivered_total") < 20.0
+            && tokio::time::Instant::now() < settle
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            during = scrape(admin_addr).await;
+        }
         let tcp = |name: &str| format!("{name}{{transport=\"tcp\"}}");
         assert_eq!(get(&during, "chat_messages_received_total"), 10.0);
         assert_eq!(
