@@ -48,8 +48,12 @@ fn every_text_block_is_a_command_or_a_session_that_replays() {
         .cloned()
         .collect();
     for block in &blocks {
-        let is_command =
-            !block.is_empty() && block.iter().all(|l| l.starts_with("cargo "));
+        // Commands, each on a line of its own or continued with a trailing `\`.
+        let is_command = !block.is_empty()
+            && block.iter().enumerate().all(|(i, l)| {
+                l.starts_with("cargo ")
+                    || (i > 0 && block[i - 1].ends_with('\\'))
+            });
         let is_session = block.first().is_some_and(|l| l.starts_with("$ nc "));
         assert!(
             is_command || is_session,
