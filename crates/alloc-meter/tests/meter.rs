@@ -3,8 +3,15 @@
 #[global_allocator]
 static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
+/// `in_use` and `peak` count the whole process: a test that frees memory on another thread
+/// while this one compares them would move them under it, so these tests run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_live_vec_is_in_use_and_counted_for_this_thread_and_freed_bytes_leave_in_use() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let start = alloc_meter::reset_peak();
     let mine = alloc_meter::thread_allocated();
     let block: Vec<u8> = Vec::with_capacity(1 << 20);
@@ -29,6 +36,9 @@ fn a_live_vec_is_in_use_and_counted_for_this_thread_and_freed_bytes_leave_in_use
 
 #[test]
 fn growing_a_vec_counts_its_new_size() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut v: Vec<u8> = Vec::with_capacity(16);
     let before = alloc_meter::thread_allocated();
     v.reserve_exact(1 << 16);
@@ -41,6 +51,9 @@ fn growing_a_vec_counts_its_new_size() {
 
 #[test]
 fn another_thread_allocations_are_not_counted_for_this_one() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let before = alloc_meter::thread_allocated();
     std::thread::spawn(|| drop(vec![0u8; 1 << 20]))
         .join()
