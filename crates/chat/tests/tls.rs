@@ -7,7 +7,6 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chat::tls::{PLAINTEXT_REFUSAL, TlsAcceptor};
@@ -22,30 +21,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::{PrivateKeyDer, ServerName};
-
-/// A self-signed certificate for `localhost`: the server's acceptor, and a client connector that
-/// trusts that one certificate.
-fn certificate() -> (TlsAcceptor, TlsConnector) {
-    let made = rcgen::generate_simple_self_signed(vec!["localhost".into()])
-        .expect("rcgen makes a certificate");
-    let cert = made.cert.der().clone();
-    let key = PrivateKeyDer::try_from(made.signing_key.serialize_der())
-        .expect("rcgen's key is PKCS#8");
-    let acceptor = chat::tls::acceptor_from_der(vec![cert.clone()], key)
-        .expect("the server takes the certificate");
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert).expect("the certificate is a valid root");
-    #[allow(deprecated, reason = "the provider the server uses")]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (acceptor, TlsConnector::from(Arc::new(config)))
-}
+use tokio_rustls::rustls::pki_types::ServerName;
 
 /// A running server with a plain and a TLS listener.
 struct Running {
@@ -58,7 +34,7 @@ struct Running {
 }
 
 async fn start(config: Config) -> Running {
-    let (acceptor, connector) = certificate();
+    let (acceptor, connector) = common::tls_pair();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let tls_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let plain = listener.local_addr().unwrap();
@@ -344,7 +320,7 @@ async fn tls_duplex(
 fn tls_bytes_without_a_line_ending_do_not_reset_the_idle_clock() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
-        let (acceptor, connector) = certificate();
+        let (acceptor, connector) = common::tls_pair();
         let server = Server::new(Config {
             idle_timeout: Duration::from_secs(300),
             ..quiet_config()
@@ -381,7 +357,7 @@ fn tls_bytes_without_a_line_ending_do_not_reset_the_idle_clock() {
 fn tls_a_client_that_never_reads_is_cut_off_and_the_room_goes_on() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
-        let (acceptor, connector) = certificate();
+        let (acceptor, connector) = common::tls_pair();
         let server = Server::new(Config {
             write_timeout: Duration::from_secs(10),
             ..quiet_config()
@@ -430,7 +406,7 @@ fn tls_a_client_that_never_reads_is_cut_off_and_the_room_goes_on() {
 fn tls_a_reader_that_falls_behind_and_catches_up_gets_every_line() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         tokio::time::pause();
-        let (acceptor, connector) = certificate();
+        let (acceptor, connector) = common::tls_pair();
         let server = Server::new(quiet_config());
         // The reader's pipe holds 4 KiB: most of what it is sent waits on the server's side, in
         // rustls's buffer, while it does not read.

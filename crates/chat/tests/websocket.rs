@@ -637,32 +637,6 @@ fn websocket_clients_count_against_the_same_connection_limit() {
     });
 }
 
-/// A self-signed certificate for `localhost`: the server's acceptor, and a client connector that
-/// trusts it.
-fn tls_pair() -> (chat::tls::TlsAcceptor, tokio_rustls::TlsConnector) {
-    use std::sync::Arc;
-    use tokio_rustls::rustls;
-    let made = rcgen::generate_simple_self_signed(vec!["localhost".into()])
-        .expect("rcgen makes a certificate");
-    let cert = made.cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(
-        made.signing_key.serialize_der(),
-    )
-    .expect("rcgen's key is PKCS#8");
-    let acceptor = chat::tls::acceptor_from_der(vec![cert.clone()], key)
-        .expect("the server takes the certificate");
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert).expect("the certificate is a valid root");
-    #[allow(deprecated, reason = "the provider the server uses")]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (acceptor, tokio_rustls::TlsConnector::from(Arc::new(config)))
-}
-
 /// `GET /metrics` on the admin listener: the body.
 async fn scrape(admin: SocketAddr) -> String {
     let mut stream = TcpStream::connect(admin).await.unwrap();
@@ -693,7 +667,7 @@ fn series(page: &str, name: &str) -> u64 {
 fn a_websocket_client_is_counted_under_ws_and_refused_when_tcp_and_tls_fill_the_limit()
  {
     testkit::run(Flavor::MultiThread, LIMIT, || async {
-        let (acceptor, connector) = tls_pair();
+        let (acceptor, connector) = common::tls_pair();
         let bind = || TcpListener::bind("127.0.0.1:0");
         let (tcp, tls, http, admin) = (
             bind().await.unwrap(),

@@ -164,3 +164,29 @@ pub fn duplex_client(
     let (r, w) = tokio::io::split(ours);
     (Client::new(r), w)
 }
+
+/// A self-signed certificate for `localhost`: the server's acceptor, and a client connector that
+/// trusts it, with the crypto provider the server uses.
+pub fn tls_pair() -> (chat::tls::TlsAcceptor, tokio_rustls::TlsConnector) {
+    use std::sync::Arc;
+    use tokio_rustls::rustls;
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".into()])
+        .expect("rcgen makes a certificate");
+    let cert = made.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(
+        made.signing_key.serialize_der(),
+    )
+    .expect("rcgen's key is PKCS#8");
+    let acceptor = chat::tls::acceptor_from_der(vec![cert.clone()], key)
+        .expect("the server takes the certificate");
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).expect("the certificate is a valid root");
+    #[allow(deprecated, reason = "the provider the server uses")]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (acceptor, tokio_rustls::TlsConnector::from(Arc::new(config)))
+}
