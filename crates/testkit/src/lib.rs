@@ -17,6 +17,8 @@
 //! - [`WakeCounter`], [`Counted`], [`PollStats`] and [`Manual`] (`src/poll.rs`): count polls and
 //!   wakes, or poll a future by hand.
 //! - [`messages`] (`src/messages.rs`): the message prefixes that form the contract with `lab`.
+//! - [`sync`] (`src/sync.rs`): std's `Mutex` and `Condvar`, with a hook that runs an action right
+//!   after a lock is released, to put a wake exactly between a check and a wait.
 //!
 //! # What these functions do to the test process
 //!
@@ -129,6 +131,7 @@ pub mod messages;
 mod poll;
 mod run;
 mod spin;
+pub mod sync;
 mod watchdog;
 
 pub use poll::{Counted, Manual, PollStats, WakeCounter};

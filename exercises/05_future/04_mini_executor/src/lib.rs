@@ -29,9 +29,13 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
+
+// `Mutex` and `Condvar` are std's, wrapped: they behave exactly like `std::sync`'s, and let
+// the tests put a wake right after a lock is released, where a wake can get lost.
+use testkit::sync::{Condvar, Mutex};
 
 /// The run queue, shared by the executor and every task (a task pushes itself when woken).
 #[derive(Debug, Default)]

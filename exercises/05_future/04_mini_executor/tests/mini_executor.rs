@@ -355,231 +355,110 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
     );
 }
 
-/// A thread that wakes a waker a chosen number of nanoseconds after being asked to, then waits
-/// for `run` to return. It spins instead of sleeping, so the delay holds to within a few tens of
-/// nanoseconds. If `run` has not returned and the thread running it is asleep without having
-/// polled the task again at two looks `RESCUE_AFTER` apart, the wake was lost: the spinner notes
-/// it and spawns one more task, whose wake may get `run` going again, so that the test can say
-/// what happened. It stops when dropped.
-struct Spinner {
-    shared: Arc<SpinShared>,
-}
-
-/// How long the first poll of `WokenBySpinner` lasts after it has asked for its wake.
-const HEAD: Duration = Duration::from_micros(1);
-
-const RESCUE_AFTER: Duration = Duration::from_millis(100);
-
-struct SpinShared {
-    executor: Executor,
-    /// The waker to wake, the delay, and when the delay started.
-    job: Mutex<Option<(Waker, Duration, Instant)>>,
-    armed: AtomicBool,
-    /// The thread that runs `run`, as `/proc/self/task/<tid>/stat`.
-    runner_stat: Mutex<Option<String>>,
-    /// How many runs have returned.
-    returned: AtomicUsize,
-    /// When the spinner last called `wake`, when the first poll ended, and when the task was
-    /// polled again.
-    woken_at: Mutex<Option<Instant>>,
-    first_poll_end: Mutex<Option<Instant>>,
-    polled_again_at: Mutex<Option<Instant>>,
-    /// How many wakes `run` slept through.
-    lost: AtomicUsize,
-    stop: AtomicBool,
-}
-
-impl Spinner {
-    fn start(executor: &Executor) -> Spinner {
-        let shared = Arc::new(SpinShared {
-            executor: executor.clone(),
-            job: Mutex::new(None),
-            armed: AtomicBool::new(false),
-            runner_stat: Mutex::new(None),
-            returned: AtomicUsize::new(0),
-            woken_at: Mutex::new(None),
-            first_poll_end: Mutex::new(None),
-            polled_again_at: Mutex::new(None),
-            lost: AtomicUsize::new(0),
-            stop: AtomicBool::new(false),
-        });
-        let on_thread = Arc::clone(&shared);
-        thread::spawn(move || {
-            while !on_thread.stop.load(Ordering::Relaxed) {
-                if !on_thread.armed.swap(false, Ordering::Acquire) {
-                    std::hint::spin_loop();
-                    continue;
-                }
-                let job = on_thread.job.lock().unwrap().take();
-                let Some((waker, delay, from)) = job else {
-                    continue;
-                };
-                let returned = on_thread.returned.load(Ordering::Acquire);
-                while from.elapsed() < delay {
-                    std::hint::spin_loop();
-                }
-                let woken = Instant::now();
-                *on_thread.woken_at.lock().unwrap() = Some(woken);
-                waker.wake();
-                // Counted from the end of `wake`: on a busy machine this thread may lose the CPU
-                // in the middle of it, and the time it was away says nothing about `run`.
-                let mut look = Instant::now() + RESCUE_AFTER;
-                let mut asleep_looks = 0;
-                while on_thread.returned.load(Ordering::Acquire) == returned
-                    && !on_thread.stop.load(Ordering::Relaxed)
-                {
-                    if Instant::now() < look {
-                        std::hint::spin_loop();
-                        continue;
-                    }
-                    look = Instant::now() + RESCUE_AFTER;
-                    // A `run` that is merely slow (a loaded machine, a busy loop) is running or
-                    // about to; one that slept through the wake is asleep with the task queued,
-                    // look after look.
-                    let asleep = on_thread.runner_is_asleep()
-                        && on_thread.polled_again_at.lock().unwrap().is_none();
-                    asleep_looks = if asleep { asleep_looks + 1 } else { 0 };
-                    if asleep_looks == 2 {
-                        on_thread.lost.fetch_add(1, Ordering::SeqCst);
-                        on_thread.executor.spawn(async {});
-                        break;
-                    }
-                }
-            }
-        });
-        Spinner { shared }
-    }
-}
-
-impl SpinShared {
-    /// Whether the thread running `run` is asleep (state `S` in its `/proc` stat line).
-    fn runner_is_asleep(&self) -> bool {
-        let path = self.runner_stat.lock().unwrap().clone();
-        let Some(stat) = path.and_then(|path| std::fs::read_to_string(path).ok()) else {
-            return false;
-        };
-        // The state follows the command name, which is in parentheses and may hold spaces.
-        stat.rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            == Some("S")
-    }
-}
-
-impl Drop for Spinner {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Pending on its first poll, at whose end it asks the spinner to wake it `delay` later; ready
-/// on the next poll.
-struct WokenBySpinner {
-    delay: Duration,
-    spinner: Arc<SpinShared>,
+/// Pending on its first poll, at whose end it asks for its wake right after `run`'s thread
+/// releases a lock for the `nth` time from then on (through `testkit::sync::after_unlock`), or
+/// from another thread after `FALLBACK` if no such release comes; ready on the next poll.
+struct WokenAfterUnlock {
+    nth: usize,
+    /// Set by whichever of the two wakes comes first; the other then does nothing.
+    woken: Arc<AtomicBool>,
+    /// Set if the wake came right after a release, not from the fallback thread.
+    by_release: Arc<AtomicBool>,
     polled: bool,
 }
 
-impl Future for WokenBySpinner {
+/// How long a `WokenAfterUnlock` waits for its release before another thread wakes it.
+const FALLBACK: Duration = Duration::from_millis(2);
+
+impl Future for WokenAfterUnlock {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.polled {
-            *self.spinner.polled_again_at.lock().unwrap() = Some(Instant::now());
             return Poll::Ready(());
         }
         self.polled = true;
-        let start = Instant::now();
-        *self.spinner.job.lock().unwrap() = Some((cx.waker().clone(), self.delay, start));
-        self.spinner.armed.store(true, Ordering::Release);
-        // Return only `HEAD` after asking for the wake, so that the wake can also come before
-        // the end of the poll, and the spinner is not late for the moments just after it.
-        while start.elapsed() < HEAD {
-            std::hint::spin_loop();
-        }
-        *self.spinner.first_poll_end.lock().unwrap() = Some(Instant::now());
+        let (waker, woken, by_release) = (
+            cx.waker().clone(),
+            Arc::clone(&self.woken),
+            Arc::clone(&self.by_release),
+        );
+        testkit::sync::after_unlock(self.nth, move || {
+            if !woken.swap(true, Ordering::AcqRel) {
+                by_release.store(true, Ordering::Release);
+                waker.wake();
+            }
+        });
+        let (waker, woken) = (cx.waker().clone(), Arc::clone(&self.woken));
+        thread::spawn(move || {
+            thread::sleep(FALLBACK);
+            if !woken.swap(true, Ordering::AcqRel) {
+                waker.wake();
+            }
+        });
         Poll::Pending
     }
 }
 
-/// How many single-wake runs `a_lone_wake_as_run_goes_to_sleep_is_not_lost` makes at most (it
-/// stops after `LIMIT`).
-const LONE_WAKE_RUNS: usize = 20_000;
+/// Which releases after the first poll get the wake: the 1st up to this one. A `run` that checks
+/// the queue and then waits under a second lock guard releases the first guard within its first
+/// few releases after a poll.
+const RELEASES_TRIED: usize = 8;
 
-#[cfg(target_os = "linux")]
 #[test]
 fn a_lone_wake_as_run_goes_to_sleep_is_not_lost() {
-    // One task, one wake from another thread, about when `run` finds the queue empty and goes to
-    // sleep. If a wake can fall between the check and the wait, `run` sleeps through it. That gap
-    // is a few nanoseconds wide, so the test aims for it: a wake that came early, before the
-    // check, gets the task polled again at once, and the next run's wake comes a little later; a
-    // wake that came late, once `run` slept, gets it polled only after `run` wakes up (some
-    // microseconds), and the next run's wake comes a little earlier. The delays hover around the
-    // moment `run` checks the queue and goes to sleep.
-    const STEP_NS: u64 = 3;
-    const LATE: Duration = Duration::from_nanos(700);
-    const LOST: &str = "a lost wake-up: a single task's only wake came from another thread while \
-        run() was deciding to sleep, and run() slept through it with the task queued. Check the \
-        queue and wait on the Condvar under the same lock guard (`changed.wait(state)` with the \
-        guard that found the queue empty), never unlocking in between";
-    let executor = Executor::new();
-    let spinner = Spinner::start(&executor);
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let (done_tx, done_rx) = mpsc::channel::<()>();
-    let (runner, shared) = (executor.clone(), Arc::clone(&spinner.shared));
-    thread::spawn(move || {
-        let tid = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self is a link");
-        *shared.runner_stat.lock().unwrap() = Some(format!("/proc/{}/stat", tid.to_string_lossy()));
-        for () in go_rx {
-            runner.run();
-            shared.returned.fetch_add(1, Ordering::Release);
-            if done_tx.send(()).is_err() {
-                break;
-            }
-        }
-    });
-    let start = Instant::now();
-    let mut delay_ns = HEAD.as_nanos() as u64;
-    for i in 0..LONE_WAKE_RUNS {
-        executor.spawn(WokenBySpinner {
-            delay: Duration::from_nanos(delay_ns),
-            spinner: Arc::clone(&spinner.shared),
+    // One task, one wake, put right after `run`'s thread releases a lock: after the 1st release
+    // that follows the task's first poll in one run, after the 2nd in the next, and so on. If `run`
+    // checks the queue under one guard, lets go of it, and waits on the Condvar under another, one
+    // of these wakes lands between the check and the wait: pushed and notified while nobody
+    // waits, it is lost, and `run` sleeps with the task queued. `Condvar::wait(guard)` releases
+    // the lock inside, where no wake can be put, which is why it is the right way.
+    const LOST: &str = "a lost wake-up: the test woke the task right after run() let go of the \
+        queue's lock, between finding the queue empty and waiting on the Condvar, and run() slept \
+        through it with the task queued. Check the queue and wait on the Condvar under the same \
+        lock guard (`changed.wait(state)` with the guard that found the queue empty), never \
+        unlocking in between";
+    let mut any_by_release = false;
+    for nth in 1..=RELEASES_TRIED {
+        let executor = Executor::new();
+        let (woken, by_release) = (Arc::new(AtomicBool::new(false)), Arc::default());
+        executor.spawn(WokenAfterUnlock {
+            nth,
+            woken: Arc::clone(&woken),
+            by_release: Arc::clone(&by_release),
             polled: false,
         });
-        go_tx.send(()).unwrap();
-        // One run takes microseconds; a stuck one is seen long before `LIMIT`.
+        let (done_tx, done_rx) = mpsc::channel();
+        let runner = executor.clone();
+        thread::spawn(move || {
+            runner.run();
+            // Nothing may be left for a later run on this thread.
+            testkit::sync::cancel_after_unlock();
+            let _ = done_tx.send(());
+        });
+        // One run takes microseconds, or `FALLBACK`; a stuck one is seen long before `LIMIT`.
         if receive_within(&done_rx, LIMIT / 4).is_none() {
-            if spinner.shared.lost.load(Ordering::SeqCst) > 0 {
-                panic!("{LOST} (run {i} of {LONE_WAKE_RUNS})");
+            if by_release.load(Ordering::Acquire) {
+                panic!("{LOST} (the wake came right after release {nth} following the poll)");
             }
-            if spinner.shared.polled_again_at.lock().unwrap().is_some() {
-                panic!(
-                    "the task finished, yet run() had not returned after {:?}: count a \
-                         finished task out (`alive -= 1` under the queue's lock) and return \
-                         once no task is alive",
-                    LIMIT / 4
-                );
+            if woken.load(Ordering::Acquire) {
+                panic!("run() had not returned after {:?}: {LOST_WAKE}", LIMIT / 4);
             }
-            panic!("run() had not returned after {:?}: {LOST_WAKE}", LIMIT / 4);
+            panic!(
+                "run() had not returned after {:?}, and the task's first poll never came: \
+                 `spawn` must queue the new task, and `run` poll what is queued",
+                LIMIT / 4
+            );
         }
-        assert!(
-            spinner.shared.lost.load(Ordering::SeqCst) == 0,
-            "{LOST} (run {i} of {LONE_WAKE_RUNS})"
-        );
-        let woken = spinner.shared.woken_at.lock().unwrap().take();
-        let polled = spinner.shared.polled_again_at.lock().unwrap().take();
-        let first_end = spinner.shared.first_poll_end.lock().unwrap().take();
-        if let (Some(woken), Some(polled), Some(first_end)) = (woken, polled, first_end) {
-            let gap = polled.saturating_duration_since(woken.max(first_end));
-            if gap < LATE {
-                delay_ns = (delay_ns + STEP_NS).min(4 * HEAD.as_nanos() as u64);
-            } else {
-                delay_ns = delay_ns.saturating_sub(STEP_NS);
-            }
-        }
-        if start.elapsed() > LIMIT {
-            break;
-        }
+        any_by_release |= by_release.load(Ordering::Acquire);
     }
+    assert!(
+        any_by_release,
+        "run() never released a lock on its own thread after a poll, so the test could not put \
+         a wake between its check of the queue and its wait. Keep `Mutex` and `Condvar` from \
+         `testkit::sync` (imported at the top of src/lib.rs): they are std's, with the hook this \
+         test uses"
+    );
 }
 
 /// On its first poll, wakes itself twice and returns `Pending`; ready on the next poll.
