@@ -6,6 +6,8 @@
 //! - [`run`]: running cargo and test binaries under a process-level limit that kills the whole tree.
 //! - [`diagnose`]: known failure signatures and what they mean.
 //! - [`check`](mod@check): one exercise, built and tested, with a verdict.
+//! - [`replay`]: rebuilding an edited exercise with the rustc commands cargo used, when nothing else
+//!   changed.
 //! - [`watch`]: re-checking on every save.
 //! - [`reset`]: restoring a stub from git after backing up the learner's copy.
 //! - [`verify`]: the maintainer's proof that solutions pass and stubs fail as declared.
@@ -18,6 +20,7 @@ mod integrity;
 mod manifest;
 mod procs;
 mod progress;
+mod replay;
 mod reset;
 mod results;
 mod run;
@@ -217,6 +220,9 @@ fn find_root() -> Result<PathBuf, LabError> {
 
 fn run_cli(cli: Cli) -> Result<ExitCode, LabError> {
     let lab = Lab::open(cli.root, cli.state_dir)?;
+    if matches!(cli.command, Cmd::Check { .. } | Cmd::Watch) {
+        replay::set_dir(lab.state_dir.join("replay"));
+    }
     match cli.command {
         Cmd::List { json } => list(&lab, json),
         Cmd::Check { id } => check(&lab, id),

@@ -178,12 +178,27 @@ pub fn look_at_threads(pid: u32) -> Option<Busy> {
 /// Runs `cmd` to completion, or kills its whole process tree after `limit`.
 /// Returns [`LabError::Interrupted`] (after killing it) on Ctrl-C, SIGTERM or SIGHUP.
 pub fn run_limited(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, false, None, None, false)
+    run_tree(cmd, limit, false, None, None, Json::Neither)
+}
+
+/// [`run_limited`] for rustc run with `--error-format=json`: its stderr is one JSON message per
+/// line, kept whole as cargo's are.
+pub fn run_compiler(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
+    run_tree(cmd, limit, false, None, None, Json::Stderr)
 }
 
 /// [`run_limited`] for a learner's test process: it also gets the memory ceiling.
 pub fn run_test_process(cmd: Command, limit: Duration) -> Result<Finished, LabError> {
-    run_tree(cmd, limit, true, None, None, false)
+    run_tree(cmd, limit, true, None, None, Json::Neither)
+}
+
+/// Which output stream of a process carries JSON messages, one per line: that one is kept with
+/// its lines whole (see [`JSON_CAPTURE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Json {
+    Neither,
+    Stdout,
+    Stderr,
 }
 
 /// Starts `cmd` as the leader of a process group of its own, registered with [`procs`].
@@ -200,7 +215,7 @@ fn run_tree(
     is_test: bool,
     build_script_limit: Option<Duration>,
     lock_patience: Option<Duration>,
-    json_stdout: bool,
+    json: Json,
 ) -> Result<Finished, LabError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let (mut cmd, memory_limited) = if is_test {
@@ -228,22 +243,24 @@ fn run_tree(
     let (tx, rx) = mpsc::channel();
     // Only cargo is watched for lock waits.
     let lock = lock_patience.map(|_| Arc::new(LockWatch::default()));
-    let stdout_capture = if json_stdout {
-        Capture::whole_lines()
-    } else {
-        Capture::default()
+    let capture = |stream| {
+        if json == stream {
+            Capture::whole_lines()
+        } else {
+            Capture::default()
+        }
     };
     drain(
         inner.stdout.take(),
         true,
-        stdout_capture,
+        capture(Json::Stdout),
         tx.clone(),
         lock.clone(),
     );
     drain(
         inner.stderr.take(),
         false,
-        Capture::default(),
+        capture(Json::Stderr),
         tx,
         lock.clone(),
     );
@@ -559,14 +576,28 @@ impl Capture {
     }
 }
 
-/// Cuts every line longer than [`LONGEST_LINE`] bytes, saying how much of it was cut.
+/// The longest line of cargo's `-vv` output that names a command it ran (`Running `…``) kept
+/// whole: lab reads the exercise's rustc commands from those lines (see [`crate::replay`]), and
+/// one with every `--extern` of a crate with many dependencies is longer than [`LONGEST_LINE`].
+const LONGEST_COMMAND_LINE: usize = 256 * 1024;
+
+/// Whether `line` is cargo's verbose line for a command it runs, short enough to keep whole.
+fn is_command_line(line: &str) -> bool {
+    line.len() <= LONGEST_COMMAND_LINE && line.trim_start().starts_with("Running `")
+}
+
+/// Cuts every line longer than [`LONGEST_LINE`] bytes, saying how much of it was cut (except
+/// cargo's lines naming a command, up to [`LONGEST_COMMAND_LINE`]).
 fn shorten_lines(text: &str) -> String {
-    if text.lines().all(|l| l.len() <= LONGEST_LINE) {
+    if text
+        .lines()
+        .all(|l| l.len() <= LONGEST_LINE || is_command_line(l))
+    {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len().min(4 * CAPTURE_HEAD));
     for line in text.split_inclusive('\n') {
-        if line.len() <= LONGEST_LINE {
+        if line.len() <= LONGEST_LINE || is_command_line(line) {
             out.push_str(line);
         } else {
             let mut end = LONGEST_LINE;
@@ -718,7 +749,7 @@ pub fn build_tests_with(
         false,
         build_script_limit,
         Some(lock_patience()),
-        true,
+        Json::Stdout,
     )?;
     if let Some(LockedOut {
         what,

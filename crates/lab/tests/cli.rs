@@ -1115,3 +1115,139 @@ fn watch_does_not_loop_on_files_the_check_writes() {
 fn watch_polling_does_not_loop_on_files_the_check_writes() {
     watch_ignores_what_the_check_writes(true);
 }
+
+/// After one build through cargo, an edit of the exercise's sources is rebuilt with the rustc
+/// commands cargo used, and gets the same verdicts; a changed manifest or a rebuilt dependency
+/// sends the build through cargo again. cargo is a wrapper here that counts its calls, and
+/// `LAB_REPLAY_LOG=1` makes lab say which way each build went.
+#[cfg(unix)]
+#[test]
+fn an_edit_is_rebuilt_without_cargo_only_while_nothing_else_changed() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let root = editable_workspace("replay");
+    let state = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("calls");
+    let wrapper = bin.path().join("cargo");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec \"$LAB_TEST_REAL_CARGO\" \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let real = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let calls = || {
+        std::fs::read_to_string(&log)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    let lib = root.path().join("exercises/00_fx/02_fail/src/lib.rs");
+    let shipped = std::fs::read_to_string(&lib).unwrap();
+    let mut cargo_calls = 0;
+    // `way` is what lab must say after "lab replay: ". Other tests build in the same target
+    // folder; while one holds it, lab goes through cargo instead of waiting, and that is fine.
+    let mut check = |code: i32, expected: &str, way: &str, what: &str| {
+        let mut cmd = common::lab(root.path(), state.path(), &["check", "fx_fail"]);
+        cmd.env("CARGO", &wrapper)
+            .env("LAB_TEST_REAL_CARGO", &real)
+            .env("LAB_REPLAY_LOG", "1");
+        let out = common::finish(cmd.spawn().unwrap(), Instant::now(), BUILD, what);
+        assert_eq!(
+            out.code,
+            Some(code),
+            "{what}: exit code\nstdout:\n{}\nstderr:\n{}",
+            out.stdout,
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains(expected),
+            "{what}: expected {expected:?} in\n{}",
+            out.stdout
+        );
+        let said = out
+            .stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("lab replay: "))
+            .unwrap_or_else(|| panic!("{what}: lab did not say how it built:\n{}", out.stderr))
+            .to_owned();
+        let busy = said == "through cargo: another build holds the target folder";
+        assert!(
+            said.contains(way) || busy,
+            "{what}: expected {way:?}, lab said {said:?}"
+        );
+        if said.starts_with("through cargo") {
+            cargo_calls += 1;
+        }
+        assert_eq!(calls(), cargo_calls, "{what}: calls of cargo so far");
+    };
+
+    check(1, "fx_fail", "through cargo: no record", "the first check");
+    std::fs::write(&lib, shipped.replace("a + b + 1", "a + b")).unwrap();
+    check(0, "passes", "rebuilt without cargo", "the fix");
+    check(0, "passes", "up to date", "the same code again");
+    std::fs::write(&lib, shipped.replace("a + b + 1", "a + \"b\"")).unwrap();
+    check(
+        1,
+        "does not compile",
+        "rebuilt without cargo",
+        "a compile error",
+    );
+    std::fs::write(&lib, shipped.replace("a + b + 1", "a + \"b\" + 1")).unwrap();
+    check(
+        1,
+        "u32",
+        "rebuilt without cargo",
+        "the error's text, as rustc wrote it",
+    );
+    std::fs::write(&lib, &shipped).unwrap();
+    check(
+        1,
+        "fx_fail",
+        "rebuilt without cargo",
+        "the failing code again",
+    );
+
+    let manifest = root.path().join("exercises/00_fx/02_fail/Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[features]\nextra = []\n");
+    std::fs::write(&manifest, text).unwrap();
+    std::fs::write(&lib, shipped.replace("a + b + 1", "a + b")).unwrap();
+    check(
+        0,
+        "passes",
+        "02_fail/Cargo.toml changed",
+        "a changed Cargo.toml",
+    );
+    check(
+        0,
+        "passes",
+        "up to date",
+        "after cargo's build, recorded again",
+    );
+
+    // A dependency that cargo rebuilt since (here: its library only looks newer) is not linked
+    // by a replay: cargo decides what to rebuild.
+    let record = std::fs::read_dir(state.path().join("replay"))
+        .unwrap()
+        .next()
+        .expect("a record of the cargo build")
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(record).unwrap();
+    let testkit = text
+        .split('"')
+        .find_map(|s| s.strip_prefix("testkit="))
+        .expect("the record links testkit")
+        .to_owned();
+    let file = std::fs::File::options()
+        .append(true)
+        .open(&testkit)
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now()).unwrap();
+    std::fs::write(&lib, &shipped).unwrap();
+    check(1, "fx_fail", "libtestkit", "a newer dependency");
+}
