@@ -3,9 +3,9 @@
 //!
 //! The central check is the heartbeat: `testkit::run_watched` keeps a task ticking every 1 ms on
 //! the same current_thread runtime as the service and fails the test as soon as a tick is late by
-//! more than `MAX_BLOCK`. One blocking hash holds the thread for 300 ms, so a service that hashes
+//! more than `MAX_BLOCK`. One blocking hash holds the thread for 200 ms, so a service that hashes
 //! on the runtime thread is caught on its first job; a service that offloads the hash never comes
-//! close. The 120 ms bound is far above the few milliseconds a healthy heartbeat is usually late,
+//! close. The 80 ms bound is far above the few milliseconds a healthy heartbeat is usually late,
 //! and the hash is 2.5 times as long, so it is still caught when a busy machine keeps the watching
 //! thread itself waiting for part of it.
 //!
@@ -20,9 +20,9 @@ use hash_service::{HASH_TIME, Job, MAX_PAYLOAD, Receipt, ServiceError, handle, s
 use testkit::{Flavor, Watchdog};
 
 /// How late the heartbeat may be before the runtime counts as blocked.
-const MAX_BLOCK: Duration = Duration::from_millis(120);
+const MAX_BLOCK: Duration = Duration::from_millis(80);
 
-/// The time-out for every test body. Each needs about one `HASH_TIME` (0.3 s).
+/// The time-out for every test body. Each needs about one `HASH_TIME` (0.2 s).
 const LIMIT: Duration = Duration::from_secs(5);
 
 fn jobs(n: u64) -> Vec<Job> {
@@ -96,11 +96,11 @@ fn a_panicking_hash_fails_its_job_only_and_the_next_job_leaves_the_runtime_free(
         })
         .await;
         watchdog.assert_not_blocked(MAX_BLOCK);
-        // 300 ms of hashing at one beat per millisecond: far more than 20 beats unless the
+        // 200 ms of hashing at one beat per millisecond: far more than 20 beats unless the
         // runtime thread was held.
         assert!(
             watchdog.beats() > 20,
-            "only {} heartbeats while a 300 ms job ran: the runtime thread was not free",
+            "only {} heartbeats while a 200 ms job ran: the runtime thread was not free",
             watchdog.beats()
         );
         assert_eq!(

@@ -59,19 +59,19 @@ fn shutdown_with_nothing_submitted_returns_at_once() {
 
 #[test]
 fn waiting_for_the_worker_leaves_the_runtime_free() {
-    // Ten jobs of 30 ms: about 300 ms of work is still queued when `shutdown` starts waiting. A
+    // Ten jobs of 20 ms: about 200 ms of work is still queued when `shutdown` starts waiting. A
     // `shutdown` that joins the thread right on the runtime thread holds it for that long; the
-    // watchdog allows 120 ms. The block is 2.5 times the allowance so that it is still caught
+    // watchdog allows 80 ms. The block is 2.5 times the allowance so that it is still caught
     // when a busy machine keeps the watching thread itself waiting for part of it, and the
     // allowance is far above the few milliseconds a healthy heartbeat is usually late. The jobs
     // sleep on the worker thread in real time, which no paused clock can shorten, so this test
-    // takes those 300 ms.
+    // takes those 200 ms.
     let got = testkit::run_watched(
         Flavor::CurrentThread,
         LIMIT,
-        Duration::from_millis(120),
+        Duration::from_millis(80),
         || async {
-            let worker = Worker::start(16, Duration::from_millis(30));
+            let worker = Worker::start(16, Duration::from_millis(20));
             for id in 0..10 {
                 worker
                     .submit(id, payload(id))

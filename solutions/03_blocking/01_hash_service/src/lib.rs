@@ -20,7 +20,7 @@ use std::thread;
 use std::time::Duration;
 
 /// How long one [`slow_hash`] call holds the thread that makes it.
-pub const HASH_TIME: Duration = Duration::from_millis(300);
+pub const HASH_TIME: Duration = Duration::from_millis(200);
 
 /// The longest payload [`slow_hash`] accepts. Longer ones make it panic, the way some password
 /// hashers refuse inputs over a fixed size.
