@@ -10,6 +10,10 @@
 
 use std::sync::Arc;
 
+// std's `Mutex`, wrapped: it behaves exactly like `std::sync::Mutex`, and lets the tests put
+// another thread's join right after a lock is released, where a race can hide.
+#[allow(unused_imports, reason = "for the state you add")]
+use testkit::sync::Mutex;
 use tokio::sync::broadcast;
 
 /// A room's channel carries finished lines, shared by every receiver through the `Arc`.
@@ -21,8 +25,8 @@ pub struct Rooms {
     capacity: usize,
     // TODO: add the state: each room's sender and its number of members, by name. Think about
     // which lock guards what: deciding "that was the last member" and removing the room must not
-    // be two separate steps another thread can get between. `std::sync::Mutex` is fine: nothing
-    // awaits while it is held. A `BTreeMap` keeps the names sorted for `list`.
+    // be two separate steps another thread can get between. The `Mutex` imported above is fine:
+    // nothing awaits while it is held. A `BTreeMap` keeps the names sorted for `list`.
 }
 
 impl Rooms {

@@ -2,6 +2,7 @@
 //! it is, against your `src/lib.rs`.
 
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use chat_rooms::Rooms;
@@ -115,5 +116,45 @@ fn a_join_racing_the_last_leave_is_never_lost() {
             vec![],
             "every member left, so no room is left"
         );
+    });
+}
+
+#[test]
+fn a_join_between_the_last_leave_s_check_and_its_removal_is_never_lost() {
+    // The race above, made certain: the last member leaves, and another thread joins right after
+    // the leaving thread releases a lock inside `leave` (through `testkit::sync::after_unlock`),
+    // after the 1st release in one round, the 2nd in the next, and so on. A `leave` that counts
+    // the member out under one guard and removes the room under another lets that join in
+    // between, and then removes the room it joined. A `leave` that does both under one guard
+    // releases the lock only once it is done, and the join makes a new room.
+    testkit::within(LIMIT, || {
+        for nth in 1..=4 {
+            let rooms = Arc::new(Rooms::new(4));
+            let (_tx, _rx) = rooms.join("busy");
+            let (joined_tx, joined_rx) = mpsc::channel();
+            let other = Arc::clone(&rooms);
+            testkit::sync::after_unlock(nth, move || {
+                let member = std::thread::spawn(move || other.join("busy"))
+                    .join()
+                    .expect("the other thread's join panicked");
+                let _ = joined_tx.send(member);
+            });
+            rooms.leave("busy");
+            testkit::sync::cancel_after_unlock();
+            // Without a release of `testkit::sync::Mutex` in `leave` (another lock type), this
+            // round has nothing to show; the racing test above still runs.
+            let Ok(_member) = joined_rx.try_recv() else {
+                continue;
+            };
+            assert!(
+                rooms.list().contains(&room("busy", 1)),
+                "a member's room was removed under it: another thread joined right after `leave` \
+                 released the lock (release {nth} inside `leave`), between counting the last \
+                 member out and removing the room, and the room it joined was then removed. The \
+                 last-member check and the removal must happen under one lock guard; rooms now: \
+                 {:?}",
+                rooms.list()
+            );
+        }
     });
 }

@@ -5,8 +5,11 @@
 //! of a room shares one `broadcast` channel.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+// std's `Mutex`, wrapped: it behaves exactly like `std::sync::Mutex`, and lets the tests put
+// another thread's join right after a lock is released, where a race can hide.
+use testkit::sync::Mutex;
 use tokio::sync::broadcast;
 
 /// A room's channel carries finished lines, shared by every receiver through the `Arc`.
