@@ -11,6 +11,11 @@
 //! has no such release (`Condvar::wait` releases the lock inside, which is not counted), so no
 //! action of the hook can fall in between.
 //!
+//! Two more hooks serve the same purpose: [`waited_after_action`] tells whether the thread went
+//! to wait on a [`Condvar`] after the action ran (a wake it slept through, even if a time-out found
+//! it later), and [`after_notify`] runs an action right after a `notify_one`/`notify_all` (to
+//! hold a thread that notifies before it has pushed what it announces).
+//!
 //! The types are thin wrappers: every method forwards to `std::sync`, poisoning included. Only
 //! the release of a [`MutexGuard`] by drop is counted.
 
@@ -31,6 +36,12 @@ thread_local! {
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
     /// How many `testkit::sync::Mutex` locks this thread holds.
     static HELD: Cell<usize> = const { Cell::new(0) };
+    /// Whether an action of [`after_unlock`] has run on this thread, and whether the thread then
+    /// went to wait on a [`Condvar`] (see [`waited_after_action`]).
+    static ACTED: Cell<bool> = const { Cell::new(false) };
+    /// The action [`after_notify`] set on this thread.
+    static AFTER_NOTIFY: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    static WAITED_AFTER: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `action` on this thread right after it releases a [`Mutex`] lock (drops a
@@ -51,10 +62,43 @@ pub fn after_unlock(n: usize, action: impl FnOnce() + 'static) {
     });
 }
 
-/// Drops the action [`after_unlock`] set on this thread, if it has not run. `true` if there was
-/// one.
+/// Drops the action [`after_unlock`] set on this thread, if it has not run, and forgets what
+/// [`waited_after_action`] would say. `true` if there was an action pending.
 pub fn cancel_after_unlock() -> bool {
+    ACTED.with(|a| a.set(false));
+    WAITED_AFTER.with(|w| w.set(false));
     PENDING.with(|p| p.borrow_mut().take().is_some())
+}
+
+/// Whether this thread went to wait on a [`Condvar`] after the action of [`after_unlock`] ran
+/// (a `wait` or `wait_timeout`, or a `wait_while`/`wait_timeout_while` whose condition said to
+/// wait). For a test whose action makes work ready for this very thread (a wake that queues a
+/// task), such a wait means the thread was about to sleep with that work waiting: a wake lost,
+/// even if a time-out later finds it.
+pub fn waited_after_action() -> bool {
+    WAITED_AFTER.with(Cell::get)
+}
+
+/// Runs `action` on this thread right after its next [`Condvar::notify_one`] or
+/// [`Condvar::notify_all`] returns. A test uses it to hold the notifying thread there (a short
+/// sleep): code that notifies before it has made the change the notify announces is then seen
+/// doing so, because the woken thread finds nothing changed yet.
+pub fn after_notify(action: impl FnOnce() + 'static) {
+    AFTER_NOTIFY.with(|a| *a.borrow_mut() = Some(Box::new(action)));
+}
+
+/// Runs the action of [`after_notify`], if one is set on this thread.
+fn notified() {
+    if let Some(action) = AFTER_NOTIFY.with(|a| a.borrow_mut().take()) {
+        action();
+    }
+}
+
+/// Notes that this thread is about to wait on a condvar.
+fn waiting() {
+    if ACTED.with(Cell::get) {
+        WAITED_AFTER.with(|w| w.set(true));
+    }
 }
 
 /// Counts one release on this thread, and runs the pending action if this was its release.
@@ -79,6 +123,7 @@ fn released() {
     });
     if let Some(pending) = due {
         (pending.action)();
+        ACTED.with(|a| a.set(true));
     }
 }
 
@@ -226,6 +271,7 @@ impl Condvar {
 
     /// As [`std::sync::Condvar::wait`].
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
+        waiting();
         wrap(self.inner.wait(guard.take()))
     }
 
@@ -238,7 +284,10 @@ impl Condvar {
     where
         F: FnMut(&mut T) -> bool,
     {
-        wrap(self.inner.wait_while(guard.take(), condition))
+        wrap(
+            self.inner
+                .wait_while(guard.take(), first_check_noted(condition)),
+        )
     }
 
     /// As [`std::sync::Condvar::wait_timeout`].
@@ -247,6 +296,7 @@ impl Condvar {
         guard: MutexGuard<'a, T>,
         dur: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
+        waiting();
         match self.inner.wait_timeout(guard.take(), dur) {
             Ok((guard, timed_out)) => Ok((MutexGuard::new(guard), timed_out)),
             Err(e) => {
@@ -266,7 +316,10 @@ impl Condvar {
     where
         F: FnMut(&mut T) -> bool,
     {
-        match self.inner.wait_timeout_while(guard.take(), dur, condition) {
+        match self
+            .inner
+            .wait_timeout_while(guard.take(), dur, first_check_noted(condition))
+        {
             Ok((guard, timed_out)) => Ok((MutexGuard::new(guard), timed_out)),
             Err(e) => {
                 let (guard, timed_out) = e.into_inner();
@@ -277,12 +330,26 @@ impl Condvar {
 
     /// As [`std::sync::Condvar::notify_one`].
     pub fn notify_one(&self) {
-        self.inner.notify_one()
+        self.inner.notify_one();
+        notified();
     }
 
     /// As [`std::sync::Condvar::notify_all`].
     pub fn notify_all(&self) {
-        self.inner.notify_all()
+        self.inner.notify_all();
+        notified();
+    }
+}
+
+/// `condition`, noting a wait (for [`waited_after_action`]) when its first answer is to wait.
+fn first_check_noted<T, F: FnMut(&mut T) -> bool>(mut condition: F) -> impl FnMut(&mut T) -> bool {
+    let mut first = true;
+    move |value| {
+        let wait = condition(value);
+        if std::mem::take(&mut first) && wait {
+            waiting();
+        }
+        wait
     }
 }
 
@@ -346,6 +413,38 @@ mod tests {
         assert!(!ran.get(), "`a` is still held");
         drop(outer);
         assert!(ran.get());
+    }
+
+    #[test]
+    fn a_wait_after_the_action_is_noted_and_a_wait_that_need_not_wait_is_not() {
+        let m = Mutex::new(1);
+        let cv = Condvar::new();
+        let guard = cv
+            .wait_timeout(m.lock().unwrap(), Duration::ZERO)
+            .unwrap()
+            .0;
+        drop(guard);
+        assert!(!waited_after_action(), "no action has run yet");
+        after_unlock(1, || {});
+        drop(m.lock().unwrap());
+        let guard = cv.wait_while(m.lock().unwrap(), |v| *v == 0).unwrap();
+        assert!(!waited_after_action(), "the condition said not to wait");
+        let _ = cv.wait_timeout(guard, Duration::from_millis(1)).unwrap();
+        assert!(waited_after_action());
+        cancel_after_unlock();
+        assert!(!waited_after_action(), "forgotten with the action");
+    }
+
+    #[test]
+    fn the_notify_action_runs_once_right_after_the_notify() {
+        let ran = Rc::new(Cell::new(0));
+        let seen = Rc::clone(&ran);
+        after_notify(move || seen.set(seen.get() + 1));
+        let cv = Condvar::new();
+        cv.notify_one();
+        assert_eq!(ran.get(), 1);
+        cv.notify_all();
+        assert_eq!(ran.get(), 1, "only once");
     }
 
     #[test]

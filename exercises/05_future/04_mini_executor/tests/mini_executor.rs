@@ -70,10 +70,12 @@ fn run_bounded(executor: &Executor, if_stuck: &str) {
 
 /// Said when the tasks of a test are all woken, one way or another, and `run` still does not
 /// return.
-const LOST_WAKE: &str = "every task was woken, so a wake must have been lost. Look at two \
-    places: `run` must check the queue and go to sleep under the same lock `wake` pushes under, \
-    and it must clear a task's `queued` flag before polling it, so that a wake during the poll \
-    queues the task again. A busy `run` that polls the same tasks over and over is the other cause";
+const LOST_WAKE: &str = "every task was woken, so a wake must have been lost. Look at three \
+    places: `run` must check the queue and go to sleep under the same lock `wake` pushes under; \
+    `wake` must push the task first and notify after, so that `run` never wakes up to a queue \
+    still empty; and `run` must clear a task's `queued` flag before polling it, so that a wake \
+    during the poll queues the task again. A busy `run` that polls the same tasks over and over is \
+    the other cause";
 
 /// Pending until a thread, started on the first poll, wakes it after `delay`.
 struct WokenByThread {
@@ -130,9 +132,21 @@ impl Future for WokenDuringPoll {
         }
         self.polled = true;
         let waker = cx.waker().clone();
-        thread::spawn(move || waker.wake())
-            .join()
-            .expect("the waking thread panicked");
+        let (woke_tx, woke_rx) = mpsc::channel();
+        thread::spawn(move || {
+            waker.wake();
+            let _ = woke_tx.send(());
+        });
+        match woke_rx.recv_timeout(LIMIT / 4) {
+            Ok(()) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the waking thread panicked"),
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+                "a wake from another thread during the poll had not finished after {:?}: run() \
+                 holds the queue's lock while it polls the task, so `wake` waits for that lock for \
+                 ever. Take the task off the queue under the lock, let the guard go, then poll",
+                LIMIT / 4
+            ),
+        }
         Poll::Pending
     }
 }
@@ -196,10 +210,11 @@ fn a_waiting_task_is_polled_only_after_its_wake() {
             );
         }
         panic!(
-            "run() sleeps on while a task is queued: `wake` does not notify the Condvar. A task \
-             woken by another thread 50 ms after its first poll, when run() was asleep, was not \
-             polled again, and neither was a task spawned after that. After pushing a task, \
-             `wake` must wake the thread sleeping in run() with `changed.notify_one()`"
+            "run() sleeps on while a task is queued: `wake` does not notify the Condvar after \
+             the push. A task woken by another thread 50 ms after its first poll, when run() was \
+             asleep, was not polled again, and neither was a task spawned after that. After \
+             pushing a task (not before: a notify before the push can wake run() to a queue still \
+             empty), `wake` must wake the thread sleeping in run() with `changed.notify_one()`"
         );
     }
     let polls = stats.polls();
@@ -355,6 +370,59 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
     );
 }
 
+/// Pending until a thread, started on the first poll, wakes it after `delay`, and stays right
+/// after the `notify_one` inside that wake for `PAUSE` (through `testkit::sync::after_notify`).
+struct WokenWithPauseAfterNotify {
+    delay: Duration,
+    done: Arc<AtomicBool>,
+    started: bool,
+}
+
+/// How long the waking thread stays right after its notify.
+const PAUSE: Duration = Duration::from_millis(50);
+
+impl Future for WokenWithPauseAfterNotify {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        if !self.started {
+            self.started = true;
+            let (delay, done, waker) = (self.delay, Arc::clone(&self.done), cx.waker().clone());
+            thread::spawn(move || {
+                thread::sleep(delay);
+                done.store(true, Ordering::Release);
+                testkit::sync::after_notify(|| thread::sleep(PAUSE));
+                waker.wake();
+            });
+        }
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_wake_pushes_the_task_before_it_notifies() {
+    // `run` is asleep when another thread wakes the task, and that thread stays right after its
+    // `notify_one` for a while. A `wake` that notifies first and pushes after gets `run` up to a
+    // queue still empty; `run` goes back to sleep, and the push that follows wakes nobody.
+    let executor = Executor::new();
+    executor.spawn(WokenWithPauseAfterNotify {
+        delay: Duration::from_millis(20),
+        done: Arc::default(),
+        started: false,
+    });
+    run_bounded(
+        &executor,
+        "a task woken by another thread while run() slept was never polled again: `wake` does \
+         not notify the Condvar after the push. The waking thread stayed right after its \
+         `notify_one` for 50 ms: a `wake` that notifies before it pushes wakes run() to a queue \
+         still empty, run() sleeps again, and the push that follows wakes nobody. Push the task \
+         first, then call `changed.notify_one()`",
+    );
+}
+
 /// Pending on its first poll, at whose end it asks for its wake right after `run`'s thread
 /// releases a lock for the `nth` time from then on (through `testkit::sync::after_unlock`), or
 /// from another thread after `FALLBACK` if no such release comes; ready on the next poll.
@@ -405,13 +473,6 @@ impl Future for WokenAfterUnlock {
 /// few releases after a poll.
 const RELEASES_TRIED: usize = 8;
 
-/// A wake right after a release is acted on in microseconds; one acted on this much later was
-/// lost, and found again by a wait with a time-out. The test says so only when `LATE_RUNS` runs in
-/// a row were late, so that a busy machine that takes the CPU away from `run` for a while is not
-/// taken for it.
-const LATE: Duration = Duration::from_millis(5);
-const LATE_RUNS: usize = 3;
-
 /// Said when a wake put right after a lock release is lost.
 const LOST: &str = "a lost wake-up: the test woke the task right after run() let go of the \
     queue's lock, between finding the queue empty and waiting on the Condvar, and run() slept \
@@ -419,10 +480,11 @@ const LOST: &str = "a lost wake-up: the test woke the task right after run() let
     guard (`changed.wait(state)` with the guard that found the queue empty), never unlocking in \
     between";
 
-/// One run of one task whose wake comes right after release `nth`: `Some(delay)` if the wake came
-/// that way and `run` returned `delay` after it, `None` if the wake came from the fallback thread.
-/// Panics if `run` does not return.
-fn lone_wake_after_release(nth: usize) -> Option<Duration> {
+/// One run of one task whose wake comes right after release `nth`: `Some(waited)` if the wake
+/// came that way, with whether `run` then went to wait on the Condvar all the same (with the task
+/// queued: a lost wake, which a `wait_timeout` finds again later); `None` if the wake came from
+/// the fallback thread. Panics if `run` does not return.
+fn lone_wake_after_release(nth: usize) -> Option<bool> {
     let executor = Executor::new();
     let (woken, by_release) = (Arc::new(AtomicBool::new(false)), Arc::default());
     executor.spawn(WokenAfterUnlock {
@@ -435,13 +497,13 @@ fn lone_wake_after_release(nth: usize) -> Option<Duration> {
     let runner = executor.clone();
     thread::spawn(move || {
         runner.run();
-        let returned = Instant::now();
+        let waited = testkit::sync::waited_after_action();
         // Nothing may be left for a later run on this thread.
         testkit::sync::cancel_after_unlock();
-        let _ = done_tx.send(returned);
+        let _ = done_tx.send(waited);
     });
     // One run takes microseconds, or `FALLBACK`; a stuck one is seen long before `LIMIT`.
-    let Some(returned) = receive_within(&done_rx, LIMIT / 4) else {
+    let Some(waited) = receive_within(&done_rx, LIMIT / 4) else {
         if by_release.lock().unwrap().is_some() {
             panic!("{LOST} (the wake came right after release {nth} following the poll)");
         }
@@ -454,8 +516,8 @@ fn lone_wake_after_release(nth: usize) -> Option<Duration> {
             LIMIT / 4
         );
     };
-    let fired = *by_release.lock().unwrap();
-    fired.map(|at| returned.saturating_duration_since(at))
+    let fired = by_release.lock().unwrap().is_some();
+    fired.then_some(waited)
 }
 
 #[test]
@@ -469,22 +531,16 @@ fn a_lone_wake_as_run_goes_to_sleep_is_not_lost() {
     // which is why it is the right way.
     let mut any_by_release = false;
     for nth in 1..=RELEASES_TRIED {
-        let Some(delay) = lone_wake_after_release(nth) else {
+        let Some(waited) = lone_wake_after_release(nth) else {
             continue;
         };
         any_by_release = true;
-        let mut delays = vec![delay];
-        while delays.len() < LATE_RUNS && delays.iter().all(|d| *d > LATE) {
-            match lone_wake_after_release(nth) {
-                Some(again) => delays.push(again),
-                None => break,
-            }
-        }
-        if delays.len() == LATE_RUNS && delays.iter().all(|d| *d > LATE) {
+        if waited {
             panic!(
-                "{LOST}. Here run() found the task only {delays:?} after the wake, in {LATE_RUNS} \
-                 runs: a wait with a time-out hides a lost wake-up, it does not prevent it (the \
-                 wake came right after release {nth} following the poll)"
+                "{LOST}. Here run() went to wait on the Condvar after the wake had queued the task, \
+                 and found it only when the wait timed out: a wait with a time-out hides a lost \
+                 wake-up, it does not prevent it (the wake came right after release {nth} \
+                 following the poll)"
             );
         }
     }
