@@ -13,8 +13,8 @@
 //!
 //! Two more hooks serve the same purpose: [`waited_after_action`] tells whether the thread went
 //! to wait on a [`Condvar`] after the action ran (a wake it slept through, even if a time-out found
-//! it later), and [`after_notify`] runs an action right after a `notify_one`/`notify_all` (to
-//! hold a thread that notifies before it has pushed what it announces).
+//! it later), and [`watch_notify_order`] tells whether a thread notified before it took any lock
+//! (before it pushed what the notify announces).
 //!
 //! The types are thin wrappers: every method forwards to `std::sync`, poisoning included. Only
 //! the release of a [`MutexGuard`] by drop is counted.
@@ -39,8 +39,11 @@ thread_local! {
     /// Whether an action of [`after_unlock`] has run on this thread, and whether the thread then
     /// went to wait on a [`Condvar`] (see [`waited_after_action`]).
     static ACTED: Cell<bool> = const { Cell::new(false) };
-    /// The action [`after_notify`] set on this thread.
-    static AFTER_NOTIFY: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    /// For [`watch_notify_order`]: whether this thread is watched, whether it has taken a lock
+    /// since, and what its first notify found.
+    static WATCHED: Cell<bool> = const { Cell::new(false) };
+    static LOCKED_SINCE: Cell<bool> = const { Cell::new(false) };
+    static FIRST_NOTIFY: Cell<Option<bool>> = const { Cell::new(None) };
     static WAITED_AFTER: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -79,18 +82,28 @@ pub fn waited_after_action() -> bool {
     WAITED_AFTER.with(Cell::get)
 }
 
-/// Runs `action` on this thread right after its next [`Condvar::notify_one`] or
-/// [`Condvar::notify_all`] returns. A test uses it to hold the notifying thread there (a short
-/// sleep): code that notifies before it has made the change the notify announces is then seen
-/// doing so, because the woken thread finds nothing changed yet.
-pub fn after_notify(action: impl FnOnce() + 'static) {
-    AFTER_NOTIFY.with(|a| *a.borrow_mut() = Some(Box::new(action)));
+/// Starts watching this thread's next [`Condvar::notify_one`] or [`Condvar::notify_all`]:
+/// [`notified_before_locking`] then tells whether it came before the thread took any
+/// [`Mutex`] lock. Code that announces a change with a notify must make the change first, under
+/// the lock; a notify before any lock is a notify before the change.
+pub fn watch_notify_order() {
+    WATCHED.with(|w| w.set(true));
+    LOCKED_SINCE.with(|l| l.set(false));
+    FIRST_NOTIFY.with(|f| f.set(None));
 }
 
-/// Runs the action of [`after_notify`], if one is set on this thread.
+/// What the first notify since [`watch_notify_order`] found: `Some(true)` if it came before the
+/// thread took any lock, `Some(false)` if after, `None` if there was no notify. Stops watching.
+pub fn notified_before_locking() -> Option<bool> {
+    WATCHED.with(|w| w.set(false));
+    FIRST_NOTIFY.with(Cell::take)
+}
+
+/// Notes a notify for [`watch_notify_order`].
 fn notified() {
-    if let Some(action) = AFTER_NOTIFY.with(|a| a.borrow_mut().take()) {
-        action();
+    if WATCHED.with(Cell::get) && FIRST_NOTIFY.with(Cell::get).is_none() {
+        let early = !LOCKED_SINCE.with(Cell::get);
+        FIRST_NOTIFY.with(|f| f.set(Some(early)));
     }
 }
 
@@ -196,6 +209,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
     fn new(inner: std::sync::MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         HELD.with(|h| h.set(h.get() + 1));
+        LOCKED_SINCE.with(|l| l.set(true));
         MutexGuard { inner: Some(inner) }
     }
 
@@ -436,15 +450,21 @@ mod tests {
     }
 
     #[test]
-    fn the_notify_action_runs_once_right_after_the_notify() {
-        let ran = Rc::new(Cell::new(0));
-        let seen = Rc::clone(&ran);
-        after_notify(move || seen.set(seen.get() + 1));
-        let cv = Condvar::new();
+    fn a_notify_before_any_lock_is_told_from_one_after() {
+        let (m, cv) = (Mutex::new(0), Condvar::new());
+        watch_notify_order();
         cv.notify_one();
-        assert_eq!(ran.get(), 1);
+        *m.lock().unwrap() += 1;
+        assert_eq!(notified_before_locking(), Some(true));
+        watch_notify_order();
+        *m.lock().unwrap() += 1;
+        cv.notify_one();
         cv.notify_all();
-        assert_eq!(ran.get(), 1, "only once");
+        assert_eq!(notified_before_locking(), Some(false));
+        watch_notify_order();
+        assert_eq!(notified_before_locking(), None, "no notify");
+        cv.notify_one();
+        assert_eq!(notified_before_locking(), None, "not watched any more");
     }
 
     #[test]

@@ -210,11 +210,10 @@ fn a_waiting_task_is_polled_only_after_its_wake() {
             );
         }
         panic!(
-            "run() sleeps on while a task is queued: `wake` does not notify the Condvar after \
-             the push. A task woken by another thread 50 ms after its first poll, when run() was \
-             asleep, was not polled again, and neither was a task spawned after that. After \
-             pushing a task (not before: a notify before the push can wake run() to a queue still \
-             empty), `wake` must wake the thread sleeping in run() with `changed.notify_one()`"
+            "run() sleeps on while a task is queued: `wake` does not notify the Condvar. A task \
+             woken by another thread 50 ms after its first poll, when run() was asleep, was not \
+             polled again, and neither was a task spawned after that. After pushing a task, \
+             `wake` must wake the thread sleeping in run() with `changed.notify_one()`"
         );
     }
     let polls = stats.polls();
@@ -370,32 +369,30 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
     );
 }
 
-/// Pending until a thread, started on the first poll, wakes it after `delay`, and stays right
-/// after the `notify_one` inside that wake for `PAUSE` (through `testkit::sync::after_notify`).
-struct WokenWithPauseAfterNotify {
+/// Pending until a thread, started on the first poll, wakes it after `delay`; that thread sends
+/// whether the wake notified the Condvar before it took any lock
+/// (`testkit::sync::notified_before_locking`).
+struct WokenWatchingNotify {
     delay: Duration,
     done: Arc<AtomicBool>,
-    started: bool,
+    report: Option<mpsc::Sender<Option<bool>>>,
 }
 
-/// How long the waking thread stays right after its notify.
-const PAUSE: Duration = Duration::from_millis(50);
-
-impl Future for WokenWithPauseAfterNotify {
+impl Future for WokenWatchingNotify {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.done.load(Ordering::Acquire) {
             return Poll::Ready(());
         }
-        if !self.started {
-            self.started = true;
+        if let Some(report) = self.report.take() {
             let (delay, done, waker) = (self.delay, Arc::clone(&self.done), cx.waker().clone());
             thread::spawn(move || {
                 thread::sleep(delay);
                 done.store(true, Ordering::Release);
-                testkit::sync::after_notify(|| thread::sleep(PAUSE));
+                testkit::sync::watch_notify_order();
                 waker.wake();
+                let _ = report.send(testkit::sync::notified_before_locking());
             });
         }
         Poll::Pending
@@ -404,23 +401,29 @@ impl Future for WokenWithPauseAfterNotify {
 
 #[test]
 fn a_wake_pushes_the_task_before_it_notifies() {
-    // `run` is asleep when another thread wakes the task, and that thread stays right after its
-    // `notify_one` for a while. A `wake` that notifies first and pushes after gets `run` up to a
-    // queue still empty; `run` goes back to sleep, and the push that follows wakes nobody.
+    // Another thread wakes the task while `run` sleeps. A `wake` that calls `notify_one` before it
+    // has locked the queue to push the task can get `run` up to a queue still empty; `run` sleeps
+    // again, and the push that follows wakes nobody. That happens now and then; the order is
+    // seen every time.
     let executor = Executor::new();
-    executor.spawn(WokenWithPauseAfterNotify {
+    let (report, seen) = mpsc::channel();
+    executor.spawn(WokenWatchingNotify {
         delay: Duration::from_millis(20),
         done: Arc::default(),
-        started: false,
+        report: Some(report),
     });
-    run_bounded(
-        &executor,
-        "a task woken by another thread while run() slept was never polled again: `wake` does \
-         not notify the Condvar after the push. The waking thread stayed right after its \
-         `notify_one` for 50 ms: a `wake` that notifies before it pushes wakes run() to a queue \
-         still empty, run() sleeps again, and the push that follows wakes nobody. Push the task \
-         first, then call `changed.notify_one()`",
-    );
+    let returned = run_returns(&executor);
+    if let Ok(Some(true)) = seen.recv_timeout(LIMIT) {
+        panic!(
+            "`wake` notified the Condvar before it pushed the task: its `notify_one` came before \
+             it locked the queue. That can wake run() to a queue still empty; run() then sleeps \
+             again, and the push that follows wakes nobody. Push the task first (under the \
+             queue's lock), then call `changed.notify_one()`"
+        );
+    }
+    if !returned {
+        panic!("run() had not returned after {LIMIT:?}: {LOST_WAKE}");
+    }
 }
 
 /// Pending on its first poll, at whose end it asks for its wake right after `run`'s thread
