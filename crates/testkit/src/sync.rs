@@ -16,6 +16,8 @@
 //! it later), and [`watch_notify_order`] tells whether a thread notified before it took any lock
 //! (before it pushed what the notify announces).
 //!
+//! And [`spurious_wakeups`] makes the next waits return with nothing notified, as std allows.
+//!
 //! The types are thin wrappers: every method forwards to `std::sync`, poisoning included. Only
 //! the release of a [`MutexGuard`] by drop is counted.
 
@@ -44,6 +46,8 @@ thread_local! {
     static WATCHED: Cell<bool> = const { Cell::new(false) };
     static LOCKED_SINCE: Cell<bool> = const { Cell::new(false) };
     static FIRST_NOTIFY: Cell<Option<bool>> = const { Cell::new(None) };
+    /// How many of this thread's next waits return at once (see [`spurious_wakeups`]).
+    static SPURIOUS: Cell<usize> = const { Cell::new(0) };
     static WAITED_AFTER: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -105,6 +109,23 @@ fn notified() {
         let early = !LOCKED_SINCE.with(Cell::get);
         FIRST_NOTIFY.with(|f| f.set(Some(early)));
     }
+}
+
+/// Makes the next `n` calls of [`Condvar::wait`] or [`Condvar::wait_timeout`] on this thread
+/// return at once, with the lock released and taken back but nothing notified: a spurious
+/// wake-up, which std's `Condvar` allows at any time ("this function is susceptible to spurious
+/// wakeups"). Code that waits must check its condition again after every return, in a loop.
+pub fn spurious_wakeups(n: usize) {
+    SPURIOUS.with(|s| s.set(n));
+}
+
+/// Whether this wait is to be a spurious wake-up (and counts it).
+fn spurious() -> bool {
+    SPURIOUS.with(|s| {
+        let left = s.get();
+        s.set(left.saturating_sub(1));
+        left > 0
+    })
 }
 
 /// Notes that this thread is about to wait on a condvar.
@@ -286,6 +307,12 @@ impl Condvar {
     /// As [`std::sync::Condvar::wait`].
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
         waiting();
+        if spurious() {
+            return match self.inner.wait_timeout(guard.take(), Duration::ZERO) {
+                Ok((guard, _)) => Ok(MutexGuard::new(guard)),
+                Err(e) => Err(PoisonError::new(MutexGuard::new(e.into_inner().0))),
+            };
+        }
         wrap(self.inner.wait(guard.take()))
     }
 
@@ -311,6 +338,7 @@ impl Condvar {
         dur: Duration,
     ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
         waiting();
+        let dur = if spurious() { Duration::ZERO } else { dur };
         match self.inner.wait_timeout(guard.take(), dur) {
             Ok((guard, timed_out)) => Ok((MutexGuard::new(guard), timed_out)),
             Err(e) => {
@@ -465,6 +493,16 @@ mod tests {
         assert_eq!(notified_before_locking(), None, "no notify");
         cv.notify_one();
         assert_eq!(notified_before_locking(), None, "not watched any more");
+    }
+
+    #[test]
+    fn a_spurious_wakeup_returns_at_once_and_only_as_often_as_asked() {
+        let (m, cv) = (Mutex::new(()), Condvar::new());
+        spurious_wakeups(2);
+        let guard = cv.wait(m.lock().unwrap()).unwrap();
+        let (guard, _) = cv.wait_timeout(guard, Duration::from_secs(60)).unwrap();
+        let (_guard, timed_out) = cv.wait_timeout(guard, Duration::from_millis(1)).unwrap();
+        assert!(timed_out.timed_out(), "the third wait waits");
     }
 
     #[test]

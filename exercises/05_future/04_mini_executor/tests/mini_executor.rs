@@ -369,6 +369,54 @@ fn a_task_can_spawn_tasks_and_await_their_handles() {
     );
 }
 
+/// On its first poll, makes the next three Condvar waits of the thread polling it (`run`'s)
+/// return with nothing notified (`testkit::sync::spurious_wakeups`); then waits for a wake from
+/// another thread after 20 ms.
+struct SpuriousThenWoken {
+    first: bool,
+    inner: Pin<Box<WokenByThread>>,
+}
+
+impl Future for SpuriousThenWoken {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if std::mem::take(&mut self.first) {
+            testkit::sync::spurious_wakeups(3);
+        }
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+#[test]
+fn a_wait_that_returns_with_nothing_queued_is_waited_again() {
+    // A Condvar may wake a waiting thread with nothing notified and nothing changed (a
+    // "spurious wakeup", which std's documentation allows). `run` must then look at the queue
+    // again and go back to sleep: it waits in a loop, not once in an `if`.
+    let executor = Executor::new();
+    executor.spawn(SpuriousThenWoken {
+        first: true,
+        inner: Box::pin(WokenByThread::after(Duration::from_millis(20))),
+    });
+    let runner = executor.clone();
+    let run = thread::spawn(move || runner.run());
+    let start = Instant::now();
+    while !run.is_finished() {
+        if start.elapsed() > LIMIT {
+            panic!("run() had not returned after {LIMIT:?}: {LOST_WAKE}");
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+    if run.join().is_err() {
+        panic!(
+            "run() panicked (see above) after its wait on the Condvar returned with nothing \
+             queued: a Condvar can wake a thread up spuriously, with nothing notified. After every \
+             wait, check the queue again, in a loop (`loop {{ if let Some(task) = pop {{ break }} \
+             ... state = wait(state) }}`), not once in an `if`"
+        );
+    }
+}
+
 /// Pending until a thread, started on the first poll, wakes it after `delay`; that thread sends
 /// whether the wake notified the Condvar before it took any lock
 /// (`testkit::sync::notified_before_locking`).
