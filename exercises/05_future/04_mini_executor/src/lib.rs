@@ -9,8 +9,9 @@
 //! What the tests check: every task finishes and `run` then returns (also with no tasks at all);
 //! `run` does not spin (a task waiting for a wake is not polled until the wake comes, and while
 //! nothing is queued the thread sleeps on the `Condvar`); a wake from another thread is never lost,
-//! even one that arrives during the poll or just as `run` decides to sleep; a task can spawn
-//! more tasks and await their handles.
+//! even one that arrives during the poll or just as `run` decides to sleep; a wait that returns
+//! with nothing queued (a `Condvar` may wake a thread spuriously) is waited again; a task can
+//! spawn more tasks and await their handles.
 //!
 //! APIs that help: [`std::task::Wake`](https://doc.rust-lang.org/std/task/trait.Wake.html),
 //! [`Waker::from`](https://doc.rust-lang.org/std/task/struct.Waker.html#impl-From%3CArc%3CW%3E%3E-for-Waker),
