@@ -142,7 +142,11 @@ fn the_back_off_is_awaited_on_tokios_clock() {
         let start = Instant::now();
         let got = retry(2, ms(50), async |attempt| Err::<(), u32>(attempt)).await;
         let (on_tokio, on_the_wall) = (start.elapsed(), real.elapsed());
-        assert_eq!(got, Err(2), "both attempts fail: retry returns the second's Err");
+        assert_eq!(
+            got,
+            Err(2),
+            "both attempts fail: retry returns the second's Err"
+        );
         if on_tokio < ms(50) && on_the_wall >= ms(45) {
             panic!(
                 "the 50 ms back-off took {on_the_wall:?} of real time but {on_tokio:?} on Tokio's \
