@@ -117,6 +117,8 @@ fn a_finished_child_is_never_polled_again() {
 fn every_unfinished_child_is_polled_on_each_poll() {
     let (tx_a, rx_a) = oneshot::channel::<&str>();
     let (tx_b, rx_b) = oneshot::channel::<&str>();
+    let rx_b = testkit::Counted::new(rx_b);
+    let b_stats = rx_b.stats();
     let mut fut = Manual::new(join(rx_a, rx_b));
     assert!(fut.poll().is_pending(), "join was Ready before any message");
 
@@ -129,8 +131,16 @@ fn every_unfinished_child_is_polled_on_each_poll() {
         "sending to a child did not wake the join's waker: hand the `Context` you were given to \
          each child's `poll`"
     );
+    let b_polls_before = b_stats.polls();
     match fut.poll() {
         Poll::Ready(out) => assert_eq!(out, (Ok("a"), Ok("b")), "wrong outputs"),
+        Poll::Pending if b_stats.polls() == b_polls_before => panic!(
+            "both children were ready, join polled the first one and returned Pending without \
+             polling the second, which was still unfinished (polling it only when the first is \
+             Pending?): it must poll every unfinished child on each poll, the poll where \
+             another one finishes included; the shared waker does not say which child woke it, \
+             so this Pending loses the wake-up"
+        ),
         Poll::Pending => {
             // Which of two mistakes? One more poll, which nothing would have made, tells them
             // apart: a join that polled both children and only noticed afterwards is Ready now.
