@@ -28,7 +28,9 @@ fn a_hundred_tasks_return_one_to_a_hundred_on_both_flavours() {
             got,
             (1..=100).collect::<Vec<u64>>(),
             "each task must return the value its own increment produced: 1 to 100, each once \
-             (read it while you hold the lock, not again after the .await)"
+             (read it under the same guard that increments, not again after the .await nor \
+             under a second guard, and write it under the guard it was read under, or an \
+             update is lost)"
         );
         assert_eq!(
             *counter.lock().unwrap(),
