@@ -72,7 +72,7 @@ fn the_task_still_yields_between_its_increment_and_its_return() {
 /// certain, since nothing can stop a thread between two guards of a std `Mutex`.
 #[test]
 fn tasks_on_two_threads_never_share_a_value() {
-    const TASKS: u64 = 10_000;
+    const TASKS: u64 = 4_000;
     testkit::run(testkit::Flavor::MultiThread, LIMIT, || async {
         let counter = Arc::new(Mutex::new(0u64));
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
