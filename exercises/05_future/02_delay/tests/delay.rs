@@ -182,6 +182,25 @@ fn ready_when_polled_right_after_the_wake() {
 }
 
 #[test]
+fn the_time_counts_from_the_first_poll() {
+    testkit::within(LIMIT, || {
+        let counter = WakeCounter::new();
+        let waker = counter.waker();
+        let mut fut = pin!(Delay::new(Duration::from_millis(20)));
+        // Created, then left alone for longer than its duration: nothing may have started yet.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            fut.as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending(),
+            "a 20 ms Delay first polled 50 ms after it was created was Ready at once: its time \
+             must count from the first poll, not from Delay::new (a future does nothing until \
+             it is polled). Start the thread on the first poll"
+        );
+    });
+}
+
+#[test]
 fn many_delays_at_once_all_complete() {
     testkit::run_both(LIMIT, || async {
         let handles: Vec<_> = (0..20u64)
