@@ -132,6 +132,74 @@ fn the_wake_goes_to_the_latest_waker() {
     });
 }
 
+/// A waker that tells the test it was woken, then holds the waking thread (up to 100 ms) until the
+/// test has polled again: an executor may poll the task as soon as `wake` is called, before the
+/// waking thread does anything more.
+struct HeldWake {
+    woken: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+    polled: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl std::task::Wake for HeldWake {
+    fn wake(self: std::sync::Arc<Self>) {
+        let _ = self.woken.lock().unwrap().send(());
+        let _ = self
+            .polled
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn ready_when_polled_right_after_the_wake() {
+    testkit::within(LIMIT, || {
+        let (woken_tx, woken) = std::sync::mpsc::channel();
+        let (polled, polled_rx) = std::sync::mpsc::channel();
+        let waker = std::task::Waker::from(std::sync::Arc::new(HeldWake {
+            woken: std::sync::Mutex::new(woken_tx),
+            polled: std::sync::Mutex::new(polled_rx),
+        }));
+        let mut cx = Context::from_waker(&waker);
+        let mut fut = pin!(Delay::new(Duration::from_millis(10)));
+        assert!(
+            fut.as_mut().poll(&mut cx).is_pending(),
+            "the first poll of a 10 ms Delay returns Pending"
+        );
+        woken
+            .recv_timeout(LIMIT)
+            .expect("no wake 3 s after a 10 ms Delay was polled: the thread must wake the stored waker when the time is up");
+        // The waking thread is still inside `wake`.
+        let again = fut.as_mut().poll(&mut cx);
+        let _ = polled.send(());
+        assert!(
+            again.is_ready(),
+            "the Delay was woken, but a poll right after the wake (while the waking thread was \
+             still in `wake`) returned Pending, and nothing will wake it again: a lost wake-up. \
+             The thread must set `done` before it calls wake, under the lock poll checks it with"
+        );
+    });
+}
+
+#[test]
+fn the_time_counts_from_the_first_poll() {
+    testkit::within(LIMIT, || {
+        let counter = WakeCounter::new();
+        let waker = counter.waker();
+        let mut fut = pin!(Delay::new(Duration::from_millis(20)));
+        // Created, then left alone for longer than its duration: nothing may have started yet.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            fut.as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending(),
+            "a 20 ms Delay first polled 50 ms after it was created was Ready at once: its time \
+             must count from the first poll, not from Delay::new (a future does nothing until \
+             it is polled). Start the thread on the first poll"
+        );
+    });
+}
+
 #[test]
 fn many_delays_at_once_all_complete() {
     testkit::run_both(LIMIT, || async {

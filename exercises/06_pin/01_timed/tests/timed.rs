@@ -133,3 +133,66 @@ async fn works_for_a_not_unpin_async_block_with_several_awaits() {
         }
     );
 }
+
+/// Polled twice: the first poll takes `first` and returns Pending (waking its task at once), the
+/// second takes `last` and returns Ready. The time is spent inside `poll` (a CPU-heavy step,
+/// played here by `std::thread::sleep`), so it passes on the real clock, and only a `Timed` that
+/// reads the clock before the first inner poll and after the last one counts it.
+struct SlowPolls {
+    first: Duration,
+    last: Duration,
+    polled: bool,
+}
+
+impl Future for SlowPolls {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.polled {
+            self.polled = true;
+            std::thread::sleep(self.first);
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        } else {
+            std::thread::sleep(self.last);
+            Poll::Ready(())
+        }
+    }
+}
+
+/// Real time, not paused: these two tests measure work done inside polls.
+const REAL_LIMIT: Duration = Duration::from_secs(5);
+
+const WORK: Duration = Duration::from_millis(30);
+
+#[tokio::test]
+async fn the_first_inner_poll_is_measured() {
+    let fut = SlowPolls {
+        first: WORK,
+        last: Duration::ZERO,
+        polled: false,
+    };
+    let ((), took) = timeout(REAL_LIMIT, spin_guard(timed(fut))).await;
+    assert!(
+        took >= WORK,
+        "the inner future's first poll took {WORK:?}, but timed measured {took:?} in all: the \
+         start must be noted before the first poll of the inner future, not after it, or the \
+         work done in that poll is not counted"
+    );
+}
+
+#[tokio::test]
+async fn the_last_inner_poll_is_measured() {
+    let fut = SlowPolls {
+        first: Duration::ZERO,
+        last: WORK,
+        polled: false,
+    };
+    let ((), took) = timeout(REAL_LIMIT, spin_guard(timed(fut))).await;
+    assert!(
+        took >= WORK,
+        "the inner future's last poll took {WORK:?}, but timed measured {took:?} in all: read \
+         the elapsed time after the inner future returns Ready, not before polling it, or the \
+         work done in that last poll is not counted"
+    );
+}

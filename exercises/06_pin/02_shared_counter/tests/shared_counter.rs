@@ -28,7 +28,9 @@ fn a_hundred_tasks_return_one_to_a_hundred_on_both_flavours() {
             got,
             (1..=100).collect::<Vec<u64>>(),
             "each task must return the value its own increment produced: 1 to 100, each once \
-             (read it while you hold the lock, not again after the .await)"
+             (read it under the same guard that increments, not again after the .await nor \
+             under a second guard, and write it under the guard it was read under, or an \
+             update is lost)"
         );
         assert_eq!(
             *counter.lock().unwrap(),
@@ -61,4 +63,58 @@ fn the_task_still_yields_between_its_increment_and_its_return() {
          not by removing the .await"
     );
     assert_eq!(value, 1, "a single increment of a counter at 0 returns 1");
+}
+
+/// Tasks on two worker threads, and a plain thread that increments the same counter all the
+/// while, as correctly as it can: every increment, theirs or its own, must produce a value of its
+/// own. A task that increments under one guard and reads (or writes) under a second one leaves a
+/// window in which another thread increments; this test makes that window likely to be hit, not
+/// certain, since nothing can stop a thread between two guards of a std `Mutex`.
+#[test]
+fn tasks_on_two_threads_never_share_a_value() {
+    const TASKS: u64 = 4_000;
+    testkit::run(testkit::Flavor::MultiThread, LIMIT, || async {
+        let counter = Arc::new(Mutex::new(0u64));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let other = {
+            let (counter, stop) = (Arc::clone(&counter), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut produced = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut guard = counter.lock().unwrap();
+                    *guard += 1;
+                    produced.push(*guard);
+                    drop(guard);
+                    std::hint::spin_loop();
+                }
+                produced
+            })
+        };
+        let handles: Vec<_> = (0..TASKS)
+            .map(|_| spawn_increment(Arc::clone(&counter)))
+            .collect();
+        let mut got = Vec::new();
+        for handle in handles {
+            got.push(handle.await.expect("an increment task panicked"));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let theirs = other
+            .join()
+            .expect("the other incrementing thread panicked");
+        let total = TASKS + theirs.len() as u64;
+        let fin = *counter.lock().unwrap();
+        let mut all: Vec<u64> = got.iter().chain(&theirs).copied().collect();
+        all.sort_unstable();
+        let shared = all.windows(2).filter(|w| w[0] == w[1]).count();
+        assert!(
+            fin == total && shared == 0,
+            "{total} increments ({TASKS} tasks and {} by another thread) left the counter at \
+             {fin}, and {shared} values were returned twice: each increment must produce a \
+             value of its own. Increment and read the value back under one guard (lock once, \
+             `*guard += 1`, copy `*guard`, then drop the guard): with a second guard, another \
+             thread can increment in between, so two tasks return the same value, and a read \
+             under one guard with the write under another loses an update",
+            theirs.len()
+        );
+    });
 }

@@ -74,6 +74,15 @@ fn compare(pendings: [u32; 3], values: [u32; 3]) {
         weighted_sum_by_hand(a, b, c),
         &trace,
     );
+    if got.output == expected.output && got.trace == expected.trace && got.polls > expected.polls {
+        panic!(
+            "with pendings {pendings:?} and values {values:?}, the hand-written state machine gave \
+             the right output and polled the inputs in the right order, but took {} polls where \
+             the async fn took {}: it returned Pending (waking itself) although an input was \
+             Ready. Go on to the next state in the same poll, as the code after an .await does",
+            got.polls, expected.polls
+        );
+    }
     assert_eq!(
         got, expected,
         "with pendings {pendings:?} and values {values:?}, the hand-written state machine \

@@ -79,3 +79,23 @@ fn still_yields_once_per_round() {
         );
     }
 }
+
+#[test]
+fn checksums_run_side_by_side_as_spawned_tasks() {
+    // `tokio::spawn` needs a `Send` future, and two checksums interleave on one thread: a buffer
+    // moved out of the future must stay the future's own (a `Vec`, a `Box`), not a shared one
+    // locked across the `.await`.
+    testkit::run_both(LIMIT, || async {
+        let tasks: Vec<_> = [1, 2]
+            .into_iter()
+            .map(|rounds| tokio::spawn(checksum(rounds)))
+            .collect();
+        for (rounds, task) in [1, 2].into_iter().zip(tasks) {
+            assert_eq!(
+                task.await.expect("a checksum task panicked"),
+                reference(rounds),
+                "checksum({rounds}) run as a task beside another must return what the original did"
+            );
+        }
+    });
+}

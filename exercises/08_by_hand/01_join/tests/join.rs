@@ -97,8 +97,18 @@ fn a_finished_child_is_never_polled_again() {
     // The left child is ready at once; the right one only after the send below. Polling `join`
     // twice more must not poll the finished left child again (it panics if it is).
     let mut fut = Manual::new(join(ReadyOnce { value: Some(1) }, rx));
+    // A join that completes when either child is done has no second output to return here, and
+    // may panic looking for it: that panic is reported as what it means.
+    let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll()));
     assert!(
-        fut.poll().is_pending(),
+        first.is_ok(),
+        "join panicked in the poll where its first child finished while the second was still \
+         waiting for a message (looking for an output the second child had not produced?): \
+         return Ready only once both children have finished, and Pending while one is still \
+         waiting"
+    );
+    assert!(
+        first.is_ok_and(|poll| poll.is_pending()),
         "join returned Ready while its second child was still waiting for a message"
     );
     tx.send(2).unwrap();
@@ -117,6 +127,8 @@ fn a_finished_child_is_never_polled_again() {
 fn every_unfinished_child_is_polled_on_each_poll() {
     let (tx_a, rx_a) = oneshot::channel::<&str>();
     let (tx_b, rx_b) = oneshot::channel::<&str>();
+    let rx_b = testkit::Counted::new(rx_b);
+    let b_stats = rx_b.stats();
     let mut fut = Manual::new(join(rx_a, rx_b));
     assert!(fut.poll().is_pending(), "join was Ready before any message");
 
@@ -129,8 +141,16 @@ fn every_unfinished_child_is_polled_on_each_poll() {
         "sending to a child did not wake the join's waker: hand the `Context` you were given to \
          each child's `poll`"
     );
+    let b_polls_before = b_stats.polls();
     match fut.poll() {
         Poll::Ready(out) => assert_eq!(out, (Ok("a"), Ok("b")), "wrong outputs"),
+        Poll::Pending if b_stats.polls() == b_polls_before => panic!(
+            "both children were ready, join polled the first one and returned Pending without \
+             polling the second, which was still unfinished (polling it only when the first is \
+             Pending?): it must poll every unfinished child on each poll, the poll where \
+             another one finishes included; the shared waker does not say which child woke it, \
+             so this Pending loses the wake-up"
+        ),
         Poll::Pending => {
             // Which of two mistakes? One more poll, which nothing would have made, tells them
             // apart: a join that polled both children and only noticed afterwards is Ready now.

@@ -113,6 +113,87 @@ fn the_loser_is_dropped_when_the_select_completes() {
 }
 
 #[test]
+fn the_loser_is_dropped_on_either_side() {
+    // The mirror of the test above: here the left child wins and the right one loses.
+    let dropped = Arc::new(AtomicBool::new(false));
+    let loser = DropFlag {
+        inner: Box::pin(pending::<u8>()),
+        dropped: Arc::clone(&dropped),
+    };
+    let (tx, rx) = oneshot::channel::<u8>();
+    let mut fut = Manual::new(select(rx, loser));
+    assert!(
+        fut.poll().is_pending(),
+        "select was Ready before any child was"
+    );
+    tx.send(9).unwrap();
+    assert!(
+        matches!(fut.poll(), Poll::Ready(Either::Left(Ok(9)))),
+        "the first child was ready, so select must return Either::Left with its output"
+    );
+    assert!(
+        dropped.load(Ordering::Acquire),
+        "select returned Ready with the left child's output but the losing future (the right \
+         one) is still alive inside it: drop both children when the select completes, \
+         whichever side won (`Pin::set(None)`)"
+    );
+}
+
+/// Ready with its value at the first poll, like a channel's receive that takes a message; raises
+/// `taken` when it does, so a test can see which outputs were consumed.
+struct Take {
+    value: Option<u8>,
+    taken: Arc<AtomicBool>,
+}
+
+impl Future for Take {
+    type Output = u8;
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<u8> {
+        let value = self
+            .value
+            .take()
+            .expect("Take polled after it returned Ready");
+        self.taken.store(true, Ordering::Release);
+        Poll::Ready(value)
+    }
+}
+
+#[test]
+fn once_one_child_is_ready_the_other_is_not_polled() {
+    // Both children would be ready at their first poll. The first one polled wins; polling the
+    // other as well would take its output (a received message, say) only to throw it away.
+    for _ in 0..20 {
+        let (taken_a, taken_b) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let a = Take {
+            value: Some(1),
+            taken: Arc::clone(&taken_a),
+        };
+        let b = Take {
+            value: Some(2),
+            taken: Arc::clone(&taken_b),
+        };
+        let mut fut = Manual::new(select(a, b));
+        let won = match fut.poll() {
+            Poll::Ready(Either::Left(_)) => "left",
+            Poll::Ready(Either::Right(_)) => "right",
+            Poll::Pending => panic!("select of two ready futures returned Pending"),
+        };
+        let lost = if won == "left" { &taken_b } else { &taken_a };
+        assert!(
+            !lost.load(Ordering::Acquire),
+            "both children were ready; select returned the {won} one's output, but had polled \
+             the other to Ready too, so that output was lost (a message received and thrown \
+             away). Poll one child, and poll the other only if the first is Pending: stop \
+             polling once one child is ready"
+        );
+    }
+}
+
+#[test]
 fn each_side_wins_about_half_the_time_when_both_are_ready() {
     let mut left = 0;
     for _ in 0..ROUNDS {

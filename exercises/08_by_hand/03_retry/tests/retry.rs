@@ -150,6 +150,14 @@ fn an_attempt_that_waits_counts_once() {
         .await;
         (calls.get(), out, start.elapsed())
     });
+    if calls < 3 && out.is_err() {
+        panic!(
+            "RetryFuture gave up after {calls} attempts, with 5 allowed, returning {out:?}: \
+             attempts_left was counted down more than once per attempt (on every poll, or every \
+             pass of the loop?), while each attempt here is polled several times before it \
+             fails. Take one off only when a new attempt is made (current is None)"
+        );
+    }
     assert_eq!(
         calls, 3,
         "the factory was called {calls} times for 3 attempts: call it once per attempt, not once \

@@ -149,3 +149,55 @@ fn timeout_asks_the_timer_for_its_wake_up_and_does_not_spin() {
         );
     });
 }
+
+#[test]
+fn the_deadline_is_fixed_when_timeout_is_called() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let mut fut = Manual::new(timeout(Duration::from_secs(1), pending::<()>()));
+        // First polled at 0.5 s, polled again at 0.9 s: the deadline stays 1 s after the call.
+        sleep(Duration::from_millis(500)).await;
+        assert!(
+            fut.poll().is_pending(),
+            "timeout returned Ready at 0.5 s of a 1 s deadline"
+        );
+        sleep(Duration::from_millis(400)).await;
+        assert!(
+            fut.poll().is_pending(),
+            "timeout returned Ready at 0.9 s of a 1 s deadline"
+        );
+        let after_last_poll = fut.wakes();
+        sleep(Duration::from_millis(150)).await;
+        if fut.wakes() > after_last_poll {
+            assert_eq!(
+                fut.poll(),
+                Poll::Ready(Err(Elapsed)),
+                "woken after the 1 s deadline, timeout must return Err(Elapsed)"
+            );
+            return;
+        }
+        // Not woken at the deadline: find out when (if ever) it would have been.
+        sleep(Duration::from_millis(500)).await;
+        assert!(
+            fut.wakes() == after_last_poll,
+            "timeout was not woken at its 1 s deadline but at about 1.5 s, 1 s after its first \
+             poll (timeout was called at 0 s, first polled at 0.5 s): the deadline must be \
+             counted from the call to timeout, as tokio::time::timeout does. Create the Sleep \
+             in timeout(), not in the first poll"
+        );
+        sleep(Duration::from_millis(400)).await;
+        assert!(
+            fut.wakes() == after_last_poll,
+            "timeout was not woken at its 1 s deadline but at about 1.9 s, 1 s after its last \
+             poll: the deadline restarts on every poll, so a future that is \
+             woken now and then never times out. The deadline is counted from the call to \
+             timeout: create the Sleep once in timeout() and never reset it"
+        );
+        panic!(
+            "the 1 s deadline passed and the task was never woken, not even 1 s after its last \
+             poll: nothing was left to wake it (a lost wake-up). Poll the Sleep whenever the \
+             future is Pending, and keep the Sleep in the Timeout struct: a Sleep made inside \
+             poll is dropped when poll returns, and its registration with the timer with it"
+        );
+    });
+}

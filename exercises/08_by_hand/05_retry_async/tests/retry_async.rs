@@ -132,6 +132,39 @@ fn the_back_off_doubles_between_attempts() {
     });
 }
 
+/// A back-off must be a wait on Tokio's clock that the task awaits. Two wrong ones look alike on
+/// the paused clock (no back-off at all) and are told apart by real time: `std::thread::sleep`
+/// takes real time and blocks the runtime's thread, a `Sleep` created and never awaited takes none.
+#[test]
+fn the_back_off_is_awaited_on_tokios_clock() {
+    paused(|| async {
+        let real = std::time::Instant::now();
+        let start = Instant::now();
+        let got = retry(2, ms(50), async |attempt| Err::<(), u32>(attempt)).await;
+        let (on_tokio, on_the_wall) = (start.elapsed(), real.elapsed());
+        assert_eq!(
+            got,
+            Err(2),
+            "both attempts fail: retry returns the second's Err"
+        );
+        if on_tokio < ms(50) && on_the_wall >= ms(45) {
+            panic!(
+                "the 50 ms back-off took {on_the_wall:?} of real time but {on_tokio:?} on Tokio's \
+                 (paused) clock: the back-off blocks the thread (std::thread::sleep?). A blocking \
+                 sleep stops every task of the runtime's thread and does not move Tokio's clock; \
+                 wait with tokio::time::sleep(backoff).await"
+            );
+        }
+        assert!(
+            on_tokio >= ms(50),
+            "retry returned {on_tokio:?} after the start on Tokio's clock, and {on_the_wall:?} of \
+             real time: there was no back-off at all between the two attempts. A sleep future \
+             never awaited does nothing (`let _ = tokio::time::sleep(backoff);` creates it and \
+             drops it): write tokio::time::sleep(backoff).await"
+        );
+    });
+}
+
 #[test]
 fn returns_the_last_err_at_once() {
     paused(|| async {
