@@ -171,8 +171,8 @@ fn serve_returns_only_after_every_handler_finished() {
         assert!(
             !s.server.is_finished(),
             "serve returned while a handler was still finishing its goodbye (the handler was \
-             held for a minute of Tokio's paused clock): wait for the TaskTracker, with no time \
-             limit, before returning. A grace period that gives up leaves handlers running after \
+             held for a minute of Tokio's paused clock): wait for the TaskTracker before returning, \
+             with no time limit. A grace period that gives up leaves handlers running after \
              serve returned, their goodbyes cut"
         );
         // Stop accepting: while the handlers finish, a new connection is refused.
