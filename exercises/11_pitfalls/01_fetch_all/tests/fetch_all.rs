@@ -22,9 +22,16 @@ fn urls(n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused.
+/// How long the runtime thread may go without making progress, in real time, in the tests on
+/// Tokio's paused clock: they take a few milliseconds, so only a thread blocked for real (a
+/// blocking call inside async code) comes near it, and it fails in a quarter of a second instead
+/// of running into the 10 s limit.
+const MAX_BLOCK: Duration = Duration::from_millis(250);
+
+/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused, watched for a blocked
+/// thread.
 fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 'static) {
-    testkit::run(Flavor::CurrentThread, LIMIT, || async move {
+    testkit::run_watched(Flavor::CurrentThread, LIMIT, MAX_BLOCK, || async move {
         tokio::time::pause();
         body().await;
     });
@@ -85,6 +92,48 @@ fn accidental_sequential_execution() {
             MAX_IN_FLIGHT + 1,
             FETCH_TIME * rounds
         );
+    });
+}
+
+#[test]
+fn idle_slot_between_chunks() {
+    paused(|| async {
+        // The service answers a URL in 100 ms less (the sum of its bytes % 10) ms: pick four URLs
+        // it answers in 91 ms and one in 100 ms, the slow one fourth. A sliding window starts the
+        // fifth fetch when the first ends (91 ms) and is done at 182 ms; chunks of four start it
+        // only when the slow one ends (100 ms), and are done at 191 ms.
+        let answers_in = |ms: u64| {
+            (1..)
+                .map(|i| format!("https://example.test/{i}"))
+                .filter(move |u| 100 - u.bytes().map(u64::from).sum::<u64>() % 10 == ms)
+        };
+        let fast: Vec<String> = answers_in(91).take(4).collect();
+        let slow = answers_in(100).next().expect("some URL");
+        let urls = vec![
+            fast[0].clone(),
+            fast[1].clone(),
+            fast[2].clone(),
+            slow,
+            fast[3].clone(),
+        ];
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        let started = Instant::now();
+        fetch_all(&service, &urls, &progress).await;
+        let took = started.elapsed();
+        let most = service.most_in_flight();
+        // Fetches one at a time, or all at once, are named by the tests of those bug classes.
+        if most == MAX_IN_FLIGHT && took <= FETCH_TIME * 2 + FETCH_TIME / 2 {
+            assert!(
+                took <= Duration::from_millis(186),
+                "idle slot: 5 fetches took {took:?} of Tokio time; a sliding window of \
+                 {MAX_IN_FLIGHT} takes 182 ms here. The fifth fetch started only when the whole \
+                 first group had finished: fetching in chunks of {MAX_IN_FLIGHT} (join_all per \
+                 chunk) leaves a slot idle while its chunk waits for its slowest fetch. Start the \
+                 next fetch as soon as one ends: buffered({MAX_IN_FLIGHT}) keeps {MAX_IN_FLIGHT} \
+                 in flight"
+            );
+        }
     });
 }
 
