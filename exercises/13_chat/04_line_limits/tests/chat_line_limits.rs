@@ -240,7 +240,7 @@ async fn lines_and_replies(client: Client, what: &str) -> (Vec<String>, Vec<Stri
 }
 
 #[test]
-fn a_line_of_exactly_the_limit_is_kept_and_one_byte_more_is_refused() {
+fn the_limit_keeps_a_line_of_exactly_max_bytes_and_refuses_one_more() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         let mut client = start();
         let exact = "x".repeat(MAX);
