@@ -1,12 +1,16 @@
-//! # Solution: one chat room
+//! # Exercise: one chat room
 //!
 //! Chapter 13, *A chat server*. [`client`] serves one connection of a one-room chat: the client
 //! picks a nickname with `/nick <name>`, then every line it sends goes to everyone else in the
-//! room as `<nick>: <text>`, and every line someone else sends comes back to it.
+//! room as `<nick>: <text>`, and every line someone else sends comes back to it. The room is a
+//! `tokio::sync::broadcast` channel that every client's task subscribes to.
+//!
+//! The tests live in `tests/chat_one_room.rs`. Do not edit them: `cargo lab check chat_one_room`
+//! runs them as they are, and so does CI against the solution.
 
 use std::sync::Arc;
 
-use tokio::io::{self, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{self, AsyncRead, AsyncWrite};
 use tokio::sync::broadcast;
 
 /// One line on the room's channel: the sender's id, and the finished line with its `\n`.
@@ -21,36 +25,18 @@ pub type Line = (u64, Arc<str>);
 pub async fn client<R, W>(
     id: u64,
     reader: R,
-    mut writer: W,
+    writer: W,
     room: broadcast::Sender<Line>,
 ) -> io::Result<()>
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    // `Lines::next_line` keeps a half-read line inside the `Lines`, which outlives the `select!`:
-    // when the room's branch wins, nothing the client sent is lost.
-    let mut lines = BufReader::new(reader).lines();
-    let mut nick: Option<String> = None;
-    loop {
-        let mut rx = room.subscribe();
-        tokio::select! {
-            line = lines.next_line() => {
-                let Some(line) = line? else { return Ok(()) };
-                if let Some(name) = line.strip_prefix("/nick ") {
-                    writer.write_all(format!("* you are {name}\n").as_bytes()).await?;
-                    nick = Some(name.to_string());
-                } else if let Some(nick) = &nick {
-                    let _ = room.send((id, format!("{nick}: {line}\n").into()));
-                } else {
-                    writer.write_all(b"! choose a nickname first: /nick <name>\n").await?;
-                }
-            }
-            msg = rx.recv() => match msg {
-                Ok((from, line)) if from != id => writer.write_all(line.as_bytes()).await?,
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return Ok(()),
-            },
-        }
-    }
+    // TODO: subscribe to the room (`room.subscribe()`), then loop in a `tokio::select!` over two
+    // branches: the next line from the client, and the next line from the room. Read lines with
+    // something whose half-read line survives when the other branch wins (see chapter 10's
+    // `cancel_safe_reader`: `AsyncBufReadExt::lines` and `next_line`). Write with
+    // `AsyncWriteExt::write_all`; a line on the room carries its sender's id.
+    let _ = (id, reader, writer, room);
+    todo!("serve one chat client")
 }
