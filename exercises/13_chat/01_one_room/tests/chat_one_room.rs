@@ -234,18 +234,25 @@ fn a_bare_nick_or_a_longer_word_is_not_a_nick() {
         ann.send("/nick\n/nickname\n").await;
         for sent in ["/nick", "/nickname"] {
             let reply = tokio::time::timeout(LINE_WITHIN, ann.lines.next_line()).await;
-            let Ok(Ok(Some(reply))) = reply else {
-                let ended = match tokio::time::timeout(LINE_WITHIN, &mut ann.task).await {
-                    Ok(Err(e)) if e.is_panic() => "panicked",
-                    Ok(_) => "ended",
-                    Err(_) => "went silent",
-                };
-                panic!(
-                    "the client's task {ended} on the line `{sent}`: the command is `/nick <name>`, \
-                     with a space, and any other line before it gets the `! ` reply. Slicing the \
-                     name by position (&line[6..]) panics on a line shorter than that; take it \
-                     with line.strip_prefix(\"/nick \")"
-                );
+            let reply = match reply {
+                Ok(Ok(Some(reply))) => reply,
+                Err(_) => panic!(
+                    "nothing arrived within {LINE_WITHIN:?} while the test waited for the reply \
+                     to `{sent}`: a line for the client must be written whole with its `\\n`, \
+                     and flushed if the writer is wrapped in a BufWriter"
+                ),
+                Ok(_) => {
+                    let ended = match tokio::time::timeout(LINE_WITHIN, &mut ann.task).await {
+                        Ok(Err(e)) if e.is_panic() => "panicked",
+                        _ => "ended",
+                    };
+                    panic!(
+                        "the client's task {ended} on the line `{sent}`: the command is \
+                         `/nick <name>`, with a space, and any other line before it gets the `! ` \
+                         reply. Slicing the name by position (&line[6..]) panics on a line \
+                         shorter than that; take it with line.strip_prefix(\"/nick \")"
+                    );
+                }
             };
             assert_eq!(
                 reply, "! choose a nickname first: /nick <name>",
@@ -282,7 +289,8 @@ fn a_room_line_longer_than_the_pipe_arrives_whole() {
                 matches!(&got, Ok(Ok(Some(line))) if line == expected),
                 "a room line reached the client cut short or not at all (got {got:?}, expected \
                  {expected:?}): write may write only part of the buffer (as much as the socket \
-                 takes) and returns how much it wrote. Use write_all, which writes it all"
+                 takes) and returns how much it wrote. Use write_all, which writes it all (and flush \
+                 if the writer is wrapped in a BufWriter)"
             );
         }
         task.abort();
