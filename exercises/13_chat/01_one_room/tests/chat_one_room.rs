@@ -278,6 +278,14 @@ fn a_room_line_longer_than_the_pipe_arrives_whole() {
         let mut lines = BufReader::new(ours).lines();
         // The room's lines reach only the receivers that exist: wait for the client's.
         while room.receiver_count() < 2 {
+            if task.is_finished() {
+                match task.await {
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    ended => panic!(
+                        "the client's task ended ({ended:?}) before it subscribed to the room"
+                    ),
+                }
+            }
             tokio::task::yield_now().await;
         }
         let long = format!("bob: {}", "words ".repeat(20));
