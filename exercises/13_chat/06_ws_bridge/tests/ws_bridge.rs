@@ -638,3 +638,56 @@ fn pings_from_a_client_that_does_not_read_are_all_answered_in_time() {
         pinging.await.unwrap();
     });
 }
+
+/// A chat side whose writes fail, as a socket's do once the chat handler has gone, and which has
+/// nothing to read yet.
+struct BrokenChat;
+
+impl tokio::io::AsyncRead for BrokenChat {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Poll::Pending
+    }
+}
+
+impl tokio::io::AsyncWrite for BrokenChat {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_failed_write_to_the_chat_ends_the_bridge_with_its_error() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let (mut tx, incoming) = mpsc::channel(WS_BUFFER);
+        let (outgoing, _rx) = mpsc::channel(WS_BUFFER);
+        let task = tokio::spawn(bridge(Socket { incoming, outgoing }, BrokenChat, MAX));
+        let _ = tx.send(Ok(text("hello"))).await;
+        let ended = tokio::time::timeout(WITHIN, task).await;
+        assert!(
+            matches!(ended, Ok(Ok(Err(BridgeError::Chat(_))))),
+            "a write to the chat side failed, and the bridge {}: a failed write to the chat ends \
+             the bridge with BridgeError::Chat (pass it on with ?), or the client talks on to a \
+             chat handler that is gone",
+            match &ended {
+                Err(_) => "went on reading the client".to_string(),
+                Ok(Ok(result)) => format!("returned {result:?}"),
+                Ok(Err(e)) => format!("panicked: {e}"),
+            }
+        );
+    });
+}
