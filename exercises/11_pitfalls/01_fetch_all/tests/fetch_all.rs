@@ -22,9 +22,16 @@ fn urls(n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused.
+/// How long the runtime thread may go without making progress, in real time, in the tests on
+/// Tokio's paused clock: they take a few milliseconds, so only a thread blocked for real (a
+/// blocking call inside async code) comes near it, and it fails in a quarter of a second instead
+/// of running into the 10 s limit.
+const MAX_BLOCK: Duration = Duration::from_millis(250);
+
+/// Runs `body` on a fresh current_thread runtime with Tokio's clock paused, watched for a blocked
+/// thread.
 fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 'static) {
-    testkit::run(Flavor::CurrentThread, LIMIT, || async move {
+    testkit::run_watched(Flavor::CurrentThread, LIMIT, MAX_BLOCK, || async move {
         tokio::time::pause();
         body().await;
     });
@@ -35,7 +42,9 @@ fn bodies_come_back_in_input_order_and_progress_lists_every_url() {
     paused(|| async {
         let service = Service::new();
         let progress = Mutex::new(Vec::new());
-        let urls = urls(5);
+        // Twelve: `.../10` sorts before `.../2` as text, so sorting the bodies by text does not
+        // give back the order of the URLs.
+        let urls = urls(12);
         let bodies = fetch_all(&service, &urls, &progress).await;
         let expected: Vec<String> = urls.iter().map(|u| format!("body of {u}")).collect();
         assert_eq!(
@@ -89,6 +98,48 @@ fn accidental_sequential_execution() {
 }
 
 #[test]
+fn idle_slot_between_chunks() {
+    paused(|| async {
+        // The service answers a URL in 100 ms less (the sum of its bytes % 10) ms: pick four URLs
+        // it answers in 91 ms and one in 100 ms, the slow one fourth. A sliding window starts the
+        // fifth fetch when the first ends (91 ms) and is done at 182 ms; chunks of four start it
+        // only when the slow one ends (100 ms), and are done at 191 ms.
+        let answers_in = |ms: u64| {
+            (1..)
+                .map(|i| format!("https://example.test/{i}"))
+                .filter(move |u| 100 - u.bytes().map(u64::from).sum::<u64>() % 10 == ms)
+        };
+        let fast: Vec<String> = answers_in(91).take(4).collect();
+        let slow = answers_in(100).next().expect("some URL");
+        let urls = vec![
+            fast[0].clone(),
+            fast[1].clone(),
+            fast[2].clone(),
+            slow,
+            fast[3].clone(),
+        ];
+        let service = Service::new();
+        let progress = Mutex::new(Vec::new());
+        let started = Instant::now();
+        fetch_all(&service, &urls, &progress).await;
+        let took = started.elapsed();
+        let most = service.most_in_flight();
+        // Fetches one at a time, or all at once, are named by the tests of those bug classes.
+        if most == MAX_IN_FLIGHT && took <= FETCH_TIME * 2 + FETCH_TIME / 2 {
+            assert!(
+                took <= Duration::from_millis(186),
+                "idle slot: 5 fetches took {took:?} of Tokio time; a sliding window of \
+                 {MAX_IN_FLIGHT} takes 182 ms here. The fifth fetch started only when the whole \
+                 first group had finished: fetching in chunks of {MAX_IN_FLIGHT} (join_all per \
+                 chunk) leaves a slot idle while its chunk waits for its slowest fetch. Start the \
+                 next fetch as soon as one ends: buffered({MAX_IN_FLIGHT}) keeps {MAX_IN_FLIGHT} \
+                 in flight"
+            );
+        }
+    });
+}
+
+#[test]
 fn unbounded_concurrency() {
     paused(|| async {
         let service = Service::new();
@@ -115,10 +166,18 @@ fn lock_held_across_await() {
             // progress lock, so the dashboard must get it at once.
             tokio::time::sleep(FETCH_TIME / 2).await;
             let got = tokio::time::timeout(Duration::from_millis(1), progress.lock()).await;
+            let listed = got.unwrap_or_else(|_| {
+                panic!(
+                    "lock held across .await: half-way through a fetch the dashboard could not \
+                     lock the progress list. Is a guard taken before the fetch and kept across its \
+                     .await?"
+                )
+            });
             assert!(
-                got.is_ok(),
-                "lock held across .await: half-way through a fetch the dashboard could not lock \
-                 the progress list. Is a guard taken before the fetch and kept across its .await?"
+                listed.is_empty(),
+                "half-way through the first round of fetches, none has finished, but progress \
+                 already lists {listed:?}: a URL is recorded before its fetch. Record it once \
+                 its fetch has finished"
             );
         };
         tokio::join!(fetch_all(&service, &urls, &progress), dashboard);

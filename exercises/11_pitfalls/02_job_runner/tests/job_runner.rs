@@ -97,16 +97,38 @@ fn unbounded_queue_never_pushes_back() {
             .expect("the runner takes jobs");
         tokio::time::sleep(Duration::from_millis(1)).await;
         for id in 1..=QUEUE as u32 {
-            runner
-                .submit(Job::ok(id, JOB))
-                .await
-                .expect("the runner takes jobs");
+            let taken = tokio::time::timeout(
+                Duration::from_secs(1),
+                runner.submit(Job::ok(id, JOB)),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "the queue is one too short: with the worker busy, submit waited for room \
+                         with only {} jobs waiting, and {QUEUE} may wait. The job a worker runs is \
+                         not in the queue any more: mpsc::channel(QUEUE) holds exactly QUEUE \
+                         waiting jobs",
+                    id - 1
+                )
+            });
+            taken.expect("the runner takes jobs");
         }
         // The queue is full now: the next submit must wait for room.
         let extra = Job::ok(99, JOB);
         let waited = tokio::time::timeout(Duration::from_secs(1), runner.submit(extra)).await;
+        let one_more = async {
+            tokio::time::timeout(Duration::from_secs(1), runner.submit(Job::ok(100, JOB)))
+                .await
+                .is_err()
+        };
         match waited {
             Err(_still_waiting) => {}
+            Ok(Ok(())) if one_more.await => panic!(
+                "the queue is one too long: with the worker busy, submit took a job with {QUEUE} \
+                 jobs waiting, and waited only at the next one. mpsc::channel(QUEUE) holds exactly \
+                 QUEUE waiting jobs; the job a worker runs is not in it, so it needs no place of \
+                 its own"
+            ),
             Ok(Ok(())) => panic!(
                 "unbounded queue: with the worker busy and {QUEUE} jobs waiting, submit still took \
                  another job at once. A queue without a bound grows as fast as the producer \

@@ -111,6 +111,14 @@ fn an_over_long_line_gets_an_error_and_the_connection_closes() {
         );
         let long = format!("{}\n", "a".repeat(10 * MAX_LINE));
         let back = echo(&mut client, &long, "an over-long line").await;
+        assert!(
+            !back.is_empty(),
+            "the server closed the connection without a word at an over-long line that came \
+             after a line of exactly MAX_LINE bytes: it must answer TOO_LONG first. If the limit \
+             is a take made once for the whole connection, it counts every byte the connection \
+             sends and is used up after MAX_LINE + 1 bytes in all: the limit is for each line, so \
+             take a fresh (&mut reader).take(MAX_LINE + 1) for each line"
+        );
         assert_eq!(
             back, TOO_LONG,
             "a line longer than MAX_LINE must not be echoed (that would let a peer make the server \

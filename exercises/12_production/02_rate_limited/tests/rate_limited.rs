@@ -27,11 +27,28 @@ fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 's
     });
 }
 
+/// Awaits `fut` for at most an hour of Tokio's paused clock, which passes in no real time once
+/// nothing else can run: a fetcher stuck for good fails at once, with the likely cause.
+async fn bounded<T>(fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(3600), fut)
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "fetch_all had not returned after an hour of Tokio's clock (a few seconds would \
+                 do): it waits for something that never comes. The likely cause is a permit that \
+                 never comes back: a permit forgotten (forget()) or kept after its request \
+                 ended runs the semaphore dry after max_in_flight requests. Move the \
+                 OwnedSemaphorePermit (acquire_owned) into the request's task, so it is dropped \
+                 when the fetch ends"
+            )
+        })
+}
+
 #[test]
 fn every_body_comes_back_in_order() {
     paused(|| async {
         let service = Service::new();
-        let bodies = fetch_all(service, urls(7), 3, 100).await;
+        let bodies = bounded(fetch_all(service, urls(7), 3, 100)).await;
         let expected: Vec<String> = urls(7).iter().map(|u| format!("body of {u}")).collect();
         assert_eq!(
             bodies, expected,
@@ -45,7 +62,7 @@ fn never_more_than_max_in_flight() {
     paused(|| async {
         let service = Service::new();
         // A generous rate, so that only the concurrency limit holds the requests back.
-        fetch_all(service.clone(), urls(12), 3, 1000).await;
+        bounded(fetch_all(service.clone(), urls(12), 3, 1000)).await;
         let most = service.most_in_flight();
         assert!(
             most <= 3,
@@ -65,7 +82,7 @@ fn never_more_than_per_second_started_in_a_second() {
     paused(|| async {
         let service = Service::new();
         // Plenty of concurrency, so that only the rate holds the requests back.
-        fetch_all(service.clone(), urls(13), 20, 4).await;
+        bounded(fetch_all(service.clone(), urls(13), 20, 4)).await;
         let starts = service.starts();
         assert_eq!(starts.len(), 13, "every URL must be fetched once");
         // Any 5 consecutive starts must span at least one second: otherwise some one-second
@@ -112,7 +129,7 @@ fn a_stall_does_not_release_a_burst_of_starts() {
         // The process stalls for 2 s (a long poll elsewhere, a suspended machine): Tokio's clock
         // jumps ahead, and every timer due in between is due at once.
         tokio::time::advance(Duration::from_secs(2)).await;
-        fetching.await.expect("fetch_all panicked");
+        bounded(fetching).await.expect("fetch_all panicked");
         let starts = service.starts();
         assert_eq!(starts.len(), 9, "every URL must be fetched once");
         for (i, window) in starts.windows(5).enumerate() {
@@ -136,7 +153,7 @@ fn not_slower_than_the_limits_require() {
     paused(|| async {
         let service = Service::new();
         let started = Instant::now();
-        fetch_all(service.clone(), urls(8), 2, 20).await;
+        bounded(fetch_all(service.clone(), urls(8), 2, 20)).await;
         let took = started.elapsed();
         // 8 requests of 100 ms, 2 at a time, one start per 50 ms at most: request n starts when
         // both its tick and a permit are there, at 0, 50, 100, ..., 350 ms, and the last ends at

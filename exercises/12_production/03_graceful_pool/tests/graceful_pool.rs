@@ -46,7 +46,9 @@ async fn shut_down(pool: &Pool, deadline: Duration) -> Summary {
         .unwrap_or_else(|_| {
             panic!(
                 "shutdown with a deadline of {deadline:?} was still running after {bound:?}: \
-                 does it wait for jobs past the deadline, or for workers whose queue never closes?"
+                 does it wait for jobs past the deadline, for workers whose queue never closes \
+                 (every Sender dropped), or for a TaskTracker that was never closed \
+                 (TaskTracker::wait resolves only after TaskTracker::close)?"
             )
         })
 }
@@ -125,9 +127,11 @@ fn a_submit_waiting_for_room_is_refused_at_shutdown() {
                 finished: vec![],
                 abandoned: vec![1, 2],
             },
-            "job 1 runs past the deadline and job 2 never gets a worker: both abandoned (a job \
-             missing from the summary means shutdown returned before the workers had recorded \
-             it: after cancelling the jobs, wait for the workers to end)"
+            "job 1 runs past the deadline and job 2 never gets a worker: both abandoned. A job \
+             missing from the summary was never recorded: either a worker stopped taking jobs at \
+             the deadline and left the queued ones unlisted (a job still queued at the deadline \
+             is taken and listed as abandoned), or shutdown returned before the workers had \
+             recorded it (after cancelling the jobs, wait for the workers to end)"
         );
     });
 }
@@ -164,10 +168,13 @@ fn a_submit_that_could_go_either_way_is_refused() {
             assert!(
                 late == Err(Closed) && !summary.finished.contains(&3),
                 "round {round}: a submit that waited for room was let in after shutdown had \
-                 begun (it returned {late:?}, and the pool ran {:?}). When it was polled, the \
-                 shutdown signal and the room were both ready, and a select! picks among ready \
-                 branches at random. Write `biased;` first, with the shutdown branch before the \
-                 send, so a submit that could go either way is refused",
+                 begun (it returned {late:?}, and the pool ran {:?}). Either submit waited on the \
+                 send alone, having looked at the shutdown signal only once before (a submit \
+                 still waiting for room when shutdown begins must be refused: wait for the signal \
+                 and the send together, in a select!), or its select! found the shutdown signal \
+                 and the room both ready and picked at random among them: write `biased;` first, \
+                 with the shutdown branch before the send, so a submit that could go either way \
+                 is refused",
                 summary.finished
             );
         }
@@ -186,6 +193,13 @@ fn the_deadline_abandons_stragglers_and_only_them() {
         let started = Instant::now();
         let summary = shut_down(&pool, Duration::from_secs(1)).await;
         let took = started.elapsed();
+        assert!(
+            !(summary.abandoned.contains(&2) && summary.abandoned.contains(&3)),
+            "jobs 2 and 3 (100 ms each) were abandoned although a second worker had the whole \
+             1 s deadline for them while job 1 ran ({summary:?}): only one job ran at a time. A \
+             worker that keeps the lock on the shared receiver while it runs its job keeps the \
+             other workers from taking one: take the job, let the lock guard go, then run it"
+        );
         assert_eq!(
             summary,
             Summary {
@@ -193,8 +207,10 @@ fn the_deadline_abandons_stragglers_and_only_them() {
                 abandoned: vec![1],
             },
             "deadline: the hour-long job is abandoned at the deadline, the short ones finish (a \
-             job missing from the summary means shutdown returned before the workers had recorded \
-             it: after cancelling the jobs, wait for the workers to end)"
+             job missing from the summary was never recorded: shutdown returned before the \
+             workers had recorded it (after cancelling the jobs, wait for the workers to end), or \
+             a worker stopped taking jobs at the deadline instead of listing the queued ones as \
+             abandoned)"
         );
         assert!(
             took >= Duration::from_secs(1) && took <= Duration::from_millis(1100),

@@ -42,10 +42,12 @@ fn a_ready_service_answers() {
         let mut service = busy_stack();
         let (open, gate) = oneshot::channel();
         open.send(7).expect("the gate is waiting");
-        let answer =
-            tokio::time::timeout(AT_ONCE, service.ready().await.expect("ready").call(gate))
-                .await
-                .expect("the answer comes at once");
+        let answer = tokio::time::timeout(
+            AT_ONCE,
+            service.ready().await.unwrap_or_else(not_ready).call(gate),
+        )
+        .await
+        .expect("the answer comes at once");
         assert_eq!(
             answer,
             Ok(7),
@@ -59,7 +61,7 @@ fn a_busy_service_sheds_at_once_and_recovers() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         let mut service = busy_stack();
         let (open, gate) = oneshot::channel();
-        let first = service.ready().await.expect("ready").call(gate);
+        let first = service.ready().await.unwrap_or_else(not_ready).call(gate);
         let first = tokio::spawn(first);
 
         // The inner service's only slot is taken: Shed must still be ready, and refuse.
@@ -71,9 +73,10 @@ fn a_busy_service_sheds_at_once_and_recovers() {
             )
         });
         let (_open2, gate2) = oneshot::channel();
-        let refused = tokio::time::timeout(AT_ONCE, service_ref.expect("ready").call(gate2))
-            .await
-            .expect("a refusal must come at once, without waiting for the inner service");
+        let refused =
+            tokio::time::timeout(AT_ONCE, service_ref.unwrap_or_else(not_ready).call(gate2))
+                .await
+                .expect("a refusal must come at once, without waiting for the inner service");
         assert_eq!(
             refused,
             Err(ShedError::Overloaded),
@@ -90,10 +93,12 @@ fn a_busy_service_sheds_at_once_and_recovers() {
 
         let (open3, gate3) = oneshot::channel();
         open3.send(3).expect("the gate is waiting");
-        let again =
-            tokio::time::timeout(AT_ONCE, service.ready().await.expect("ready").call(gate3))
-                .await
-                .expect("the answer comes at once");
+        let again = tokio::time::timeout(
+            AT_ONCE,
+            service.ready().await.unwrap_or_else(not_ready).call(gate3),
+        )
+        .await
+        .expect("the answer comes at once");
         assert_eq!(
             again,
             Ok(3),
@@ -107,7 +112,7 @@ fn one_readiness_pays_for_one_call() {
     testkit::run(Flavor::CurrentThread, LIMIT, || async {
         let mut service = busy_stack();
         let (_open, gate) = oneshot::channel();
-        let _first = tokio::spawn(service.ready().await.expect("ready").call(gate));
+        let _first = tokio::spawn(service.ready().await.unwrap_or_else(not_ready).call(gate));
         // A second call right after, with no poll_ready in between: Shed must not spend the first
         // readiness twice (the inner ConcurrencyLimit would panic: "poll_ready must be called first").
         let (_open2, gate2) = oneshot::channel();
@@ -132,7 +137,12 @@ fn inner_errors_are_wrapped() {
                 .service(service_fn(|_: ()| async {
                     Err::<(), &str>("backend down")
                 }));
-        let got = failing.ready().await.expect("ready").call(()).await;
+        let got = failing
+            .ready()
+            .await
+            .unwrap_or_else(not_ready)
+            .call(())
+            .await;
         assert_eq!(
             got,
             Err(ShedError::Inner("backend down")),
@@ -160,9 +170,19 @@ fn sheds_over_a_rate_limit_on_the_paused_clock() {
             .layer(ShedLayer)
             .rate_limit(1, Duration::from_secs(1))
             .service(service_fn(|n: u32| async move { Ok::<u32, &str>(n) }));
-        let first = service.ready().await.expect("ready").call(1).await;
+        let first = service
+            .ready()
+            .await
+            .unwrap_or_else(not_ready)
+            .call(1)
+            .await;
         assert_eq!(first, Ok(1), "the first request of the second goes through");
-        let second = service.ready().await.expect("ready").call(2).await;
+        let second = service
+            .ready()
+            .await
+            .unwrap_or_else(not_ready)
+            .call(2)
+            .await;
         assert_eq!(
             second,
             Err(ShedError::Overloaded),
@@ -171,13 +191,73 @@ fn sheds_over_a_rate_limit_on_the_paused_clock() {
              Pending, Shed's poll_ready returns Ready(Ok(())) and call answers Overloaded)"
         );
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let third = service.ready().await.expect("ready").call(3).await;
+        let third = service
+            .ready()
+            .await
+            .unwrap_or_else(not_ready)
+            .call(3)
+            .await;
         assert_eq!(
             third,
             Ok(3),
             "a second later the rate allows one more request"
         );
     });
+}
+
+#[test]
+fn a_clone_starts_without_a_reservation() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut service = ShedLayer.layer_of(tower::limit::ConcurrencyLimit::new(
+            service_fn(|gate: Gate| async move { gate.await.map_err(|_| "the gate was dropped") }),
+            1,
+        ));
+        // The original reserves the inner service's only slot...
+        std::future::poll_fn(|cx| service.poll_ready(cx))
+            .await
+            .unwrap_or_else(not_ready);
+        // ...and a clone made now has an inner clone without that reservation.
+        let mut clone = service.clone();
+        let (_open, gate) = oneshot::channel();
+        let call = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| clone.call(gate)));
+        let refused = call.unwrap_or_else(|_| {
+            panic!(
+                "a clone of a Shed that was just polled ready called its inner service without a \
+                 poll_ready of its own (tower's ConcurrencyLimit panicked: poll_ready must be \
+                 called first). The reservation belongs to the original's inner service: a clone \
+                 of it holds none. Clone for Shed must start with inner_ready = false, not copy \
+                 the flag (#[derive(Clone)] copies it)"
+            )
+        });
+        let refused = tokio::time::timeout(AT_ONCE, refused)
+            .await
+            .expect("a refusal must come at once");
+        assert_eq!(
+            refused,
+            Err(ShedError::Overloaded),
+            "a clone that was never polled ready must refuse with Overloaded"
+        );
+        let (open, gate) = oneshot::channel();
+        open.send(5).expect("the gate is waiting");
+        let answer = tokio::time::timeout(AT_ONCE, service.call(gate))
+            .await
+            .expect("the answer comes at once");
+        assert_eq!(
+            answer,
+            Ok(5),
+            "the original keeps its reservation and spends it on its own call"
+        );
+    });
+}
+
+/// What a test does when `poll_ready` fails where the inner service was only busy, or ready.
+fn not_ready<T>(error: ShedError<&'static str>) -> T {
+    panic!(
+        "poll_ready returned Err({error:?}) where the inner service was ready or only busy. \
+         An error from poll_ready tells tower the service has failed for good; Shed's \
+         poll_ready must return Ready(Ok(())) when the inner one is Pending, and call answers \
+         Overloaded"
+    )
 }
 
 /// A service whose `poll_ready` always fails.

@@ -106,14 +106,32 @@ fn a_panic_with_a_formatted_message_is_panicked() {
             panic!("row {row} of {rows}")
         })
         .await;
+        let literal = panicking(|| panic!("no such row")).await;
+        let cause = match (&error, &literal) {
+            (JobError::Panicked { message, .. }, _)
+                if message.contains("panicked with message") =>
+            {
+                "the message is the JoinError's Display (tokio's `task .. panicked with message \
+                 ..`), not the panic's own message: take the payload with JoinError::into_panic \
+                 and read the &'static str or String inside it"
+            }
+            (_, JobError::Panicked { message, .. }) if message == NO_MESSAGE => {
+                "no message was found even for panic!(\"no such row\"), whose payload is a \
+                 &'static str: the downcasts were made on the Box, not on what it holds (&payload \
+                 is a &Box<dyn Any + Send>, itself an Any). Pass &*payload"
+            }
+            _ => {
+                "panic!(\"row {row} of {rows}\") formats its message at run time, so its payload \
+                 is a String, not a &'static str: look for both in the payload"
+            }
+        };
         assert_eq!(
             error,
             JobError::Panicked {
                 job: "parse".to_string(),
                 message: "row 7 of 3".to_string(),
             },
-            "panic!(\"row {{row}} of {{rows}}\") formats its message at run time, so its payload is \
-             a String, not a &'static str: look for both in the payload"
+            "{cause}"
         );
     });
 }

@@ -3,19 +3,47 @@
 
 use choose_tool::{Choice, Scenario, Tool, choose};
 
-/// Checks one scenario: the tool, then that the reason contains one of `factor`'s words.
+/// Checks one scenario: the tool, then that the reason contains one of `factor`'s words, and
+/// (but where the factor is an absence) not only where a `no`, `not` or `without` just before it
+/// denies it (`no timeout or cancel logic is needed`, `without waiting`). A tool's name is not
+/// its reason: `spawn_blocking` does not count as the word `block`.
 fn check(scenario: Scenario, tool: Tool, wrong_tool: &str, factor: &[&str], factor_name: &str) {
     let Choice { tool: got, reason } = choose(scenario);
     assert_eq!(
         got, tool,
         "{scenario:?}: {got:?} does not fit. {wrong_tool}"
     );
-    let lower = reason.to_lowercase();
+    let lower = reason.to_lowercase().replace("spawn_blocking", "");
+    // Where the factor is itself an absence ("nothing runs concurrently"), "no concurrency"
+    // names it.
+    let deny_counts = !matches!(scenario, Scenario::CopyOneFile);
+    let named = factor.iter().any(|word| {
+        lower
+            .match_indices(word)
+            .any(|(at, _)| !deny_counts || !denied(&lower[..at]))
+    });
+    let myth = if lower.contains("faster") {
+        " (and a tool does not make the work faster: name what makes it fit)"
+    } else {
+        ""
+    };
     assert!(
-        factor.iter().any(|word| lower.contains(word)),
+        named,
         "{scenario:?}: the tool is right, but the reason {reason:?} does not name the deciding \
-         factor: {factor_name} (one of the words {factor:?})"
+         factor, or names it only to deny it: {factor_name} (one of the words {factor:?}){myth}"
     );
+}
+
+/// Whether the words just before a factor deny it: `no timeout`, `without waiting`, or `no
+/// timeout or cancel`.
+fn denied(before: &str) -> bool {
+    const DENY: [&str; 5] = ["no", "not", "without", "never", "nor"];
+    let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    match words.as_slice() {
+        [last, ..] if DENY.contains(last) => true,
+        [joint, _, deny] => ["or", "and"].contains(joint) && DENY.contains(deny),
+        _ => false,
+    }
 }
 
 #[test]

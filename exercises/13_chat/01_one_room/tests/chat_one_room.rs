@@ -225,3 +225,82 @@ fn the_task_ends_when_the_client_closes() {
             .unwrap();
     });
 }
+
+#[test]
+fn a_bare_nick_or_a_longer_word_is_not_a_nick() {
+    testkit::run_both(LIMIT, || async {
+        let (room, _) = broadcast::channel(16);
+        let mut ann = connect(1, &room);
+        ann.send("/nick\n/nickname\n").await;
+        for sent in ["/nick", "/nickname"] {
+            let reply = tokio::time::timeout(LINE_WITHIN, ann.lines.next_line()).await;
+            let reply = match reply {
+                Ok(Ok(Some(reply))) => reply,
+                Err(_) => panic!(
+                    "nothing arrived within {LINE_WITHIN:?} while the test waited for the reply \
+                     to `{sent}`: a line for the client must be written whole with its `\\n`, \
+                     and flushed if the writer is wrapped in a BufWriter"
+                ),
+                Ok(_) => {
+                    let ended = match tokio::time::timeout(LINE_WITHIN, &mut ann.task).await {
+                        Ok(Err(e)) if e.is_panic() => "panicked",
+                        _ => "ended",
+                    };
+                    panic!(
+                        "the client's task {ended} on the line `{sent}`: the command is \
+                         `/nick <name>`, with a space, and any other line before it gets the `! ` \
+                         reply. Slicing the name by position (&line[6..]) panics on a line \
+                         shorter than that; take it with line.strip_prefix(\"/nick \")"
+                    );
+                }
+            };
+            assert_eq!(
+                reply, "! choose a nickname first: /nick <name>",
+                "`{sent}` is not `/nick <name>` (the command has a space after /nick), so it gets \
+                 the `! ` reply: take the name with line.strip_prefix(\"/nick \")"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_room_line_longer_than_the_pipe_arrives_whole() {
+    testkit::run(testkit::Flavor::CurrentThread, LIMIT, || async {
+        // Tokio's clock is paused: a wait for a line that never comes ends as soon as nothing is
+        // left to run, not after a real two seconds.
+        tokio::time::pause();
+        let (room, _keep) = broadcast::channel(16);
+        // A pipe that holds 8 bytes: a write of a longer line takes only part of it, as a socket
+        // with a full send buffer does.
+        let (ours, theirs) = tokio::io::duplex(8);
+        let (r, w) = tokio::io::split(theirs);
+        let task = tokio::spawn(client(1, r, w, room.clone()));
+        let mut lines = BufReader::new(ours).lines();
+        // The room's lines reach only the receivers that exist: wait for the client's.
+        while room.receiver_count() < 2 {
+            if task.is_finished() {
+                match task.await {
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    ended => panic!(
+                        "the client's task ended ({ended:?}) before it subscribed to the room"
+                    ),
+                }
+            }
+            tokio::task::yield_now().await;
+        }
+        let long = format!("bob: {}", "words ".repeat(20));
+        room.send((2, format!("{long}\n").into())).unwrap();
+        room.send((2, "bob: and more\n".into())).unwrap();
+        for expected in [long.as_str(), "bob: and more"] {
+            let got = tokio::time::timeout(LINE_WITHIN, lines.next_line()).await;
+            assert!(
+                matches!(&got, Ok(Ok(Some(line))) if line == expected),
+                "a room line reached the client cut short or not at all (got {got:?}, expected \
+                 {expected:?}): write may write only part of the buffer (as much as the socket \
+                 takes) and returns how much it wrote. Use write_all, which writes it all (and flush \
+                 if the writer is wrapped in a BufWriter)"
+            );
+        }
+        task.abort();
+    });
+}

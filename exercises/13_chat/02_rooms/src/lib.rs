@@ -25,8 +25,9 @@ pub struct Rooms {
     capacity: usize,
     // TODO: add the state: each room's sender and its number of members, by name. Think about
     // which lock guards what: deciding "that was the last member" and removing the room must not
-    // be two separate steps another thread can get between. The `Mutex` imported above is fine:
-    // nothing awaits while it is held. A `BTreeMap` keeps the names sorted for `list`.
+    // be two separate steps another thread can get between. Keep the `Mutex` imported above (the
+    // tests use its hook); it is right here: nothing awaits while it is held. A `BTreeMap` keeps
+    // the names sorted for `list`.
 }
 
 impl Rooms {

@@ -128,6 +128,7 @@ fn a_join_between_the_last_leave_s_check_and_its_removal_is_never_lost() {
     // between, and then removes the room it joined. A `leave` that does both under one guard
     // releases the lock only once it is done, and the join makes a new room.
     testkit::within(LIMIT, || {
+        let mut any_by_release = false;
         for nth in 1..=4 {
             let rooms = Arc::new(Rooms::new(4));
             let (_tx, _rx) = rooms.join("busy");
@@ -141,11 +142,12 @@ fn a_join_between_the_last_leave_s_check_and_its_removal_is_never_lost() {
             });
             rooms.leave("busy");
             testkit::sync::cancel_after_unlock();
-            // Without a release of `testkit::sync::Mutex` in `leave` (another lock type), this
-            // round has nothing to show; the racing test above still runs.
+            // Without an `nth` release of `testkit::sync::Mutex` in `leave`, this round has
+            // nothing to show.
             let Ok(_member) = joined_rx.try_recv() else {
                 continue;
             };
+            any_by_release = true;
             assert!(
                 rooms.list().contains(&room("busy", 1)),
                 "a member's room was removed under it: another thread joined right after `leave` \
@@ -154,6 +156,68 @@ fn a_join_between_the_last_leave_s_check_and_its_removal_is_never_lost() {
                  last-member check and the removal must happen under one lock guard; rooms now: \
                  {:?}",
                 rooms.list()
+            );
+        }
+        assert!(
+            any_by_release,
+            "leave never released a lock of the `Mutex` imported at the top of src/lib.rs \
+             (`testkit::sync::Mutex`), so this test could not put a join right after a release \
+             inside leave, where a race hides. Keep that `Mutex` for the rooms: it is std's \
+             `Mutex`, with the hook this test uses"
+        );
+    });
+}
+
+#[test]
+fn a_join_interrupted_by_the_last_leave_keeps_its_room() {
+    // The race from the other side: a room has one member; another thread joins it, and the last
+    // member leaves right after the joining thread releases a lock inside `join` (the 1st release
+    // in one round, the 2nd in the next...). A `join` that makes sure the room exists under one
+    // guard and counts the member (or takes its sender) under another lets that leave remove the
+    // room in between. A `join` that does it all under one guard has joined by then, and the
+    // leave leaves the room to the joiner.
+    testkit::within(LIMIT, || {
+        for nth in 1..=4 {
+            let rooms = Arc::new(Rooms::new(4));
+            let _first = rooms.join("busy");
+            let (left_tx, left_rx) = mpsc::channel();
+            let other = Arc::clone(&rooms);
+            testkit::sync::after_unlock(nth, move || {
+                std::thread::spawn(move || other.leave("busy"))
+                    .join()
+                    .expect("the other thread's leave panicked");
+                let _ = left_tx.send(());
+            });
+            let joined =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rooms.join("busy")));
+            testkit::sync::cancel_after_unlock();
+            let Ok(()) = left_rx.try_recv() else {
+                continue;
+            };
+            let (tx, _rx) = joined.unwrap_or_else(|_| {
+                panic!(
+                    "join panicked when the room's last member left between two of its lock \
+                     guards (right after release {nth} inside join): it made sure the room \
+                     existed under one guard and went back for it under another, and the room \
+                     had been removed in between. Find or create the room, count the member and \
+                     take its sender under one lock guard"
+                )
+            });
+            let (now_tx, _now_rx) = rooms.join("busy");
+            assert!(
+                tx.same_channel(&now_tx),
+                "a member joined a room that was removed under it: the last member left right \
+                 after release {nth} inside join, between two of its lock guards, and the joiner \
+                 kept the removed room's channel, not the same channel as those who join the \
+                 room now. Find or create the room, count the member and take its sender under \
+                 one lock guard"
+            );
+            assert_eq!(
+                rooms.list(),
+                vec![room("busy", 2)],
+                "the joiner and the one who joined after it are the room's members (release \
+                 {nth} inside join): find or create the room and count the member under one \
+                 lock guard"
             );
         }
     });

@@ -233,3 +233,50 @@ fn lines_missed_while_a_batch_is_gathered_are_told_and_counted() {
         );
     });
 }
+
+#[test]
+fn a_quiet_room_is_waited_for_not_polled() {
+    // The relay runs as a task of its own, counted: a relay that waits for a line with
+    // `recv().await` is polled once and then sleeps until a line comes; one that checks with
+    // `try_recv` in a loop (`yield_now` between tries) is polled each time the test yields.
+    testkit::run(testkit::Flavor::CurrentThread, LIMIT, || async {
+        let (tx, rx) = broadcast::channel::<Arc<str>>(16);
+        let relaying = testkit::Counted::new(async move {
+            let mut client = Recorder::default();
+            let relayed = relay(rx, &mut client).await;
+            (relayed, client)
+        });
+        let stats = relaying.stats();
+        let relaying = tokio::spawn(relaying);
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        let polls_while_quiet = stats.polls();
+        tx.send(Arc::from("ann: hello\n")).unwrap();
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        drop(tx);
+        let (relayed, client) = relaying.await.expect("the relay task does not panic");
+        let relayed = relayed.expect("writing to the recorder never fails");
+        assert!(
+            polls_while_quiet <= 3,
+            "relay was polled {polls_while_quiet} times while the room was quiet (the test yielded \
+             100 times): it is a busy loop, checking for a line again and again (try_recv, \
+             yield_now) instead of waiting, and burns a core while nobody talks. Wait for the \
+             first line of a batch with recv().await; use try_recv only for the lines after it"
+        );
+        assert_eq!(
+            String::from_utf8(client.bytes).unwrap(),
+            "ann: hello\n",
+            "the one line sent"
+        );
+        assert_eq!(relayed.delivered, 1, "one line delivered");
+        assert_eq!(
+            client.flushes, 0,
+            "relay flushed {} times for one line: write_all on a TcpStream sends what it is given \
+             and needs no flush, per line or per batch",
+            client.flushes
+        );
+    });
+}

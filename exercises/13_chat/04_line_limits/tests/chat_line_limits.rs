@@ -216,3 +216,116 @@ fn invalid_utf8_gets_a_reply_and_the_next_line_is_read() {
         );
     });
 }
+
+/// Closes the input, then returns the lines `read_lines` accepted and every reply it wrote.
+async fn lines_and_replies(client: Client, what: &str) -> (Vec<String>, Vec<String>) {
+    let Client {
+        input,
+        mut replies,
+        reading,
+    } = client;
+    let lines = Client {
+        input,
+        replies: BufReader::new(tokio::io::duplex(1).0).lines(),
+        reading,
+    }
+    .finish(what)
+    .await;
+    // read_lines has returned and dropped its writer: the replies end here.
+    let mut all = Vec::new();
+    while let Some(reply) = replies.next_line().await.unwrap() {
+        all.push(reply);
+    }
+    (lines, all)
+}
+
+#[test]
+fn the_limit_keeps_a_line_of_exactly_max_bytes_and_refuses_one_more() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        let exact = "x".repeat(MAX);
+        let over = "y".repeat(MAX + 1);
+        client.input.write_all(exact.as_bytes()).await.unwrap();
+        client.input.write_all(b"\n").await.unwrap();
+        tokio::task::yield_now().await;
+        client.input.write_all(over.as_bytes()).await.unwrap();
+        client.input.write_all(b"\n").await.unwrap();
+        let (lines, replies) = lines_and_replies(client, "lines at the limit").await;
+        assert!(
+            lines.contains(&exact),
+            "a line of exactly {MAX} bytes, the limit, was refused (replies: {replies:?}): only a \
+             longer line is over the limit. LinesCodec::new_with_max_length(max_line) allows \
+             lines of up to max_line bytes, not counting the line ending"
+        );
+        assert!(
+            !lines.contains(&over),
+            "a line of {} bytes (the limit is {MAX}) was let through: the limit is off by one. \
+             LinesCodec's max_length does not count the line ending, so it needs no + 1 for \
+             it: give it max_line",
+            MAX + 1
+        );
+        assert_eq!(
+            (lines, replies),
+            (
+                vec![exact],
+                vec!["! line too long (the limit is 64 bytes)".to_string()]
+            ),
+            "the line of {MAX} bytes is kept, the one of {} bytes refused with one reply",
+            MAX + 1
+        );
+    });
+}
+
+#[test]
+fn the_line_after_a_long_one_in_the_same_read_is_kept() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let mut client = start();
+        // One write, so one read brings the end of the long line and the whole line after it.
+        let mut bytes = vec![b'z'; 100];
+        bytes.extend_from_slice(b"\nafter\n");
+        client.input.write_all(&bytes).await.unwrap();
+        let (lines, replies) = lines_and_replies(client, "a long line and the line after it").await;
+        assert_eq!(
+            lines,
+            ["after"],
+            "the line after a long line, which came in the same read, was lost (replies: \
+             {replies:?}): drop only the long line, whose rest the codec discards by itself, \
+             not the whole buffer"
+        );
+    });
+}
+
+/// A reader that gives `data`, then fails the way a reset connection does.
+struct FailsAfter {
+    data: &'static [u8],
+}
+
+impl tokio::io::AsyncRead for FailsAfter {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        if self.data.is_empty() {
+            return std::task::Poll::Ready(Err(io::ErrorKind::ConnectionReset.into()));
+        }
+        let n = self.data.len().min(buf.remaining());
+        buf.put_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_read_error_is_passed_on() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let reader = FailsAfter { data: b"one\n" };
+        let result = read_lines(reader, tokio::io::sink(), MAX).await;
+        assert!(
+            result.is_err(),
+            "the connection failed (ConnectionReset) after one line, and read_lines returned \
+             {result:?}: a read error was swallowed, taken for the end of the input. Pass it on \
+             with ?, so the caller knows the connection broke"
+        );
+    });
+}

@@ -79,6 +79,14 @@ async fn setup() -> Setup {
     }
 }
 
+/// What a test says when a handler's token is not cancelled after the shutdown signal.
+const NOT_CANCELLED: &str = "a handler's token was not cancelled within 1 s of the shutdown \
+     signal. The handlers wait for their token before they can finish, so cancel the token before \
+     waiting for the handlers (waiting first means each side waits for the other), and give each \
+     handler a child of the token serve cancels (token.child_token()): a token made with \
+     CancellationToken::new() for a handler is never cancelled. A serve that awaits a handler \
+     instead of spawning it never even sees the shutdown: spawn a task per connection";
+
 async fn connect(addr: std::net::SocketAddr) -> tokio::io::Lines<BufReader<TcpStream>> {
     let stream = TcpStream::connect(addr).await.unwrap();
     let mut lines = BufReader::new(stream).lines();
@@ -105,14 +113,16 @@ fn connections_are_served_at_once_and_counted() {
         let _a = connect(s.addr).await;
         let _b = connect(s.addr).await;
         s.stop.send(()).unwrap();
+        for _ in 0..2 {
+            assert_eq!(event(&mut s.events, NOT_CANCELLED).await, Event::Cancelled);
+        }
         s.gate.add_permits(2);
         let accepted = tokio::time::timeout(SHUTDOWN_WITHIN, &mut s.server)
             .await
             .expect(
-                "serve did not return within 1 s of the shutdown, with every handler free to \
-                 finish once its token is cancelled. Cancel the token before waiting for the \
-                 handlers (they wait for it), and close the TaskTracker before waiting: \
-                 TaskTracker::wait resolves only after TaskTracker::close",
+                "serve did not return within 1 s of the shutdown, although every handler had seen \
+                 its token cancelled and was free to finish: close the TaskTracker before \
+                 waiting, since TaskTracker::wait resolves only after TaskTracker::close",
             )
             .unwrap();
         assert_eq!(
@@ -130,16 +140,7 @@ fn the_shutdown_cancels_every_handlers_token() {
         let _b = connect(s.addr).await;
         s.stop.send(()).unwrap();
         for _ in 0..2 {
-            let e = event(
-                &mut s.events,
-                "a handler's token was not cancelled within 1 s of the shutdown signal. The handlers wait for \
-                 their token before they can finish, so cancel the token before waiting for the \
-                 handlers (waiting first means each side waits for the other), and cancel the \
-                 CancellationToken whose child tokens the handlers got. A serve that awaits a \
-                 handler instead of spawning it never even sees the shutdown: spawn a task per \
-                 connection",
-            )
-            .await;
+            let e = event(&mut s.events, NOT_CANCELLED).await;
             assert_eq!(
                 e,
                 Event::Cancelled,
@@ -156,27 +157,23 @@ fn serve_returns_only_after_every_handler_finished() {
         let mut s = setup().await;
         let mut a = connect(s.addr).await;
         s.stop.send(()).unwrap();
-        assert_eq!(
-            event(
-                &mut s.events,
-                "the handler's token was not cancelled within 1 s of the shutdown signal. The handlers wait for \
-                 their token before they can finish, so cancel the token before waiting for the \
-                 handlers (waiting first means each side waits for the other), and cancel the \
-                 CancellationToken whose child tokens the handlers got. A serve that awaits a \
-                 handler instead of spawning it never even sees the shutdown: spawn a task per \
-                 connection"
-            )
-            .await,
-            Event::Cancelled
-        );
+        assert_eq!(event(&mut s.events, NOT_CANCELLED).await, Event::Cancelled);
         // The handler waits at the gate. Give serve every chance to run: on this one-thread
-        // runtime, each yield lets every other ready task take a turn.
+        // runtime, each yield lets every other ready task take a turn. Then a minute passes on
+        // Tokio's paused clock, in no real time: a serve that waits for its handlers only so
+        // long has given up by then.
         for _ in 0..100 {
             tokio::task::yield_now().await;
         }
+        tokio::time::pause();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        tokio::time::resume();
         assert!(
             !s.server.is_finished(),
-            "serve returned while a handler was still finishing its goodbye: wait for the TaskTracker before returning"
+            "serve returned while a handler was still finishing its goodbye (the handler was \
+             held for a minute of Tokio's paused clock): wait for the TaskTracker before returning, \
+             with no time limit. A grace period that gives up leaves handlers running after \
+             serve returned, their goodbyes cut"
         );
         // Stop accepting: while the handlers finish, a new connection is refused.
         let refused = TcpStream::connect(s.addr).await;

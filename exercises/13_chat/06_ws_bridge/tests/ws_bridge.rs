@@ -565,3 +565,129 @@ fn a_chat_side_that_does_not_read_stops_the_bridge_reading_the_client() {
         flooding.abort();
     });
 }
+
+#[test]
+fn the_limit_is_in_bytes_not_characters() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let (mut client, mut chat, _task) = start();
+        // `é` is two bytes in UTF-8: MAX of them are MAX characters and twice MAX bytes.
+        let wide = "é".repeat(MAX);
+        let fits = "é".repeat(MAX / 2);
+        client.send(text(&wide)).await;
+        client.send(text(&fits)).await;
+        let line = chat
+            .line(
+                "a message of exactly the limit in bytes, sent after one over it",
+                "a message of `limit` bytes is allowed; only a longer one is refused",
+            )
+            .await;
+        assert!(
+            line != wide,
+            "a message of {MAX} characters but {} bytes reached the chat (the limit is {MAX} \
+             bytes): the limit is in bytes, what the message costs in memory and on the wire. \
+             Measure with str::len, not chars().count()",
+            wide.len()
+        );
+        assert_eq!(
+            line,
+            fits,
+            "a message of {MAX} bytes ({} two-byte characters) reaches the chat",
+            MAX / 2
+        );
+    });
+}
+
+#[test]
+fn pings_from_a_client_that_does_not_read_are_all_answered_in_time() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let (mut client, _chat, _task) = start();
+        // The client pings and reads nothing for a while: the Pongs wait in the bridge's bounded
+        // queues, and once they are full the bridge stops reading the client.
+        const PINGS: usize = 200;
+        let taken = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&taken);
+        let mut pinger = client.tx.clone();
+        let pinging = tokio::spawn(async move {
+            for n in 0..PINGS {
+                if pinger.send(Ok(Message::Ping(vec![n as u8]))).await.is_err() {
+                    return;
+                }
+                counted.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        settle().await;
+        let taken_while_not_reading = taken.load(Ordering::Relaxed);
+        // Now the client reads: every Ping gets its Pong, in order.
+        for n in 0..PINGS {
+            let answer = tokio::time::timeout(WITHIN, client.rx.next()).await;
+            assert!(
+                matches!(&answer, Ok(Some(Message::Pong(p))) if p == &[n as u8]),
+                "of {PINGS} Pings sent while the client was not reading, only {n} were answered \
+                 in order (then {answer:?}): a Pong was dropped when the reply queue was full \
+                 (try_send). Wait for room with send().await: a full queue then stops the bridge \
+                 reading the client, which is the bound doing its work"
+            );
+        }
+        assert!(
+            taken_while_not_reading < PINGS,
+            "the bridge took all {PINGS} Pings from a client that read none of its Pongs: it keeps \
+             the replies it owes in a buffer without a bound, which grows as long as the client \
+             pings. Every buffer must be bounded (tokio::sync::mpsc::channel, not \
+             unbounded_channel), so that a client that does not read is no longer read"
+        );
+        pinging.await.unwrap();
+    });
+}
+
+/// A chat side whose writes fail, as a socket's do once the chat handler has gone, and which has
+/// nothing to read yet.
+struct BrokenChat;
+
+impl tokio::io::AsyncRead for BrokenChat {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Poll::Pending
+    }
+}
+
+impl tokio::io::AsyncWrite for BrokenChat {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_failed_write_to_the_chat_ends_the_bridge_with_its_error() {
+    testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let (mut tx, incoming) = mpsc::channel(WS_BUFFER);
+        let (outgoing, _rx) = mpsc::channel(WS_BUFFER);
+        let task = tokio::spawn(bridge(Socket { incoming, outgoing }, BrokenChat, MAX));
+        let _ = tx.send(Ok(text("hello"))).await;
+        let ended = tokio::time::timeout(WITHIN, task).await;
+        assert!(
+            matches!(ended, Ok(Ok(Err(BridgeError::Chat(_))))),
+            "a write to the chat side failed, and the bridge {}: a failed write to the chat ends \
+             the bridge with BridgeError::Chat (pass it on with ?), or the client talks on to a \
+             chat handler that is gone",
+            match &ended {
+                Err(_) => "went on reading the client".to_string(),
+                Ok(Ok(result)) => format!("returned {result:?}"),
+                Ok(Err(e)) => format!("panicked: {e}"),
+            }
+        );
+    });
+}

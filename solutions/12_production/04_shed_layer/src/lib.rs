@@ -53,12 +53,25 @@ impl<S> Layer<S> for ShedLayer {
 }
 
 /// A service that is always ready, and refuses a request at once when its inner service is not.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Shed<S> {
     /// The wrapped service.
     inner: S,
     /// Whether the inner service's last `poll_ready` returned `Ready(Ok)`, reserving one call.
     inner_ready: bool,
+}
+
+/// A clone starts without a reservation: the reservation `inner_ready` stands for belongs to the
+/// inner service that made it (a clone of tower's `ConcurrencyLimit` holds no permit), so a copied
+/// `true` would let the clone call its inner service without a `poll_ready`. tower's own services
+/// clone the same way.
+impl<S: Clone> Clone for Shed<S> {
+    fn clone(&self) -> Self {
+        Shed {
+            inner: self.inner.clone(),
+            inner_ready: false,
+        }
+    }
 }
 
 /// The response future of [`Shed`]: boxed, so that both outcomes have one type.
