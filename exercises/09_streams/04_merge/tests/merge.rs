@@ -53,11 +53,22 @@ fn collect_ready<S: Stream>(stream: S) -> Vec<S::Item> {
         match stream.as_mut().poll_next(&mut cx) {
             Poll::Ready(Some(item)) => items.push(item),
             Poll::Ready(None) => return items,
-            Poll::Pending => panic!(
-                "merge returned Pending although both sides always have an item or have ended: \
-                 poll every open side on each call, going on to the other side when the one you \
-                 start with has nothing"
-            ),
+            // Polled once more, a merge that ends at once had seen its last side end in the
+            // call that returned Pending.
+            Poll::Pending => match stream.as_mut().poll_next(&mut cx) {
+                Poll::Ready(None) => panic!(
+                    "merge returned Pending in the call in which the last open side ended (the \
+                     next call returned None at once): that Pending came with no waker behind \
+                     it, so a task awaiting next() would sleep for ever. Decide the end after \
+                     polling the sides: when no side had an item and both have now ended, \
+                     return Ready(None), not Pending"
+                ),
+                _ => panic!(
+                    "merge returned Pending although both sides always have an item or have \
+                     ended: poll every open side on each call, going on to the other side when \
+                     the one you start with has nothing"
+                ),
+            },
         }
         assert!(items.len() <= 10_000, "merge never ended");
     }
@@ -128,8 +139,10 @@ fn ends_only_when_both_sides_have_ended_and_stays_ended() {
             );
         }
         Poll::Pending => panic!(
-            "merge returned Pending on two sides that never wait: poll every open side on each \
-             call, going on to the other side when the one you start with has nothing"
+            "merge returned Pending on two sides that never wait. Either it did not poll every \
+             open side on each call (go on to the other side when the one you start with has \
+             nothing), or it returned Pending in the call in which the last open side ended \
+             (decide the end after polling the sides: then return Ready(None), not Pending)"
         ),
     }
 }
