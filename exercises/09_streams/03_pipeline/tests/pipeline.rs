@@ -166,3 +166,43 @@ fn a_limit_of_zero_is_refused() {
         }
     }
 }
+
+#[test]
+fn jobs_start_while_the_input_still_comes() {
+    let first_start = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let start = Instant::now();
+        // 1..=10, one number every 10 ms: the input ends at 100 ms; the first even number, 2,
+        // comes at 20 ms.
+        let slow_input = stream::unfold(1u64, |n| async move {
+            if n > 10 {
+                return None;
+            }
+            sleep(Duration::from_millis(10)).await;
+            Some((n, n + 1))
+        });
+        let first_start = Rc::new(Cell::new(None));
+        let seen = Rc::clone(&first_start);
+        pipeline(slow_input, 2, move |x| {
+            // A job starts when its future is first polled, not when it is made.
+            let seen = Rc::clone(&seen);
+            async move {
+                if seen.get().is_none() {
+                    seen.set(Some(start.elapsed()));
+                }
+                x
+            }
+        })
+        .await;
+        first_start.get()
+    });
+    let first_start = first_start.expect("no job ran on an input of 5 even numbers");
+    assert!(
+        first_start < Duration::from_millis(50),
+        "the numbers came one every 10 ms until 100 ms, the first even one at 20 ms, but the \
+         first job started at {first_start:?}: jobs must start as the numbers come, before the \
+         input ended. This pipeline buffers the whole input first (every job's future collected \
+         into a Vec, then run): an unbounded buffer, and on an endless input no job would ever \
+         start. Chain filter, map and buffer_unordered on the input stream itself"
+    );
+}
