@@ -14,8 +14,13 @@ use std::time::Duration;
 use simple_async_mutex::SimpleAsyncMutex;
 use testkit::{Flavor, Manual, WakeCounter};
 
-/// The time limit of every test; each needs a few milliseconds.
+/// The time limit of every runtime test; each needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(5);
+
+/// The time limit of the tests that poll by hand on the test's own thread, where a `lock()` that
+/// blocks the thread instead of returning `Pending` stops the test until the limit: short, so
+/// that such a check is not kept waiting long. Each needs a few milliseconds.
+const BY_HAND: Duration = Duration::from_secs(2);
 
 #[test]
 fn the_guard_gives_read_and_write_access() {
@@ -36,7 +41,7 @@ fn the_guard_gives_read_and_write_access() {
 
 #[test]
 fn a_waiting_lock_sleeps_until_the_guard_is_dropped() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut first = Manual::new(mutex.lock());
         let Poll::Ready(guard) = first.poll() else {
@@ -71,7 +76,7 @@ fn a_waiting_lock_sleeps_until_the_guard_is_dropped() {
 fn a_waiter_polled_again_with_a_new_waker_is_woken_through_it() {
     // A task that moves to another thread, or a `select!` polled from another task, polls the same
     // `lock()` future again with a different waker. Only the newest waker reaches the task now.
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -111,13 +116,13 @@ fn a_waiter_polled_again_with_a_new_waker_is_woken_through_it() {
 }
 
 /// A waker that, when woken, asks another thread to poll `lock()` on the same mutex and waits up
-/// to a second for it to get through. Any access to the mutex takes its std lock, so the other
+/// to half a second for it to get through. Any access to the mutex takes its std lock, so the other
 /// thread only gets through in time if the std lock is free while `wake()` runs; and that poll
 /// only finds the value if it was put back before the wake-up.
 struct LockProbe {
     /// The mutex the other thread polls.
     mutex: Arc<SimpleAsyncMutex<i32>>,
-    /// For each wake-up: whether the other thread got through the std lock within a second.
+    /// For each wake-up: whether the other thread got through the std lock within half a second.
     got_through: Mutex<Vec<bool>>,
     /// For each wake-up the other thread got through: whether its `lock()` was ready at once.
     found_free: Mutex<Vec<bool>>,
@@ -156,7 +161,7 @@ impl Wake for LockProbe {
                 .is_ready();
             let _ = tx.send(poll);
         });
-        let answer = rx.recv_timeout(Duration::from_secs(1));
+        let answer = rx.recv_timeout(Duration::from_millis(500));
         self.got_through.lock().unwrap().push(answer.is_ok());
         if let Ok(ready) = answer {
             self.found_free.lock().unwrap().push(ready);
@@ -166,7 +171,7 @@ impl Wake for LockProbe {
 
 #[test]
 fn the_guard_wakes_its_waiter_after_letting_go_of_the_std_lock() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = Arc::new(SimpleAsyncMutex::new(0));
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -208,7 +213,7 @@ fn the_guard_wakes_its_waiter_after_letting_go_of_the_std_lock() {
 
 #[test]
 fn a_waiter_passes_its_wake_up_on_after_letting_go_of_the_std_lock() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = Arc::new(SimpleAsyncMutex::new(0));
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -260,7 +265,7 @@ fn a_waiter_passes_its_wake_up_on_after_letting_go_of_the_std_lock() {
 
 #[test]
 fn the_lock_goes_to_the_waiters_in_arrival_order() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -297,7 +302,7 @@ fn the_lock_goes_to_the_waiters_in_arrival_order() {
 fn a_waiter_served_out_of_turn_leaves_the_queue() {
     // A lock() future may be polled while it waits without having been woken (a select! in the
     // same task, another branch of a join!); if it finds the mutex free then, it takes the value.
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -360,7 +365,7 @@ fn waiting_for_the_lock_does_not_block_the_runtime_thread() {
 
 #[test]
 fn a_waiter_dropped_after_its_wake_up_does_not_strand_the_next() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -390,7 +395,7 @@ fn a_waiter_dropped_after_its_wake_up_does_not_strand_the_next() {
 
 #[test]
 fn a_waiter_dropped_before_the_release_does_not_strand_the_next() {
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
         let mut holder = Manual::new(mutex.lock());
         let Poll::Ready(guard) = holder.poll() else {
@@ -467,7 +472,7 @@ fn a_release_while_a_waiter_queues_is_not_lost() {
     // timed: a lock() that answered Pending while the release happened must have been woken,
     // whatever the interleaving. It only goes wrong when checking for the value and queueing
     // the waker are two steps under two std locks, so a release can fall in between.
-    testkit::within(LIMIT, || {
+    testkit::within(BY_HAND, || {
         const ROUNDS: usize = 3000;
         let mutexes: Vec<SimpleAsyncMutex<usize>> =
             (0..ROUNDS).map(SimpleAsyncMutex::new).collect();
