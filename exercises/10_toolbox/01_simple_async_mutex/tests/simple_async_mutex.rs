@@ -517,10 +517,13 @@ fn a_release_while_a_waiter_queues_is_not_lost() {
         assert_eq!(
             lost, 0,
             "in {lost} of {ROUNDS} rounds a lock() answered Pending while the guard was being \
-             released on another thread, and was never woken: a lost wake-up. poll() looked for \
-             the value and queued its waker under two separate locks of the std Mutex, and the \
-             release fell in between (it found the value taken, then the queue empty). Check for \
-             the value and queue the waker under the same std lock"
+             released on another thread, and was never woken: a lost wake-up. Either poll() \
+             looked for the value and queued its waker under two separate locks of the std \
+             Mutex, and the release fell in between (it found the value taken, then the queue \
+             empty): check for the value and queue the waker under the same std lock. Or the \
+             guard's Drop took the first waiter (none yet) before it put the value back, and the \
+             poll fell in between: put the value back before waking, under the same std lock \
+             that takes the waiter off the queue"
         );
     });
 }
