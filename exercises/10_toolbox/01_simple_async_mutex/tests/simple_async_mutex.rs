@@ -468,12 +468,16 @@ fn spin_until(flag: &AtomicUsize, at_least: usize) {
 #[test]
 fn a_release_while_a_waiter_queues_is_not_lost() {
     // Two threads, many rounds: one polls a waiting lock() while the other drops the guard at
-    // about the same moment, with a delay that sweeps across the poll. The check is exact, not
+    // about the same moment, after a delay that varies from round to round. The check is exact, not
     // timed: a lock() that answered Pending while the release happened must have been woken,
     // whatever the interleaving. It only goes wrong when checking for the value and queueing
-    // the waker are two steps under two std locks, so a release can fall in between.
+    // the waker are two steps under two std locks, so a release can fall in between. 3000 rounds
+    // take some 30 ms; on a machine so busy that they would take longer than BUDGET, fewer run.
     testkit::within(BY_HAND, || {
         const ROUNDS: usize = 3000;
+        const BUDGET: Duration = Duration::from_millis(300);
+        /// The value of `go` that ends the rounds early.
+        const STOP: usize = usize::MAX;
         let mutexes: Vec<SimpleAsyncMutex<usize>> =
             (0..ROUNDS).map(SimpleAsyncMutex::new).collect();
         let guards: Vec<_> = mutexes
@@ -488,26 +492,43 @@ fn a_release_while_a_waiter_queues_is_not_lost() {
             AtomicUsize::new(0),
             AtomicUsize::new(0),
         );
-        let lost = std::thread::scope(|scope| {
+        let started = std::time::Instant::now();
+        let (lost, rounds) = std::thread::scope(|scope| {
             let poller = scope.spawn(|| {
                 let mut lost = 0;
                 for (round, mutex) in mutexes.iter().enumerate() {
                     let mut waiter = Manual::new(mutex.lock());
                     ready.store(round + 1, Ordering::Release);
                     spin_until(&go, round + 1);
+                    if go.load(Ordering::Acquire) == STOP {
+                        return (lost, round);
+                    }
                     let pending = waiter.poll().is_pending();
                     spin_until(&released, round + 1);
                     if pending && waiter.wakes() == 0 {
                         lost += 1;
                     }
                 }
-                lost
+                (lost, ROUNDS)
             });
             for (round, guard) in guards.into_iter().enumerate() {
                 spin_until(&ready, round + 1);
+                if started.elapsed() > BUDGET {
+                    go.store(STOP, Ordering::Release);
+                    break;
+                }
                 go.store(round + 1, Ordering::Release);
-                for _ in 0..round % 100 {
-                    std::hint::spin_loop();
+                // Two kinds of delay, in turn. Spinning sweeps the moment of the release across
+                // the poll when both threads run at once on two cores; giving the core away a few
+                // times lets the release fall inside the poll when they share one core.
+                if round % 2 == 0 {
+                    for _ in 0..round / 2 % 100 {
+                        std::hint::spin_loop();
+                    }
+                } else {
+                    for _ in 0..round / 2 % 4 {
+                        std::thread::yield_now();
+                    }
                 }
                 drop(guard);
                 released.store(round + 1, Ordering::Release);
@@ -516,7 +537,7 @@ fn a_release_while_a_waiter_queues_is_not_lost() {
         });
         assert_eq!(
             lost, 0,
-            "in {lost} of {ROUNDS} rounds a lock() answered Pending while the guard was being \
+            "in {lost} of {rounds} rounds a lock() answered Pending while the guard was being \
              released on another thread, and was never woken: a lost wake-up. Either poll() \
              looked for the value and queued its waker under two separate locks of the std \
              Mutex, and the release fell in between (it found the value taken, then the queue \
