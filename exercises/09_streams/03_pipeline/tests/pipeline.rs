@@ -23,6 +23,16 @@ fn expected() -> Vec<u64> {
     (1..=100u64).filter(|n| n % 2 == 0).map(|n| n * n).collect()
 }
 
+/// Fails, naming the cause, when a job is given the square of an odd number.
+fn check_job_input(x: u64) {
+    assert!(
+        x % 2 == 0,
+        "a job was given {x}, the square of an odd number: the odd numbers must be dropped \
+         before the work, not after it. Filter before the map and buffer_unordered; filtering \
+         the results afterwards runs a job for every number, twice the work"
+    );
+}
+
 /// What a run saw: the results, the most jobs running at once, and the (paused) time it took.
 struct Seen {
     results: Vec<u64>,
@@ -40,6 +50,7 @@ fn run(limit: usize, job_ms: u64) -> Seen {
         let start = Instant::now();
         let (r, m) = (Rc::clone(&running), Rc::clone(&max_running));
         let mut results = pipeline(stream::iter(1..=100u64), limit, move |x| {
+            check_job_input(x);
             let (running, max_running) = (Rc::clone(&r), Rc::clone(&m));
             async move {
                 running.set(running.get() + 1);
@@ -111,6 +122,7 @@ fn room_is_made_as_soon_as_a_job_finishes() {
         // The first job (for 2, square 4) is slow; the other 49 are quick. With a limit of 2, the
         // quick ones should flow through the second slot while the slow one runs, not wait for it.
         let results = pipeline(stream::iter(1..=100u64), 2, |x| async move {
+            check_job_input(x);
             let ms = if x == 4 { 1000 } else { 10 };
             sleep(Duration::from_millis(ms)).await;
             x

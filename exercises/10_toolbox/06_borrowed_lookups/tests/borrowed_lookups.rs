@@ -74,6 +74,24 @@ fn uniform_store(keys: &[String], delay: Duration) -> Store {
     )
 }
 
+/// Fails with the cause named when keys the store holds came back `None`: lookups that never
+/// gave their value.
+fn assert_none_lost(values: &[Option<u64>], expected: &[Option<u64>]) {
+    let lost = values
+        .iter()
+        .zip(expected)
+        .filter(|(got, want)| got.is_none() && want.is_some())
+        .count();
+    assert!(
+        lost == 0,
+        "{lost} keys the store holds came back None ({values:?}, expected {expected:?}): their \
+         lookups never gave their value. Most likely lookup_all returned while lookups were still \
+         running: when no key is left to start, go on awaiting running.next() until it returns \
+         None, to drain the lookups still running. (Or their values went to the wrong index: \
+         keep each key's index with its lookup.)"
+    );
+}
+
 /// Fails with the cause named when the lookups ran one after another: the store never saw two at
 /// once.
 fn assert_not_one_at_a_time(store: &Store) {
@@ -106,6 +124,7 @@ fn values_come_back_in_the_order_of_the_keys() {
         ]);
         let keys = ["a", "b", "missing", "c", "d"];
         let values = not_spinning(lookup_all(&store, &keys, 5)).await;
+        assert_none_lost(&values, &[Some(1), Some(2), None, Some(3), Some(4)]);
         assert_eq!(
             values,
             [Some(1), Some(2), None, Some(3), Some(4)],
@@ -125,7 +144,9 @@ fn lookups_run_at_the_same_time() {
         let start = Instant::now();
         let values = not_spinning(lookup_all(&store, &keys, 4)).await;
         let took = start.elapsed();
-        assert_eq!(values, (1..=8).map(|i| Some(i * 10)).collect::<Vec<_>>());
+        let expected: Vec<_> = (1..=8).map(|i| Some(i * 10)).collect();
+        assert_none_lost(&values, &expected);
+        assert_eq!(values, expected);
         assert_not_one_at_a_time(&store);
         assert_within_limit(&store, 4);
         assert!(
@@ -169,6 +190,7 @@ fn a_slow_key_does_not_hold_the_other_slots() {
         let start = Instant::now();
         let values = not_spinning(lookup_all(&store, &keys, 2)).await;
         let took = start.elapsed();
+        assert_none_lost(&values, &[Some(1), Some(2), Some(3), Some(4), Some(5)]);
         assert_eq!(values, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
         assert_not_one_at_a_time(&store);
         assert!(

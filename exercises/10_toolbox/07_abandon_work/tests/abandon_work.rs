@@ -118,8 +118,9 @@ fn a_requester_that_gives_up_stops_the_work_at_once() {
             "{} steps were done; expected 2 for the first request (at 10 and 20 ms, before its \
              requester gave up at 25 ms) and 2 for the second. Either the worker looks at the \
              receiver only between steps, which does one step too many (stop when closed() \
-             completes, not at the next step), or it counts a step when the step starts, so the \
-             step cut off at 25 ms was counted (count it after its sleep, when it is done)",
+             completes, not at the next step), or each step is counted before its sleep, when it \
+             starts, so the step cut off at 25 ms was counted (count it after its sleep, when it \
+             is done)",
             report.steps_done
         );
         assert!(
