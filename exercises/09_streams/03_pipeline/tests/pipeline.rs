@@ -26,10 +26,12 @@ fn expected() -> Vec<u64> {
 /// Fails, naming the cause, when a job is given the square of an odd number.
 fn check_job_input(x: u64) {
     assert!(
-        x % 2 == 0,
-        "a job was given {x}, the square of an odd number: the odd numbers must be dropped \
-         before the work, not after it. Filter before the map and buffer_unordered; filtering \
-         the results afterwards runs a job for every number, twice the work"
+        x.is_multiple_of(2),
+        "a job was given {x}, the square of an odd number: the jobs are for the squares of the \
+         50 even numbers only. Either the filter keeps the odd numbers (keep `n % 2 == 0`), or \
+         the odd numbers are dropped after the work instead of before it: filter before the \
+         map and buffer_unordered, since filtering the results afterwards runs a job for every \
+         number, twice the work"
     );
 }
 
