@@ -165,7 +165,7 @@ impl Service for OnAnotherTask {
     async fn call(&self, request: String) -> String {
         tokio::spawn(async move { format!("<{request}>") })
             .await
-            .expect("the helper task panicked")
+            .expect("the answering task panicked")
     }
 }
 
