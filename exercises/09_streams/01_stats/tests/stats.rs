@@ -56,7 +56,9 @@ fn one_number_is_its_own_min_max_and_mean() {
             max: -7.5,
             mean: -7.5
         }),
-        "a single item is the minimum, the maximum and the mean"
+        "a single item is the minimum, the maximum and the mean: the first item must go into \
+         every figure, the bounds too (start min and max from it, or compare it like every \
+         other item)"
     );
 }
 

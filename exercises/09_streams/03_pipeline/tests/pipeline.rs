@@ -23,6 +23,18 @@ fn expected() -> Vec<u64> {
     (1..=100u64).filter(|n| n % 2 == 0).map(|n| n * n).collect()
 }
 
+/// Fails, naming the cause, when a job is given the square of an odd number.
+fn check_job_input(x: u64) {
+    assert!(
+        x.is_multiple_of(2),
+        "a job was given {x}, the square of an odd number: the jobs are for the squares of the \
+         50 even numbers only. Either the filter keeps the odd numbers (keep `n % 2 == 0`), or \
+         the odd numbers are dropped after the work instead of before it: filter before the \
+         map and buffer_unordered, since filtering the results afterwards runs a job for every \
+         number, twice the work"
+    );
+}
+
 /// What a run saw: the results, the most jobs running at once, and the (paused) time it took.
 struct Seen {
     results: Vec<u64>,
@@ -40,6 +52,7 @@ fn run(limit: usize, job_ms: u64) -> Seen {
         let start = Instant::now();
         let (r, m) = (Rc::clone(&running), Rc::clone(&max_running));
         let mut results = pipeline(stream::iter(1..=100u64), limit, move |x| {
+            check_job_input(x);
             let (running, max_running) = (Rc::clone(&r), Rc::clone(&m));
             async move {
                 running.set(running.get() + 1);
@@ -111,6 +124,7 @@ fn room_is_made_as_soon_as_a_job_finishes() {
         // The first job (for 2, square 4) is slow; the other 49 are quick. With a limit of 2, the
         // quick ones should flow through the second slot while the slow one runs, not wait for it.
         let results = pipeline(stream::iter(1..=100u64), 2, |x| async move {
+            check_job_input(x);
             let ms = if x == 4 { 1000 } else { 10 };
             sleep(Duration::from_millis(ms)).await;
             x
@@ -165,4 +179,44 @@ fn a_limit_of_zero_is_refused() {
             );
         }
     }
+}
+
+#[test]
+fn jobs_start_while_the_input_still_comes() {
+    let first_start = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let start = Instant::now();
+        // 1..=10, one number every 10 ms: the input ends at 100 ms; the first even number, 2,
+        // comes at 20 ms.
+        let slow_input = stream::unfold(1u64, |n| async move {
+            if n > 10 {
+                return None;
+            }
+            sleep(Duration::from_millis(10)).await;
+            Some((n, n + 1))
+        });
+        let first_start = Rc::new(Cell::new(None));
+        let seen = Rc::clone(&first_start);
+        pipeline(slow_input, 2, move |x| {
+            // A job starts when its future is first polled, not when it is made.
+            let seen = Rc::clone(&seen);
+            async move {
+                if seen.get().is_none() {
+                    seen.set(Some(start.elapsed()));
+                }
+                x
+            }
+        })
+        .await;
+        first_start.get()
+    });
+    let first_start = first_start.expect("no job ran on an input of 5 even numbers");
+    assert!(
+        first_start < Duration::from_millis(50),
+        "the numbers came one every 10 ms until 100 ms, the first even one at 20 ms, but the \
+         first job started at {first_start:?}: jobs must start as the numbers come, before the \
+         input ended. This pipeline buffers the whole input first (every job's future collected \
+         into a Vec, then run): an unbounded buffer, and on an endless input no job would ever \
+         start. Chain filter, map and buffer_unordered on the input stream itself"
+    );
 }

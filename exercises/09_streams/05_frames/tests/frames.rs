@@ -67,13 +67,29 @@ fn frames_survive_a_pipe_that_cuts_them_into_pieces() {
             // Dropping `client` ends the stream.
         });
         let mut frames = Vec::new();
-        while let Some(frame) = read_frame(&mut server, 1024).await.unwrap() {
-            frames.push(frame);
-        }
-        writer.await.unwrap();
-        (frames, big)
+        let ended = loop {
+            match read_frame(&mut server, 1024).await {
+                Ok(Some(frame)) => frames.push(frame),
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        drop(server);
+        let _ = writer.await;
+        (frames, big, ended)
     });
-    let (frames, big) = frames;
+    let (frames, big, ended) = frames;
+    if let Err(e) = ended {
+        panic!(
+            "read_frame failed with `{e}` ({:?}) after {} whole frames: three frames went in (5, \
+             0 and 300 bytes) through a 5-byte pipe. An UnexpectedEof here means the stream \
+             ended inside a frame: either write_frame wrote only part of a payload (a single \
+             `write` may take only some of the bytes: use write_all), or read_frame read more \
+             than one frame holds (a header read again whole, a wrong length)",
+            e.kind(),
+            frames.len()
+        );
+    }
     assert_eq!(
         frames,
         vec![b"hello".to_vec(), Vec::new(), big],
@@ -149,12 +165,35 @@ fn a_payload_cut_short_is_an_error() {
 #[test]
 fn a_frame_of_exactly_max_len_is_accepted() {
     let got = read_from(b"\x00\x00\x00\x05hello", 5);
-    assert_eq!(
-        got.ok().flatten(),
-        Some(b"hello".to_vec()),
-        "the limit is inclusive: a 5-byte frame with max_len 5 is accepted, only a longer one \
-         is refused"
-    );
+    match got {
+        Ok(Some(frame)) if frame.is_empty() => panic!(
+            "a 5-byte frame came back empty: read_exact fills the slice it is given, and an empty \
+             Vec (Vec::with_capacity(len) has length 0 whatever its capacity) is an empty slice. \
+             Make the buffer with vec![0; len]"
+        ),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            let above = read_from(b"\x00\x00\x00\x05hello", 6);
+            assert!(
+                above.is_ok(),
+                "a 5-byte frame was refused (InvalidData) with max_len 5, and with max_len 6 too \
+                 ({above:?}): the length read from the header is wrong, not the limit. The \
+                 length is the 4 header bytes, big-endian (u32::from_be_bytes); after a first \
+                 `read` that got `got` bytes, finish with read_exact(&mut header[got..]), the \
+                 rest of the header, not the whole array again (which reads payload bytes as \
+                 the length)"
+            );
+            panic!(
+                "the limit is inclusive: a 5-byte frame with max_len 5 is accepted (it was \
+                 refused: {e}), only a longer one is refused"
+            );
+        }
+        got => assert_eq!(
+            got.ok().flatten(),
+            Some(b"hello".to_vec()),
+            "the limit is inclusive: a 5-byte frame with max_len 5 is accepted, only a longer \
+             one is refused"
+        ),
+    }
 }
 
 #[test]
@@ -250,4 +289,29 @@ fn length_delimited_refuses_frames_over_max_len() {
              own limit is 8 MiB unless you set max_frame_length"
         ),
     }
+}
+
+#[test]
+fn length_delimited_refuses_one_byte_over_max_len() {
+    let got = run(|| async {
+        let (mut client, server) = tokio::io::duplex(4096);
+        write_frame(&mut client, &[7u8; 1024]).await.unwrap();
+        write_frame(&mut client, &[7u8; 1025]).await.unwrap();
+        client.shutdown().await.unwrap();
+        let mut framed = length_delimited(server, 1024);
+        let first = framed.next().await.map(|r| r.map(|b| b.len()));
+        let second = framed.next().await.map(|r| r.map(|b| b.len()));
+        (first, second)
+    });
+    let (first, second) = got;
+    assert!(
+        matches!(first, Some(Ok(1024))),
+        "length_delimited(io, 1024) did not give back a frame of exactly 1024 bytes ({first:?}): \
+         the limit is inclusive, max_len bytes are accepted (unless the codec and write_frame disagree on the header: 4 bytes, big-endian)"
+    );
+    assert!(
+        matches!(second, Some(Err(_))),
+        "length_delimited(io, 1024) accepted a frame of 1025 bytes ({second:?}): the codec's \
+         max_frame_length is inclusive, like max_len; set it to max_len, not max_len + 1"
+    );
 }

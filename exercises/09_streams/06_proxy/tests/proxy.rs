@@ -44,7 +44,7 @@ fn a_half_closed_client_still_gets_its_reply() {
         );
         // A relay that already ended has closed the upstream's pipe: these writes then fail,
         // and the assertion on the reply below says why.
-        let _ = upstream.write_all(b"HELLO").await;
+        let _ = upstream.write_all(b"HELLO THERE").await;
         let _ = upstream.shutdown().await;
         drop(upstream);
 
@@ -55,7 +55,7 @@ fn a_half_closed_client_still_gets_its_reply() {
     });
     assert_eq!(request, b"hello", "the upstream got the wrong request");
     assert_eq!(
-        reply, b"HELLO",
+        reply, b"HELLO THERE",
         "the client shut down its sending side and then lost the upstream's reply: relay stopped \
          at the end of the first direction. The other direction must go on until it ends too"
     );
@@ -65,8 +65,10 @@ fn a_half_closed_client_still_gets_its_reply() {
         .expect("relay returned an error");
     assert_eq!(
         counts,
-        (5, 5),
-        "relay returns (bytes client to upstream, bytes upstream to client)"
+        (5, 11),
+        "relay returns (bytes client to upstream, bytes upstream to client): the client sent 5 \
+         bytes and the upstream 11. The two counts the other way round come from \
+         copy_bidirectional(upstream, client): it returns (first to second, second to first)"
     );
 }
 
@@ -87,6 +89,79 @@ fn an_upstream_that_speaks_first_is_heard() {
         Some(&b"220 welcome\n"[..]),
         "the client never got the upstream's greeting: relay must copy both directions at the \
          same time, not client to upstream first (which waits for a client that is waiting too)"
+    );
+}
+
+#[test]
+fn an_upstream_that_ends_first_ends_the_client_s_data() {
+    let (seen, sent) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause(); // a wait that can never end is reported at once, not after seconds
+        let (mut client, mut upstream, _task) = relayed();
+        // The upstream says all it has to say and shuts down its sending side, but still reads.
+        upstream.write_all(b"bye").await.unwrap();
+        upstream.shutdown().await.unwrap();
+        let mut bye = [0u8; 3];
+        let came = tokio::time::timeout(Duration::from_secs(1), client.read_exact(&mut bye)).await;
+        assert!(
+            came.is_ok(),
+            "the upstream's bytes never reached the client, which was waiting for them: relay \
+             must copy both directions at the same time, not client to upstream first"
+        );
+        let mut seen = bye.to_vec();
+        let ended =
+            tokio::time::timeout(Duration::from_secs(1), client.read_to_end(&mut seen)).await;
+        // The client's direction still works.
+        let _ = client.write_all(b"ok").await;
+        let mut sent = [0u8; 2];
+        let got =
+            tokio::time::timeout(Duration::from_secs(1), upstream.read_exact(&mut sent)).await;
+        (ended.ok().map(|_| seen), got.ok().map(|_| sent))
+    });
+    assert_eq!(
+        seen.as_deref(),
+        Some(&b"bye"[..]),
+        "the upstream shut down its sending side, and the client got its bytes but never the \
+         end of data: when the upstream's side ends, relay must shut down the client's write \
+         side too (copy_bidirectional does both)"
+    );
+    assert_eq!(
+        sent.as_ref().map(|s| &s[..]),
+        Some(&b"ok"[..]),
+        "after the upstream shut down its sending side, the client's bytes no longer reached \
+         it: the client-to-upstream direction must go on until it ends too"
+    );
+}
+
+#[test]
+fn serve_closes_a_client_whose_upstream_cannot_be_reached() {
+    let (closed, serve_ended) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        // An address nobody listens on: connecting to it is refused at once.
+        let upstream = {
+            let gone = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            gone.local_addr().unwrap()
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = listener.local_addr().unwrap();
+        let serving = tokio::spawn(serve(listener, upstream));
+        let mut client = TcpStream::connect(proxy).await.unwrap();
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(2), client.read(&mut buf)).await;
+        let closed = matches!(read, Ok(Ok(0)) | Ok(Err(_)));
+        // On this one-thread runtime, a serve that returns on the failed connect has ended in the
+        // same poll that closed the client.
+        (closed, serving.is_finished())
+    });
+    assert!(
+        !serve_ended,
+        "the upstream cannot be reached, and serve returned: serve stopped accepting, so every \
+         later client is refused. Relay each client in a task of its own (tokio::spawn), and \
+         connect to the upstream inside that task, so that a failed connect ends that task and \
+         closes that one client only"
+    );
+    assert!(
+        closed,
+        "the upstream cannot be reached, and the client was left open: a client whose upstream \
+         cannot be reached is closed (its task ends, and with it the client's socket)"
     );
 }
 

@@ -226,9 +226,39 @@ fn a_panicking_job_panics_run_with_limit_with_the_same_payload() {
 }
 
 #[test]
-#[should_panic(expected = "limit")]
 fn a_limit_of_zero_is_refused() {
-    testkit::run(Flavor::CurrentThread, LIMIT, || async {
-        run_with_limit(0, jobs(3, STEP, &Arc::new(Record::default()))).await
+    // In a task of its own, so that a panic comes back as a JoinError to look at. On the paused
+    // clock, the minute below passes as soon as nothing else can happen: a run_with_limit that
+    // waits for ever is reported at once.
+    let (outcome, most) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        tokio::time::pause();
+        let record = Arc::new(Record::default());
+        let run = tokio::spawn(run_with_limit(0, jobs(3, STEP, &record)));
+        let outcome = tokio::time::timeout(Duration::from_secs(60), run).await;
+        (outcome, record.most.load(Ordering::SeqCst))
     });
+    let refuse = "refuse a limit of 0 at the start, with a panic that names the limit \
+        (`assert!(limit > 0, ..)`)";
+    match outcome {
+        Err(_elapsed) => panic!(
+            "run_with_limit(0, ..) never finished: with no job allowed to run it waits for ever. \
+             {refuse}"
+        ),
+        Ok(Ok(results)) => panic!(
+            "run_with_limit(0, ..) returned {results:?}, with {most} jobs running at once where \
+             the limit allows none: {refuse}"
+        ),
+        Ok(Err(error)) => {
+            let panic = error.into_panic();
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            assert!(
+                message.contains("limit"),
+                "run_with_limit(0, ..) panicked with {message:?}: {refuse}"
+            );
+        }
+    }
 }

@@ -6,10 +6,13 @@
 //! can take it, sends a tick, waits until the tick has been answered, and only then writes the
 //! second half. Nothing depends on timing.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use cancel_safe_reader::{Report, Tick, read_lines_and_ticks};
-use tokio::io::{AsyncWriteExt, DuplexStream};
+use testkit::{Counted, Flavor};
+use tokio::io::{AsyncRead, AsyncWriteExt, DuplexStream, ReadBuf};
 use tokio::sync::{mpsc, oneshot};
 
 /// The time limit of every test; each needs a few milliseconds.
@@ -135,4 +138,129 @@ fn lines_still_arrive_after_the_tick_channel_closes() {
              before the loop, and call next_line on it in the select!"
         );
     });
+}
+
+/// A reader that hands out one line, then fails the way a reset connection does.
+struct FailsAfterOneLine {
+    sent: bool,
+}
+
+impl AsyncRead for FailsAfterOneLine {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.sent {
+            return Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "the peer reset the connection",
+            )));
+        }
+        self.sent = true;
+        buf.put_slice(b"one\n");
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_read_error_is_returned() {
+    testkit::run_both(LIMIT, || async {
+        let (ticks, tick_rx) = mpsc::channel(1);
+        let got = read_lines_and_ticks(FailsAfterOneLine { sent: false }, tick_rx).await;
+        drop(ticks);
+        match got {
+            Err(error) => assert_eq!(
+                error.kind(),
+                std::io::ErrorKind::ConnectionReset,
+                "the reader failed with ConnectionReset, and that error should come back as it is"
+            ),
+            Ok(report) => panic!(
+                "after one line the reader failed with a read error (connection reset), but \
+                 read_lines_and_ticks returned Ok({report:?}), as if the input had ended \
+                 cleanly: the caller cannot tell a cut connection from a finished one. Return \
+                 the error (`line?`), end with Ok only on end of file (`Ok(None)`)"
+            ),
+        }
+    });
+}
+
+#[test]
+fn a_tick_nobody_waits_for_is_still_counted() {
+    testkit::run_both(LIMIT, || async {
+        let (mut peer, reader) = tokio::io::duplex(1024);
+        let (ticks, tick_rx) = mpsc::channel(1);
+        let reading = tokio::spawn(read_lines_and_ticks(reader, tick_rx));
+        // The sender of this tick stopped waiting for the answer (a request that timed out).
+        let (answer, answered) = oneshot::channel();
+        drop(answered);
+        ticks.send(answer).await.unwrap();
+        // A tick that is waited for, so the first one has surely been handled. Its answer, and
+        // the writes, fail if the reader has stopped; what the reader returned says why.
+        let (answer, answered) = oneshot::channel();
+        if ticks.send(answer).await.is_ok() {
+            let _ = answered.await;
+        }
+        drop(ticks);
+        let _ = peer.write_all(b"still here\n").await;
+        drop(peer);
+        match reading.await {
+            Ok(report) => assert_eq!(
+                report.unwrap(),
+                Report {
+                    lines: vec!["still here".into()],
+                    ticks: 2
+                },
+                "two ticks (one whose sender gave up) and one line"
+            ),
+            Err(error) if error.is_panic() => panic!(
+                "read_lines_and_ticks panicked on a tick whose sender gave up waiting for the \
+                 answer (its oneshot::Receiver was dropped, so send() returned Err): one \
+                 impatient client must not end the connection and lose its lines. That error \
+                 means nobody wants the answer any more: ignore the send error (`let _ = \
+                 tick.send(())`)"
+            ),
+            Err(error) => panic!("the reading task failed: {error}"),
+        }
+    });
+}
+
+#[test]
+fn a_closed_tick_channel_does_not_make_the_loop_spin() {
+    // The reader waits for a line while the tick channel is closed and the peer says nothing for
+    // a while (the test task gives way 50 times). A loop that waits sleeps until the line comes:
+    // a handful of polls. One that spins is polled again at once, over and over: Tokio's budget
+    // makes it give way now and then, so the other tasks still run, but a core stays busy.
+    let (reader_polls, wakes) = testkit::run(Flavor::CurrentThread, LIMIT, || async {
+        let (mut peer, reader) = tokio::io::duplex(1024);
+        let (ticks, tick_rx) = mpsc::channel::<Tick>(1);
+        drop(ticks);
+        let counted = Counted::new(read_lines_and_ticks(reader, tick_rx));
+        let stats = counted.stats();
+        let reading = tokio::spawn(counted);
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        // This write fails if the reader has already returned; the report then says so.
+        let _ = peer.write_all(b"late\n").await;
+        drop(peer);
+        let report = reading.await.expect("the reading task panicked").unwrap();
+        assert_eq!(
+            report.lines,
+            ["late"],
+            "the line came after the tick channel had closed, and it is missing: the loop \
+             returned before the end of the input. It must go on until the reader's end, also \
+             after the tick channel has closed (then `recv` returns `None`)"
+        );
+        (stats.polls(), stats.wakes())
+    });
+    assert!(
+        reader_polls <= 10,
+        "with the tick channel closed and no line coming, read_lines_and_ticks was polled \
+         {reader_polls} times ({wakes} wake-ups) where a handful do: the loop spins. Once the \
+         channel is closed, recv() is ready at once with None on every turn of the loop, and a \
+         branch that accepts that None wins again and again. Disable the branch with the \
+         pattern `Some(tick) = ticks.recv()` (select! then waits on the other branches only), \
+         or stop polling recv() once it returned None"
+    );
 }

@@ -156,3 +156,39 @@ fn requests_can_be_spawned_as_tasks() {
         }
     });
 }
+
+/// Answers once another task has done the work: its future can only finish after the task that
+/// awaits it has given the thread back to the runtime.
+struct OnAnotherTask;
+
+impl Service for OnAnotherTask {
+    async fn call(&self, request: String) -> String {
+        tokio::spawn(async move { format!("<{request}>") })
+            .await
+            .expect("the answering task panicked")
+    }
+}
+
+#[test]
+fn a_service_that_waits_for_another_task_is_awaited() {
+    // One runtime thread: the service's answer comes from a task that runs only when `handle`'s
+    // task gives way. A handle that drives the service's future itself, polling it in a loop,
+    // holds the thread, and the watchdog reports the block.
+    let answer = testkit::run_watched(
+        testkit::Flavor::CurrentThread,
+        LIMIT,
+        Duration::from_millis(200),
+        || async {
+            Router::new()
+                .route("wait ", OnAnotherTask)
+                .handle("wait x")
+                .await
+        },
+    );
+    assert_eq!(
+        answer.as_deref(),
+        Some("<x>"),
+        "the service answers the rest of the request in angle brackets; the prefix \"wait \" \
+         is removed before the service sees the request"
+    );
+}

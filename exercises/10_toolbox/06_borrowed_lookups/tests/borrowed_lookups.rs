@@ -5,6 +5,7 @@
 //! `'static`. The tests run on Tokio's paused clock (`tokio::time::pause`), so each lookup's delay
 //! is exact and takes no real time, and the store counts how many lookups ran at once.
 
+use std::task::Context;
 use std::time::Duration;
 
 use borrowed_lookups::{Store, lookup_all};
@@ -21,6 +22,31 @@ fn paused<F: Future<Output = ()> + 'static>(body: impl FnOnce() -> F + Send + 's
         tokio::time::pause();
         body().await;
     });
+}
+
+/// More polls of `lookup_all` than a correct one needs by far: it is polled about once per lookup
+/// that ends. A loop that never waits makes thousands in a millisecond.
+const MAX_POLLS: usize = 1000;
+
+/// Runs `lookup_all`'s future and fails, naming the cause, when it is polled over and over: on a
+/// paused clock a task that never sleeps keeps time from moving, so it would only show up as a
+/// time-out.
+async fn not_spinning<F: Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut polls = 0;
+    std::future::poll_fn(|cx: &mut Context<'_>| {
+        polls += 1;
+        assert!(
+            polls <= MAX_POLLS,
+            "lookup_all was polled more than {MAX_POLLS} times while its lookups ran: it is a \
+             busy loop, not a wait. A loop that checks the running lookups without waiting \
+             (now_or_never, try_next, poll_next_unpin) and gives way with yield_now is always \
+             ready to run again, so the runtime never idles (and Tokio's paused clock never \
+             moves). Await running.next(): the task then sleeps until a lookup ends"
+        );
+        fut.as_mut().poll(cx)
+    })
+    .await
 }
 
 fn ms(n: u64) -> Duration {
@@ -46,6 +72,24 @@ fn uniform_store(keys: &[String], delay: Duration) -> Store {
             .zip(1..)
             .map(|(key, i)| (key.as_str(), i * 10, delay)),
     )
+}
+
+/// Fails with the cause named when keys the store holds came back `None`: lookups that never
+/// gave their value.
+fn assert_none_lost(values: &[Option<u64>], expected: &[Option<u64>]) {
+    let lost = values
+        .iter()
+        .zip(expected)
+        .filter(|(got, want)| got.is_none() && want.is_some())
+        .count();
+    assert!(
+        lost == 0,
+        "{lost} keys the store holds came back None ({values:?}, expected {expected:?}): their \
+         lookups never gave their value. Most likely lookup_all returned while lookups were still \
+         running: when no key is left to start, go on awaiting running.next() until it returns \
+         None, to drain the lookups still running. (Or their values went to the wrong index: \
+         keep each key's index with its lookup.)"
+    );
 }
 
 /// Fails with the cause named when the lookups ran one after another: the store never saw two at
@@ -79,7 +123,8 @@ fn values_come_back_in_the_order_of_the_keys() {
             ("d", 4, ms(10)),
         ]);
         let keys = ["a", "b", "missing", "c", "d"];
-        let values = lookup_all(&store, &keys, 5).await;
+        let values = not_spinning(lookup_all(&store, &keys, 5)).await;
+        assert_none_lost(&values, &[Some(1), Some(2), None, Some(3), Some(4)]);
         assert_eq!(
             values,
             [Some(1), Some(2), None, Some(3), Some(4)],
@@ -97,9 +142,11 @@ fn lookups_run_at_the_same_time() {
         let keys: Vec<&str> = names.iter().map(String::as_str).collect();
         let store = uniform_store(&names, ms(100));
         let start = Instant::now();
-        let values = lookup_all(&store, &keys, 4).await;
+        let values = not_spinning(lookup_all(&store, &keys, 4)).await;
         let took = start.elapsed();
-        assert_eq!(values, (1..=8).map(|i| Some(i * 10)).collect::<Vec<_>>());
+        let expected: Vec<_> = (1..=8).map(|i| Some(i * 10)).collect();
+        assert_none_lost(&values, &expected);
+        assert_eq!(values, expected);
         assert_not_one_at_a_time(&store);
         assert_within_limit(&store, 4);
         assert!(
@@ -116,7 +163,7 @@ fn never_more_than_limit_lookups_at_once() {
         let names = key_names(12);
         let keys: Vec<&str> = names.iter().map(String::as_str).collect();
         let store = uniform_store(&names, ms(50));
-        lookup_all(&store, &keys, 3).await;
+        not_spinning(lookup_all(&store, &keys, 3)).await;
         assert_not_one_at_a_time(&store);
         assert_within_limit(&store, 3);
         let most = store.most_in_flight();
@@ -141,8 +188,9 @@ fn a_slow_key_does_not_hold_the_other_slots() {
         ]);
         let keys = ["slow", "q1", "q2", "q3", "q4"];
         let start = Instant::now();
-        let values = lookup_all(&store, &keys, 2).await;
+        let values = not_spinning(lookup_all(&store, &keys, 2)).await;
         let took = start.elapsed();
+        assert_none_lost(&values, &[Some(1), Some(2), Some(3), Some(4), Some(5)]);
         assert_eq!(values, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
         assert_not_one_at_a_time(&store);
         assert!(

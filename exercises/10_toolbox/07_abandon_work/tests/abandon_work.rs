@@ -61,6 +61,14 @@ fn every_request_is_answered_in_turn() {
         let second = ask(&requests, 2).await;
         assert_eq!(first.await, Ok(3), "the answer is the number of steps done");
         let first_at = start_at.elapsed();
+        assert!(
+            first_at >= STEP,
+            "the first answer came at {first_at:?} on Tokio's paused clock, before one step of \
+             10 ms could have passed: the steps did not wait on Tokio's clock. A step done with \
+             std::thread::sleep blocked the thread: while it sleeps, nothing else on that thread \
+             runs, not even the closed() that would notice a requester giving up. Wait with \
+             tokio::time::sleep(STEP).await"
+        );
         assert_eq!(
             second.await,
             Ok(2),
@@ -108,9 +116,11 @@ fn a_requester_that_gives_up_stops_the_work_at_once() {
         assert_eq!(
             report.steps_done, 4,
             "{} steps were done; expected 2 for the first request (at 10 and 20 ms, before its \
-             requester gave up at 25 ms) and 2 for the second. A worker that looks at the \
-             receiver only between steps does one step too many: stop when closed() completes, \
-             not at the next step",
+             requester gave up at 25 ms) and 2 for the second. Either the worker looks at the \
+             receiver only between steps, which does one step too many (stop when closed() \
+             completes, not at the next step), or each step is counted before its sleep, when it \
+             starts, so the step cut off at 25 ms was counted (count it after its sleep, when it \
+             is done)",
             report.steps_done
         );
         assert!(
@@ -166,5 +176,33 @@ fn the_worker_ends_when_the_channel_closes() {
         drop(requests);
         let report = worker.await.expect("serve does not panic");
         assert_eq!(report, Report::default(), "no request, nothing done");
+    });
+}
+
+#[test]
+fn a_requester_gone_when_the_work_is_done_is_not_answered() {
+    // Requests of no steps, whose requesters have already gone: the work is done at the first
+    // poll, and closed() is ready at that same poll. Whichever branch select! takes, the answer
+    // reaches nobody: reply.send fails.
+    paused(|| async {
+        const GONE: u32 = 16;
+        let (requests, worker) = start();
+        for _ in 0..GONE {
+            drop(ask(&requests, 0).await);
+        }
+        drop(requests);
+        let report = worker.await.expect("serve does not panic");
+        assert_eq!(
+            report,
+            Report {
+                answered: 0,
+                abandoned: GONE,
+                steps_done: 0
+            },
+            "{GONE} requests of no steps, each requester gone before it was served: none can be \
+             answered. When the work won the select! (it is done at once), reply.send(...) \
+             returned Err because the receiver was gone: the send failed, and the request counts \
+             as abandoned, not answered. Look at the result of send: Ok is answered, Err abandoned"
+        );
     });
 }
