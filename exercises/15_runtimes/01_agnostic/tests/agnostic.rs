@@ -181,7 +181,7 @@ on_both_runtimes!(retry_tries_at_least_once, |sleeper| {
 on_both_runtimes!(
     retry_doubles_the_wait_and_stops_after_the_last_attempt,
     |sleeper| {
-        let base = Duration::from_millis(50);
+        let base = Duration::from_millis(25);
         let calls = std::sync::Mutex::new(Vec::new());
         let result: Result<(), ()> = retry(&sleeper, 3, base, async || {
             calls.lock().unwrap().push(Instant::now());
@@ -199,9 +199,10 @@ on_both_runtimes!(
             "the waits between attempts were {first:?} and {second:?}; with a back-off of \
          {base:?} they must be at least {base:?}, then twice that"
         );
+        // A sleep after the last attempt would be the next back-off, four times `base`.
         let after_last = returned - calls[2];
         assert!(
-            after_last < Duration::from_millis(150),
+            after_last < Duration::from_millis(60),
             "retry returned {after_last:?} after the last attempt failed: it slept after the \
          last attempt, which only delays the error"
         );
@@ -213,13 +214,13 @@ on_both_runtimes!(other_work_runs_while_retry_waits, |sleeper| {
     let ticks = AtomicU32::new(0);
     let retrying = async {
         let result: Result<(), ()> =
-            retry(&sleeper, 3, Duration::from_millis(50), async || Err(())).await;
+            retry(&sleeper, 3, Duration::from_millis(25), async || Err(())).await;
         done.store(true, Ordering::SeqCst);
         result
     };
     let ticker = async {
         while !done.load(Ordering::SeqCst) {
-            sleeper.sleep(Duration::from_millis(10)).await;
+            sleeper.sleep(Duration::from_millis(5)).await;
             ticks.fetch_add(1, Ordering::SeqCst);
         }
     };
@@ -228,7 +229,7 @@ on_both_runtimes!(other_work_runs_while_retry_waits, |sleeper| {
     let ticks = ticks.load(Ordering::SeqCst);
     assert!(
         ticks >= 5,
-        "during retry's 150 ms of back-off, a ticker on the same thread ticked {ticks} \
+        "during retry's 75 ms of back-off, a ticker on the same thread ticked {ticks} \
          times, not about 15: retry blocked the thread (std::thread::sleep?). Wait with \
          sleeper.sleep(..).await, which lets the executor run other work"
     );
