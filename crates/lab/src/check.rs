@@ -209,8 +209,7 @@ pub fn build(
                 Some(Duration::from_secs(ex.time_limit_secs)),
             )?;
             if replay::enabled() {
-                let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
-                replay::record(root, &info.package, dir, &expected, &report, &built);
+                replay::record(root, &info.package, dir, &expected, &report);
                 report.stderr = replay::quiet(&report.stderr);
             }
             report

@@ -67,7 +67,7 @@ struct Record {
     /// The library first, then each test target: the order they must be compiled in.
     units: Vec<Unit>,
     /// The test executables the units produce.
-    executables: Vec<Exe>,
+    executables: Vec<TestExe>,
     /// Files whose change means the commands may no longer be what cargo would run.
     stamps: Vec<Stamp>,
     /// Folders of path dependencies: a change anywhere inside means their build is stale.
@@ -87,13 +87,6 @@ struct Unit {
     /// What it writes: the dep-info file, and the output whose age decides whether it must run.
     dep_info: PathBuf,
     output: PathBuf,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Exe {
-    target: String,
-    path: PathBuf,
-    integration: bool,
 }
 
 /// A file or folder as it was: modification time (ns since 1970) and size, or `None` if absent.
@@ -287,18 +280,12 @@ fn config_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
 /// After cargo built the exercise in `dir` (package `package`, test targets `tests`) with `-vv`:
 /// records the commands it ran for it, or, if it ran none (all fresh), brings an existing
 /// record's stamps up to date. Anything unexpected leaves no record.
-pub fn record(
-    root: &Path,
-    package: &str,
-    dir: &Path,
-    tests: &[String],
-    report: &BuildReport,
-    built: &Built,
-) {
+pub fn record(root: &Path, package: &str, dir: &Path, tests: &[String], report: &BuildReport) {
     let Some(path) = record_path(package) else {
         return;
     };
-    let made = make_record(root, package, dir, tests, report, built);
+    let built = report.crates.get(&canon(dir)).cloned().unwrap_or_default();
+    let made = make_record(root, package, dir, tests, report, &built);
     let kept = match made {
         Made::Record(record) => Some(record),
         Made::NothingRan => load(package, dir, tests).map(|mut old| {
@@ -407,15 +394,7 @@ fn make_record(
         dir: dir.clone(),
         tests: tests.to_vec(),
         units,
-        executables: built
-            .executables
-            .iter()
-            .map(|e| Exe {
-                target: e.target.clone(),
-                path: e.path.clone(),
-                integration: e.integration,
-            })
-            .collect(),
+        executables: built.executables.clone(),
         stamps: Vec::new(),
         // The exercise's own folder is covered by the dep-info files; a path dependency that
         // contains it (none should) would change with every edit, so it is left out too.
@@ -474,8 +453,8 @@ fn unit_of(
     })
 }
 
-/// Fills in the stamps of `record` as things are now.
-fn restamp(root: &Path, record: &mut Record) {
+/// The stamps of `record`'s files and path-dependency folders as they are now.
+fn stamps_now(root: &Path, record: &Record) -> (Vec<Stamp>, Vec<Stamp>) {
     let own: BTreeSet<&Path> = record.units.iter().map(|u| u.output.as_path()).collect();
     let mut files: BTreeSet<PathBuf> = config_files(root, &record.dir).into_iter().collect();
     for unit in &record.units {
@@ -490,10 +469,14 @@ fn restamp(root: &Path, record: &mut Record) {
             }
         }
     }
-    record.stamps = files.iter().map(|f| stamp(f)).collect();
-    for tree in &mut record.trees {
-        *tree = tree_stamp(&tree.path);
-    }
+    let stamps = files.iter().map(|f| stamp(f)).collect();
+    let trees = record.trees.iter().map(|t| tree_stamp(&t.path)).collect();
+    (stamps, trees)
+}
+
+/// Fills in the stamps of `record` as things are now.
+fn restamp(root: &Path, record: &mut Record) {
+    (record.stamps, record.trees) = stamps_now(root, record);
     record.env = build_env();
 }
 
@@ -509,26 +492,15 @@ fn load(package: &str, dir: &Path, tests: &[String]) -> Option<Record> {
 
 /// Why the record no longer describes what cargo would run now, if it does not.
 fn changed_since(root: &Path, record: &Record) -> Option<String> {
-    let mut now = Record {
-        version: record.version,
-        package: record.package.clone(),
-        dir: record.dir.clone(),
-        tests: record.tests.clone(),
-        units: record.units.clone(),
-        executables: Vec::new(),
-        stamps: Vec::new(),
-        trees: record.trees.clone(),
-        env: Vec::new(),
-    };
-    restamp(root, &mut now);
-    if now.env != record.env {
+    if build_env() != record.env {
         return Some("the CARGO*/RUST* environment changed".to_owned());
     }
-    let was = record.stamps.iter().chain(&record.trees);
-    let is = now.stamps.iter().chain(&now.trees);
-    if now.stamps.len() != record.stamps.len() || now.trees.len() != record.trees.len() {
+    let (stamps, trees) = stamps_now(root, record);
+    if stamps.len() != record.stamps.len() || trees.len() != record.trees.len() {
         return Some("the files it depends on changed".to_owned());
     }
+    let was = record.stamps.iter().chain(&record.trees);
+    let is = stamps.iter().chain(&trees);
     was.zip(is)
         .find(|(was, is)| was != is)
         .map(|(was, _)| format!("{} changed", was.path.display()))
@@ -659,61 +631,40 @@ pub fn build(root: &Path, package: &str, dir: &Path, tests: &[String]) -> Outcom
             return Err(format!("rustc said: {first}"));
         }
         if !errors.is_empty() {
-            let mut crates = std::collections::HashMap::new();
-            crates.insert(
-                canon(dir),
-                Built {
-                    executables: Vec::new(),
-                    errors,
-                },
-            );
-            return Ok((
-                BuildReport {
-                    crates,
-                    stderr: String::new(),
-                    success: false,
-                },
-                Done::Rebuilt,
-            ));
+            let built = Built {
+                executables: Vec::new(),
+                errors,
+            };
+            return Ok((report_for(dir, built), Done::Rebuilt));
         }
         if !done.success {
             return Err("rustc failed without an error message".to_owned());
         }
         rebuilt = true;
     }
-    let executables: Vec<TestExe> = record
-        .executables
-        .iter()
-        .map(|e| TestExe {
-            target: e.target.clone(),
-            path: e.path.clone(),
-            integration: e.integration,
-        })
-        .collect();
-    if !executables.iter().all(|e| e.path.is_file()) {
+    if !record.executables.iter().all(|e| e.path.is_file()) {
         return Err("a test executable is missing".to_owned());
     }
-    let mut crates = std::collections::HashMap::new();
-    crates.insert(
-        canon(dir),
-        Built {
-            executables,
-            errors: Vec::new(),
-        },
-    );
+    let built = Built {
+        executables: record.executables,
+        errors: Vec::new(),
+    };
     let done = if rebuilt {
         Done::Rebuilt
     } else {
         Done::UpToDate
     };
-    Ok((
-        BuildReport {
-            crates,
-            stderr: String::new(),
-            success: true,
-        },
-        done,
-    ))
+    Ok((report_for(dir, built), done))
+}
+
+/// A build report with one crate's result, as cargo's would be: a success when nothing failed.
+fn report_for(dir: &Path, built: Built) -> BuildReport {
+    let success = built.errors.is_empty();
+    BuildReport {
+        crates: std::collections::HashMap::from([(canon(dir), built)]),
+        stderr: String::new(),
+        success,
+    }
 }
 
 /// The error messages in rustc's JSON diagnostics, rendered as cargo shows them (`--color never`:

@@ -672,7 +672,7 @@ pub fn cargo(root: &Path) -> Command {
 pub const BUILD_LIMIT: Duration = Duration::from_secs(900);
 
 /// One test executable cargo built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TestExe {
     /// The name of its target.
     pub target: String,
