@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use simple_async_mutex::SimpleAsyncMutex;
+use simple_async_mutex::{SimpleAsyncMutex, SimpleAsyncMutexGuard};
 use testkit::{Flavor, Manual, WakeCounter};
 
 /// The time limit of every runtime test; each needs a few milliseconds.
@@ -21,6 +21,22 @@ const LIMIT: Duration = Duration::from_secs(5);
 /// blocks the thread instead of returning `Pending` stops the test until the limit: short, so
 /// that such a check is not kept waiting long. Each needs a few milliseconds.
 const BY_HAND: Duration = Duration::from_secs(2);
+
+/// Locks the free `mutex` by polling one `lock()` by hand: that future (which the caller keeps
+/// until the end of the test, as a holder would) and the guard it gave at its first poll.
+#[track_caller]
+fn hold<T>(
+    mutex: &SimpleAsyncMutex<T>,
+) -> (
+    Manual<impl Future<Output = SimpleAsyncMutexGuard<'_, T>>>,
+    SimpleAsyncMutexGuard<'_, T>,
+) {
+    let mut holder = Manual::new(mutex.lock());
+    let Poll::Ready(guard) = holder.poll() else {
+        panic!("lock() on a free mutex should be ready at the first poll");
+    };
+    (holder, guard)
+}
 
 #[test]
 fn the_guard_gives_read_and_write_access() {
@@ -78,10 +94,7 @@ fn a_waiter_polled_again_with_a_new_waker_is_woken_through_it() {
     // `lock()` future again with a different waker. Only the newest waker reaches the task now.
     testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut waiter = pin!(mutex.lock());
         let (first, second) = (WakeCounter::new(), WakeCounter::new());
         let first_poll = waiter
@@ -173,10 +186,7 @@ impl Wake for LockProbe {
 fn the_guard_wakes_its_waiter_after_letting_go_of_the_std_lock() {
     testkit::within(BY_HAND, || {
         let mutex = Arc::new(SimpleAsyncMutex::new(0));
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let probe = LockProbe::new(&mutex);
         let waker = Waker::from(Arc::clone(&probe));
         let mut waiter = pin!(mutex.lock());
@@ -215,10 +225,7 @@ fn the_guard_wakes_its_waiter_after_letting_go_of_the_std_lock() {
 fn a_waiter_passes_its_wake_up_on_after_letting_go_of_the_std_lock() {
     testkit::within(BY_HAND, || {
         let mutex = Arc::new(SimpleAsyncMutex::new(0));
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut a = Manual::new(mutex.lock());
         assert!(
             a.poll().is_pending(),
@@ -267,10 +274,7 @@ fn a_waiter_passes_its_wake_up_on_after_letting_go_of_the_std_lock() {
 fn the_lock_goes_to_the_waiters_in_arrival_order() {
     testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut waiters: Vec<_> = (0..3).map(|_| Manual::new(mutex.lock())).collect();
         for waiter in &mut waiters {
             assert!(
@@ -304,10 +308,7 @@ fn a_waiter_served_out_of_turn_leaves_the_queue() {
     // same task, another branch of a join!); if it finds the mutex free then, it takes the value.
     testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut a = Manual::new(mutex.lock());
         let mut b = Manual::new(mutex.lock());
         assert!(
@@ -367,10 +368,7 @@ fn waiting_for_the_lock_does_not_block_the_runtime_thread() {
 fn a_waiter_dropped_after_its_wake_up_does_not_strand_the_next() {
     testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut a = Manual::new(mutex.lock());
         let mut b = Manual::new(mutex.lock());
         assert!(
@@ -397,10 +395,7 @@ fn a_waiter_dropped_after_its_wake_up_does_not_strand_the_next() {
 fn a_waiter_dropped_before_the_release_does_not_strand_the_next() {
     testkit::within(BY_HAND, || {
         let mutex = SimpleAsyncMutex::new(0);
-        let mut holder = Manual::new(mutex.lock());
-        let Poll::Ready(guard) = holder.poll() else {
-            panic!("lock() on a free mutex should be ready at the first poll");
-        };
+        let (_holder, guard) = hold(&mutex);
         let mut a = Manual::new(mutex.lock());
         let mut b = Manual::new(mutex.lock());
         assert!(
