@@ -191,3 +191,28 @@ impl fmt::Display for Flavor {
         })
     }
 }
+
+/// The message of a panic, from its payload (what `JoinError::into_panic` or
+/// `std::thread::JoinHandle::join` hands back): `panic!("text")` carries a `&str`,
+/// `panic!("{x}")` a `String`; any other payload has no message.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+}
+
+#[cfg(test)]
+mod panic_message_tests {
+    use super::panic_message;
+
+    #[test]
+    fn both_kinds_of_message_are_read_and_other_payloads_have_none() {
+        let literal = std::panic::catch_unwind(|| panic!("plain")).unwrap_err();
+        let formatted = std::panic::catch_unwind(|| panic!("{}", 7)).unwrap_err();
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(panic_message(&*literal), Some("plain"));
+        assert_eq!(panic_message(&*formatted), Some("7"));
+        assert_eq!(panic_message(&*other), None);
+    }
+}

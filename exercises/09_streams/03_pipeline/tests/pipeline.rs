@@ -168,11 +168,7 @@ fn a_limit_of_zero_is_refused() {
         ),
         Ok(Ok(results)) => panic!("pipeline(.., 0, ..) returned {results:?}: {refuse}"),
         Ok(Err(panic)) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = testkit::panic_message(&*panic).unwrap_or_default();
             assert!(
                 message.contains("max_in_flight"),
                 "pipeline(.., 0, ..) panicked with {message:?}: {refuse}"

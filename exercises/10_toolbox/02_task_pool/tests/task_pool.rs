@@ -250,11 +250,7 @@ fn a_limit_of_zero_is_refused() {
         ),
         Ok(Err(error)) => {
             let panic = error.into_panic();
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = testkit::panic_message(&*panic).unwrap_or_default();
             assert!(
                 message.contains("limit"),
                 "run_with_limit(0, ..) panicked with {message:?}: {refuse}"

@@ -53,11 +53,7 @@ async fn shut_down(runner: Runner) -> Report {
             )
         })
         .unwrap_or_else(|payload| {
-            let message = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic without a message");
+            let message = testkit::panic_message(&*payload).unwrap_or("a panic without a message");
             panic!(
                 "lost panic: shutdown panicked ({message}). A worker that runs a job inline, in \
                  its own task, dies with the job's panic, and its JoinHandle hands that panic to \
