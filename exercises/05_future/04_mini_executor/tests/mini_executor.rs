@@ -481,8 +481,8 @@ struct WokenAfterUnlock {
     nth: usize,
     /// Set by whichever of the two wakes comes first; the other then does nothing.
     woken: Arc<AtomicBool>,
-    /// When the wake came right after a release, if it did (not from the fallback thread).
-    by_release: Arc<Mutex<Option<Instant>>>,
+    /// Set if the wake came right after a release, not from the fallback thread.
+    by_release: Arc<AtomicBool>,
     polled: bool,
 }
 
@@ -504,7 +504,7 @@ impl Future for WokenAfterUnlock {
         );
         testkit::sync::after_unlock(self.nth, move || {
             if !woken.swap(true, Ordering::AcqRel) {
-                *by_release.lock().unwrap() = Some(Instant::now());
+                by_release.store(true, Ordering::Release);
                 waker.wake();
             }
         });
@@ -555,7 +555,7 @@ fn lone_wake_after_release(nth: usize) -> Option<bool> {
     });
     // One run takes microseconds, or `FALLBACK`; a stuck one is seen long before `LIMIT`.
     let Some(waited) = receive_within(&done_rx, LIMIT / 4) else {
-        if by_release.lock().unwrap().is_some() {
+        if by_release.load(Ordering::Acquire) {
             panic!("{LOST} (the wake came right after release {nth} following the poll)");
         }
         if woken.load(Ordering::Acquire) {
@@ -567,7 +567,7 @@ fn lone_wake_after_release(nth: usize) -> Option<bool> {
             LIMIT / 4
         );
     };
-    let fired = by_release.lock().unwrap().is_some();
+    let fired = by_release.load(Ordering::Acquire);
     fired.then_some(waited)
 }
 
